@@ -1,0 +1,53 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace IocCenter.Devices;
+
+/// <summary>
+/// Which area each device belongs to, from a JSON registry file (an array of <see cref="DeviceRecord"/>).
+/// Readings of devices it does not know are stored without an area tag.
+/// </summary>
+public sealed class DeviceDirectory
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        WriteIndented = true,
+    };
+
+    private readonly FrozenDictionary<string, DeviceRecord> _devices;
+
+    public DeviceDirectory(IEnumerable<DeviceRecord> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        _devices = devices.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
+    }
+
+    public static DeviceDirectory Empty { get; } = new([]);
+
+    public int Count => _devices.Count;
+
+    public IEnumerable<DeviceRecord> Devices => _devices.Values;
+
+    public string? AreaOf(string deviceId) => _devices.TryGetValue(deviceId, out var device) ? device.Area : null;
+
+    public DeviceRecord? Find(string deviceId) => _devices.GetValueOrDefault(deviceId);
+
+    public static DeviceDirectory Load(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return new DeviceDirectory(JsonSerializer.Deserialize<DeviceRecord[]>(stream, JsonOptions) ?? []);
+    }
+
+    public static void Save(string path, IEnumerable<DeviceRecord> devices)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(devices.ToArray(), JsonOptions));
+    }
+}

@@ -1,0 +1,63 @@
+using IocCenter.Devices;
+using IocCenter.Ingest.DeadLetters;
+using IocCenter.Ingest.Journal;
+using IocCenter.Ingest.Mqtt;
+using IocCenter.Ingest.Pipeline;
+using IocCenter.Ingest.Storage;
+using IocCenter.Storage.Influx;
+using IocCenter.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IocCenter.Ingest;
+
+public static class IngestRegistration
+{
+    /// <summary>
+    /// MQTT subscriber → validation → fsynced journal → InfluxDB, with dead letters, metrics and a <c>ready</c>
+    /// health check. Configuration sections: <c>Mqtt</c>, <c>Influx</c>, <c>Ingest</c>, <c>Contract</c>,
+    /// <c>Devices:RegistryPath</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ContractLimits>().BindConfiguration(ContractLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        var registryPath = builder.Configuration["Devices:RegistryPath"];
+        services.TryAddSingleton(_ => string.IsNullOrEmpty(registryPath) ? DeviceDirectory.Empty : DeviceDirectory.Load(registryPath));
+
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<InfluxOptions>>().Value;
+            var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 32 };
+            return new InfluxHttpClient(new HttpClient(handler), options);
+        });
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
+            return new TelemetryJournal(Path.Combine(options.DataPath, "journal"), options.JournalSegmentBytes, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<DeadLetterSink>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<TelemetrySubscriber>();
+        services.AddSingleton<JournalDrain>();
+
+        // Hosted services stop in reverse order: the subscriber stops taking deliveries first, the pipeline
+        // commits and acknowledges what it took, and the drain writes to InfluxDB last.
+        services.AddHostedService(sp => sp.GetRequiredService<JournalDrain>());
+        services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetrySubscriber>());
+
+        services.AddHealthChecks().AddCheck<IngestHealthCheck>("ingest", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Buffers;
+using IocCenter.Devices;
+using IocCenter.LineProtocol;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Ingest.Pipeline;
+
+/// <summary>Topic + payload → line-protocol points, or a dead letter. Not thread-safe (reuses its buffers).</summary>
+internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devices, IngestMetrics metrics)
+{
+    private const string StatusMeasurement = "device_status";
+    private static readonly MetricValue Online = new("online", 1, IsInteger: true);
+    private static readonly MetricValue Offline = new("online", 0, IsInteger: true);
+
+    private readonly NamePool _deviceIds = new();
+    private readonly TelemetryPayloadParser _parser = new(limits);
+    private readonly TelemetryBatch _batch = new();
+    private readonly KeyValuePair<string, string?>[] _tags = new KeyValuePair<string, string?>[3];
+
+    /// <summary>Decodes one message into <paramref name="group"/>; the caller adds the acknowledgement.</summary>
+    public void Decode(string topic, in ReadOnlySequence<byte> payload, long receivedMs, CommitGroup group)
+    {
+        if (TelemetryTopic.IsServiceTopic(topic))
+        {
+            return;
+        }
+
+        metrics.Received.Add(1);
+        var reason = TelemetryTopic.TryParse(topic, _deviceIds, out var parsed);
+        string? detail = null;
+        if (reason == RejectReason.None)
+        {
+            reason = parsed.Kind == TopicKind.Telemetry
+                ? DecodeTelemetry(parsed, payload, receivedMs, group, out detail)
+                : DecodeStatus(parsed, payload, receivedMs, group, out detail);
+        }
+
+        if (reason != RejectReason.None)
+        {
+            metrics.Rejected(reason);
+            group.DeadLetters.Add(DeadLetter.Create(topic, reason, detail, DateTimeOffset.FromUnixTimeMilliseconds(receivedMs), payload));
+        }
+    }
+
+    private RejectReason DecodeTelemetry(TelemetryTopic topic, in ReadOnlySequence<byte> payload, long receivedMs, CommitGroup group, out string? detail)
+    {
+        var reason = _parser.Parse(payload, receivedMs, _batch, out detail);
+        if (reason != RejectReason.None)
+        {
+            return reason;
+        }
+
+        _tags[0] = new("area", devices.AreaOf(topic.DeviceId));
+        _tags[1] = new("device", topic.DeviceId);
+        var measurement = topic.Domain.Name();
+        var newest = long.MinValue;
+        for (var i = 0; i < _batch.Count; i++)
+        {
+            var timestamp = _batch.TimestampMs(i);
+            newest = Math.Max(newest, timestamp);
+            LineProtocolWriter.AppendPoint(group.Lines, measurement, _tags.AsSpan(0, 2), _batch.Metrics(i), timestamp);
+        }
+
+        group.LineCount += _batch.Count;
+        group.Accepted.Add((receivedMs, newest));
+        metrics.Accepted.Add(1);
+        metrics.Readings.Add(_batch.Count);
+        return RejectReason.None;
+    }
+
+    private RejectReason DecodeStatus(TelemetryTopic topic, in ReadOnlySequence<byte> payload, long receivedMs, CommitGroup group, out string? detail)
+    {
+        detail = null;
+        if (payload.IsEmpty)
+        {
+            // An empty retained message clears the retained status; nothing to store.
+            return RejectReason.None;
+        }
+
+        MetricValue state;
+        if (payload.Length == 6 && payload.FirstSpan.SequenceEqual("online"u8))
+        {
+            state = Online;
+        }
+        else if (payload.Length == 7 && payload.FirstSpan.SequenceEqual("offline"u8))
+        {
+            state = Offline;
+        }
+        else
+        {
+            detail = "status must be 'online' or 'offline'";
+            return RejectReason.StatusInvalid;
+        }
+
+        _tags[0] = new("area", devices.AreaOf(topic.DeviceId));
+        _tags[1] = new("device", topic.DeviceId);
+        _tags[2] = new("domain", topic.Domain.Name());
+        LineProtocolWriter.AppendPoint(group.Lines, StatusMeasurement, _tags, [state], receivedMs);
+        group.LineCount++;
+        group.Accepted.Add((receivedMs, receivedMs));
+        metrics.Accepted.Add(1);
+        metrics.Readings.Add(1);
+        return RejectReason.None;
+    }
+}

@@ -1,0 +1,337 @@
+using System.Buffers;
+using IocCenter.Ingest.DeadLetters;
+using IocCenter.Ingest.Journal;
+using IocCenter.Storage.Influx;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IocCenter.Ingest.Storage;
+
+/// <summary>
+/// Drains the journal into InfluxDB: batches by size and age, several requests in flight, retries with backoff
+/// and jitter for as long as it takes, and advances the journal checkpoint over every prefix that is stored.
+/// A batch InfluxDB refuses is split in halves until the refused lines stand alone; those are dead-lettered
+/// with InfluxDB's message (writing the accepted ones again is harmless: same series and time overwrite).
+/// </summary>
+internal sealed partial class JournalDrain(
+    TelemetryJournal journal,
+    InfluxHttpClient influx,
+    DeadLetterSink deadLetters,
+    IngestMetrics metrics,
+    IOptions<InfluxOptions> influxOptions,
+    IOptions<IngestOptions> ingestOptions,
+    TimeProvider time,
+    ILogger<JournalDrain> logger) : BackgroundService
+{
+    private const int MaxBatchBytes = 8 << 20;
+
+    private readonly InfluxOptions _options = influxOptions.Value;
+    private readonly SemaphoreSlim _slots = new(influxOptions.Value.MaxConcurrentWrites, influxOptions.Value.MaxConcurrentWrites);
+    private readonly LinkedList<Batch> _inFlight = new();
+    private readonly Lock _inFlightGate = new();
+    private readonly CancellationTokenSource _abandon = new();
+    private int _unreachable;
+    private long _lastUnreachableLog;
+
+    /// <summary>False while InfluxDB cannot be reached or refuses the credentials.</summary>
+    public bool StoreReachable => Volatile.Read(ref _unreachable) == 0;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Keep draining for a while; whatever is left is written at the next start.
+        _abandon.CancelAfter(ingestOptions.Value.ShutdownDrainTimeout);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        _slots.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await CreateDatabaseAsync(_abandon.Token);
+        var position = journal.Checkpoint;
+        long linesRead = 0;
+        long waitingSince = 0;
+        try
+        {
+            while (!_abandon.IsCancellationRequested)
+            {
+                var available = journal.CommittedLines - linesRead;
+                if (available == 0)
+                {
+                    waitingSince = 0;
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    await WaitQuietlyAsync(journal.DataAvailable.WaitAsync(stoppingToken));
+                    continue;
+                }
+
+                if (waitingSince == 0)
+                {
+                    waitingSince = time.GetTimestamp();
+                }
+
+                var age = time.GetElapsedTime(waitingSince);
+                if (available < _options.BatchSize && age < _options.FlushInterval && !stoppingToken.IsCancellationRequested)
+                {
+                    await WaitQuietlyAsync(journal.DataAvailable.WaitAsync(_options.FlushInterval - age, time, stoppingToken));
+                    continue;
+                }
+
+                await _slots.WaitAsync(_abandon.Token);
+                var batch = ReadBatch(position);
+                position = batch.End;
+                linesRead += batch.Lines;
+                waitingSince = journal.CommittedLines > linesRead ? time.GetTimestamp() : 0;
+                lock (_inFlightGate)
+                {
+                    _inFlight.AddLast(batch);
+                }
+
+                _ = Task.Run(() => SendAsync(batch), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            // Shutdown drain time is up.
+        }
+
+        await WaitForInFlightAsync();
+        LogStopped(logger, journal.PendingLines);
+    }
+
+    private Batch ReadBatch(long position)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(MaxBatchBytes, (int)Math.Max(64 * 1024, Math.Min(MaxBatchBytes, journal.End - position))));
+        var read = journal.Read(position, buffer);
+
+        // Cut after the BatchSize-th newline, or after the last whole line read.
+        var span = buffer.AsSpan(0, read);
+        int length = 0, lines = 0;
+        while (lines < _options.BatchSize)
+        {
+            var newline = span[length..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                break;
+            }
+
+            length += newline + 1;
+            lines++;
+        }
+
+        return new Batch(position, position + length, lines, buffer, length);
+    }
+
+    private async Task SendAsync(Batch batch)
+    {
+        try
+        {
+            await WriteAsync(batch.Buffer.AsMemory(0, batch.Length), batch.Lines, _abandon.Token);
+            batch.Done = true;
+            Complete();
+        }
+        catch (OperationCanceledException)
+        {
+            // Abandoned at shutdown: it stays in the journal and is written at the next start.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogUnexpected(logger, e);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Advances the checkpoint over the stored prefix of batches; later batches may finish first.</summary>
+    private void Complete()
+    {
+        lock (_inFlightGate)
+        {
+            long end = -1, lines = 0;
+            while (_inFlight.First is { Value.Done: true } first)
+            {
+                end = first.Value.End;
+                lines += first.Value.Lines;
+                ArrayPool<byte>.Shared.Return(first.Value.Buffer);
+                _inFlight.RemoveFirst();
+            }
+
+            if (end >= 0)
+            {
+                journal.Advance(end, lines);
+            }
+        }
+    }
+
+    private async Task WriteAsync(ReadOnlyMemory<byte> lines, int lineCount, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (attempt > 0)
+            {
+                metrics.WriteRetries.Add(1);
+            }
+
+            var result = await influx.WriteAsync(lines, cancellationToken);
+            switch (result.Outcome)
+            {
+                case InfluxWriteOutcome.Written:
+                    MarkReachable();
+                    metrics.PointsWritten.Add(lineCount);
+                    metrics.BatchesWritten.Add(1);
+                    return;
+
+                case InfluxWriteOutcome.Transient or InfluxWriteOutcome.Unauthorized:
+                    metrics.WriteError(result.Outcome == InfluxWriteOutcome.Transient ? "transient" : "unauthorized");
+                    MarkUnreachable(result);
+                    await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30)), time, cancellationToken);
+                    break;
+
+                case InfluxWriteOutcome.DatabaseNotFound:
+                    metrics.WriteError("database_not_found");
+                    MarkUnreachable(result);
+                    await CreateDatabaseAsync(cancellationToken);
+                    await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30)), time, cancellationToken);
+                    break;
+
+                default:
+                    metrics.WriteError("rejected");
+                    MarkReachable();
+                    await SplitAsync(lines, lineCount, result.Message, cancellationToken);
+                    return;
+            }
+        }
+    }
+
+    private async Task SplitAsync(ReadOnlyMemory<byte> lines, int lineCount, string? message, CancellationToken cancellationToken)
+    {
+        if (lineCount <= 1)
+        {
+            deadLetters.WriteStoreRejected(lines, message);
+            return;
+        }
+
+        // Split after the newline nearest the middle line.
+        var half = lineCount / 2;
+        var span = lines.Span;
+        var cut = 0;
+        for (var i = 0; i < half; i++)
+        {
+            cut += span[cut..].IndexOf((byte)'\n') + 1;
+        }
+
+        await WriteAsync(lines[..cut], half, cancellationToken);
+        await WriteAsync(lines[cut..], lineCount - half, cancellationToken);
+    }
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.CreateDatabase)
+        {
+            return;
+        }
+
+        try
+        {
+            await influx.CreateDatabaseAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or InfluxQueryException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // 2.x/3.x map databases to buckets and may refuse CREATE DATABASE; writes tell whether it exists.
+            LogCreateDatabaseFailed(logger, influx.Database, e.Message);
+        }
+    }
+
+    private void MarkReachable()
+    {
+        if (Interlocked.Exchange(ref _unreachable, 0) == 1)
+        {
+            LogReachable(logger, _options.Url, journal.PendingLines);
+        }
+    }
+
+    private void MarkUnreachable(InfluxWriteResult result)
+    {
+        var now = time.GetTimestamp();
+        var first = Interlocked.Exchange(ref _unreachable, 1) == 0;
+        if (first || time.GetElapsedTime(Interlocked.Read(ref _lastUnreachableLog), now) > TimeSpan.FromMinutes(1))
+        {
+            Interlocked.Exchange(ref _lastUnreachableLog, now);
+            var status = result.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer";
+            if (result.Outcome == InfluxWriteOutcome.Unauthorized)
+            {
+                LogUnauthorized(logger, _options.Url, status, result.Message, journal.PendingLines);
+            }
+            else
+            {
+                LogUnreachable(logger, _options.Url, status, result.Message, journal.PendingLines);
+            }
+        }
+    }
+
+    private async Task WaitForInFlightAsync()
+    {
+        for (var i = 0; i < _options.MaxConcurrentWrites; i++)
+        {
+            await _slots.WaitAsync(CancellationToken.None);
+        }
+
+        _slots.Release(_options.MaxConcurrentWrites);
+    }
+
+    private static async Task WaitQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop decides what to do next.
+        }
+    }
+
+    private sealed class Batch(long start, long end, int lines, byte[] buffer, int length)
+    {
+        public long Start { get; } = start;
+
+        public long End { get; } = end;
+
+        public int Lines { get; } = lines;
+
+        public byte[] Buffer { get; } = buffer;
+
+        public int Length { get; } = length;
+
+        public bool Done { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Không ghi được vào InfluxDB / Cannot write to InfluxDB {Url} ({Status}): {Message} — {Pending} readings are safe in the journal and will be retried")]
+    private static partial void LogUnreachable(ILogger logger, Uri? url, string status, string? message, long pending);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "InfluxDB từ chối thông tin đăng nhập / InfluxDB {Url} refused the credentials ({Status}): {Message} — check Influx:Username/Password or Influx:Token; {Pending} readings wait in the journal")]
+    private static partial void LogUnauthorized(ILogger logger, Uri? url, string status, string? message, long pending);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "InfluxDB {Url} đã hoạt động lại / is reachable again; catching up on {Pending} journaled readings")]
+    private static partial void LogReachable(ILogger logger, Uri? url, long pending);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CREATE DATABASE \"{Database}\" failed (it may already exist or need an admin): {Message}")]
+    private static partial void LogCreateDatabaseFailed(ILogger logger, string database, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error while writing a batch; it stays in the journal")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Journal drain stopped; {Pending} readings wait in the journal for the next start")]
+    private static partial void LogStopped(ILogger logger, long pending);
+}

@@ -1,0 +1,31 @@
+namespace IocCenter.Storage.Influx;
+
+/// <summary>One series of an InfluxQL result: <c>values[row][column]</c> as JSON scalars (numbers, strings, null).</summary>
+public sealed record InfluxSeries(string Name, IReadOnlyDictionary<string, string> Tags, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Values)
+{
+    public int Column(string name)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (Columns[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new KeyNotFoundException($"No column '{name}' in [{string.Join(", ", Columns)}].");
+    }
+}
+
+public sealed class InfluxQueryException(string message) : Exception(message)
+{
+    public InfluxQueryException()
+        : this("InfluxQL query failed.")
+    {
+    }
+
+    public InfluxQueryException(string message, Exception innerException)
+        : this(message + " " + innerException?.Message)
+    {
+    }
+}
