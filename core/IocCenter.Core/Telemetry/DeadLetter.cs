@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -10,6 +11,9 @@ public sealed record DeadLetter(string Topic, RejectReason Reason, string? Detai
 {
     /// <summary>How much of the payload a dead letter keeps.</summary>
     public const int HeadBytes = 1024;
+
+    /// <summary>Readable output (Vietnamese and quotes as they are); dead letters are JSON for machines and people, never HTML.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static DeadLetter Create(string topic, RejectReason reason, string? detail, DateTimeOffset received, in ReadOnlySequence<byte> payload)
     {
@@ -47,7 +51,7 @@ public sealed record DeadLetter(string Topic, RejectReason Reason, string? Detai
     public byte[] ToJsonBytes()
     {
         var buffer = new ArrayBufferWriter<byte>(256 + PayloadHead.Length * 2);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteJson(writer);
         }

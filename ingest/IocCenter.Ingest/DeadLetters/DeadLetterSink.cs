@@ -62,7 +62,7 @@ internal sealed partial class DeadLetterSink : IDisposable
             _buffer.ResetWrittenCount();
             foreach (var deadLetter in deadLetters)
             {
-                using (var writer = new Utf8JsonWriter(_buffer))
+                using (var writer = new Utf8JsonWriter(_buffer, DeadLetter.WriterOptions))
                 {
                     deadLetter.WriteJson(writer);
                 }

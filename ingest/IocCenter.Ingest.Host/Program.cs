@@ -1,0 +1,11 @@
+using IocCenter.Hosting;
+using IocCenter.Ingest;
+
+// Settings files sit beside the binary; data paths stay relative to the working directory (./data).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddServiceDefaults();
+builder.AddIngest();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();
