@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using IocCenter.LineProtocol;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Tests.LineProtocol;
+
+public class LineProtocolWriterTests
+{
+    [Fact]
+    public void AppendPoint_TypicalReading_WritesSortedTagsIntegersAndFloats()
+    {
+        var line = LineProtocolWriter.Format(
+            "traffic",
+            [new("area", "sa-dec"), new("device", "dt-trf-001")],
+            [new MetricValue("vehicle_count", 12, true), new MetricValue("avg_speed_kmh", 41.5, false), new MetricValue("occupancy_pct", 7, false)],
+            1795342530123);
+
+        Assert.Equal("traffic,area=sa-dec,device=dt-trf-001 vehicle_count=12i,avg_speed_kmh=41.5,occupancy_pct=7 1795342530123\n", line);
+    }
+
+    [Fact]
+    public void AppendPoint_SpecialCharacters_AreEscaped()
+    {
+        var line = LineProtocolWriter.Format(
+            "my measurement,x",
+            [new("area", "TP. Cao Lãnh"), new("device", "a,b=c d\"e\\")],
+            [new MetricValue("f=1 g,h", 1.25, false)],
+            1);
+
+        Assert.Equal("my\\ measurement\\,x,area=TP.\\ Cao\\ Lãnh,device=a\\,b\\=c\\ d\"e\\\\ f\\=1\\ g\\,h=1.25 1\n", line);
+    }
+
+    [Fact]
+    public void AppendPoint_Newline_CannotStartASecondPoint()
+    {
+        var line = LineProtocolWriter.Format("traffic", [new("device", "x\ntraffic,device=y v=1 1")], [new MetricValue("v", 1, false)], 5);
+
+        var point = LineProtocolReader.ParseSingleLine(line);
+        Assert.Single(point.Tags);
+        Assert.Equal("x\uFFFDtraffic,device=y v=1 1", point.Tags[0].Value);
+    }
+
+    [Fact]
+    public void AppendPoint_EmptyTagValue_IsLeftOut() =>
+        Assert.Equal("traffic,device=d v=1 5\n", LineProtocolWriter.Format("traffic", [new("area", null), new("device", "d")], [new MetricValue("v", 1, false)], 5));
+
+    [Property(MaxTest = 500)]
+    public Property AnyNamesAndValues_YieldExactlyOneLineThatRoundTrips(NonEmptyString measurement, NonEmptyString device, NonEmptyString metric, NormalFloat value, long integer, long timestamp)
+    {
+        var asInteger = integer % 9_007_199_254_740_992L;
+        var line = LineProtocolWriter.Format(
+            measurement.Get,
+            [new("area", "khu vực"), new("device", device.Get)],
+            [new MetricValue(metric.Get, value.Get, false), new MetricValue("n", asInteger, true)],
+            timestamp);
+
+        var point = LineProtocolReader.ParseSingleLine(line);
+
+        return (point.Measurement == Sanitized(measurement.Get)
+                && point.Tags.Count == 2
+                && point.Tags[1].Value == Sanitized(device.Get)
+                && point.Fields.Count == 2
+                && point.Fields[0].Key == Sanitized(metric.Get)
+                && double.Parse(point.Fields[0].Value, CultureInfo.InvariantCulture) == value.Get
+                && point.Fields[1].Value == asInteger.ToString(CultureInfo.InvariantCulture) + "i"
+                && point.Timestamp == timestamp)
+            .Label(line);
+    }
+
+    /// <summary>What a name becomes: control characters and broken surrogates turn into U+FFFD, nothing else changes.</summary>
+    private static string Sanitized(string name)
+    {
+        var builder = new StringBuilder();
+        foreach (var rune in name.EnumerateRunes())
+        {
+            builder.Append(rune.Value < 0x20 || rune.Value == 0x7F ? Rune.ReplacementChar : rune);
+        }
+
+        return builder.ToString();
+    }
+}
