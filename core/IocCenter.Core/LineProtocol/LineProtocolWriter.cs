@@ -6,9 +6,11 @@ using IocCenter.Telemetry;
 namespace IocCenter.LineProtocol;
 
 /// <summary>
-/// Appends InfluxDB line-protocol points to a buffer. Every name is escaped (comma, equals sign, space,
-/// backslash), and control characters, which line protocol cannot carry, become U+FFFD, so no device id,
-/// area or metric name can end a line early or add a tag, field or point.
+/// Appends InfluxDB line-protocol points to a buffer. Commas, equals signs and spaces in names are escaped;
+/// what line protocol cannot carry becomes U+FFFD: control characters (a newline would start a new point) and
+/// a backslash that ends a name or stands before an escaped character (InfluxDB's parser reads it as an escape
+/// of what follows). Other backslashes are written as they are, which is how InfluxDB reads them. So no device
+/// id, area or metric name can end a line early or add a tag, field or point.
 /// </summary>
 public static class LineProtocolWriter
 {
@@ -94,34 +96,37 @@ public static class LineProtocolWriter
         // Worst case: every char is an escaped ASCII char (2 bytes) or 3 UTF-8 bytes.
         var span = output.GetSpan((name.Length * 3) + 4);
         var position = 0;
-        foreach (var rune in name.EnumerateRunes())
+        for (var i = 0; i < name.Length; i++)
         {
-            if (rune.IsAscii)
+            var c = name[i];
+            if (c >= 0x80)
             {
-                var c = (byte)rune.Value;
-                if (c < 0x20 || c == 0x7F)
-                {
-                    span[position++] = Replacement0;
-                    span[position++] = Replacement1;
-                    span[position++] = Replacement2;
-                    continue;
-                }
-
-                if (c is (byte)',' or (byte)' ' or (byte)'\\' || (escapeEquals && c == (byte)'='))
+                // Broken surrogates become U+FFFD here too.
+                Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var consumed);
+                position += rune.EncodeToUtf8(span[position..]);
+                i += consumed - 1;
+            }
+            else if (c < 0x20 || c == 0x7F || (c == '\\' && (i == name.Length - 1 || IsEscaped(name[i + 1]))))
+            {
+                span[position++] = Replacement0;
+                span[position++] = Replacement1;
+                span[position++] = Replacement2;
+            }
+            else
+            {
+                if (IsEscaped(c) && (escapeEquals || c != '='))
                 {
                     span[position++] = (byte)'\\';
                 }
 
-                span[position++] = c;
-            }
-            else
-            {
-                position += rune.EncodeToUtf8(span[position..]);
+                span[position++] = (byte)c;
             }
         }
 
         output.Advance(position);
     }
+
+    private static bool IsEscaped(char c) => c is ',' or ' ' or '=';
 
     /// <summary>A point rendered to a string, for tests and diagnostics.</summary>
     public static string Format(string measurement, ReadOnlySpan<KeyValuePair<string, string?>> tags, ReadOnlySpan<MetricValue> fields, long timestampMs)

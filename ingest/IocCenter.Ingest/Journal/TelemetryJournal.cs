@@ -18,6 +18,7 @@ internal sealed class TelemetryJournal : IDisposable
     private readonly long _segmentBytes;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly Lock _writeGate = new();
     private readonly List<long> _segmentStarts = [];
     private readonly Dictionary<long, SafeFileHandle> _readHandles = [];
     private FileStream? _writer;
@@ -29,6 +30,7 @@ internal sealed class TelemetryJournal : IDisposable
     private long _committedLines;
     private long _checkpointPersisted = -1;
     private long _checkpointPersistedAt;
+    private bool _disposed;
 
     public TelemetryJournal(string directory, long segmentBytes, TimeProvider time)
     {
@@ -68,29 +70,38 @@ internal sealed class TelemetryJournal : IDisposable
             return;
         }
 
-        if (_writer is null || _writer.Length >= _segmentBytes)
+        lock (_writeGate)
         {
-            StartSegment(_written);
-        }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_writer is null || _writer.Length >= _segmentBytes)
+            {
+                StartSegment(_written);
+            }
 
-        _writer!.Write(lines);
-        _written += lines.Length;
-        _appendedLines += lineCount;
+            _writer!.Write(lines);
+            _written += lines.Length;
+            _appendedLines += lineCount;
+        }
     }
 
     /// <summary>fsyncs what was appended and publishes the new <see cref="End"/>.</summary>
     public void Sync()
     {
-        if (_writer is null || _written == End)
+        lock (_writeGate)
         {
-            return;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_writer is null || _written == End)
+            {
+                return;
+            }
+
+            _writer.Flush(flushToDisk: true);
+            Interlocked.Add(ref _pendingLines, _appendedLines);
+            Interlocked.Add(ref _committedLines, _appendedLines);
+            _appendedLines = 0;
+            Volatile.Write(ref _end, _written);
         }
 
-        _writer.Flush(flushToDisk: true);
-        Interlocked.Add(ref _pendingLines, _appendedLines);
-        Interlocked.Add(ref _committedLines, _appendedLines);
-        _appendedLines = 0;
-        Volatile.Write(ref _end, _written);
         DataAvailable.Set();
     }
 
@@ -151,8 +162,10 @@ internal sealed class TelemetryJournal : IDisposable
 
     public void Dispose()
     {
+        lock (_writeGate)
         lock (_gate)
         {
+            _disposed = true;
             if (_writer is not null)
             {
                 _writer.Flush(flushToDisk: true);

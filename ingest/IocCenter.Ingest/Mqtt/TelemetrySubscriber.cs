@@ -29,8 +29,10 @@ internal sealed partial class TelemetrySubscriber(
     private readonly AsyncSignal _disconnected = new();
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private volatile bool _stopping;
+    private volatile bool _subscribed;
 
-    public bool IsConnected => _client.IsConnected;
+    /// <summary>Connected and subscribed: from now on the broker keeps every message for this session.</summary>
+    public bool IsConnected => _subscribed && _client.IsConnected;
 
     public string SubscriptionFilter => string.IsNullOrEmpty(_options.SharedGroup) ? TopicFilter : $"$share/{_options.SharedGroup}/{TopicFilter}";
 
@@ -65,6 +67,7 @@ internal sealed partial class TelemetrySubscriber(
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += _ =>
         {
+            _subscribed = false;
             _disconnected.Set();
             return Task.CompletedTask;
         };
@@ -138,6 +141,7 @@ internal sealed partial class TelemetrySubscriber(
             throw new InvalidOperationException($"broker refused the subscription to {SubscriptionFilter}: {code}");
         }
 
+        _subscribed = true;
         LogConnected(logger, _options.Url, _options.ClientId, SubscriptionFilter, result.IsSessionPresent, generation);
     }
 

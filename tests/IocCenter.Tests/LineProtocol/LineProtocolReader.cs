@@ -3,7 +3,7 @@ using System.Text;
 
 namespace IocCenter.Tests.LineProtocol;
 
-/// <summary>A strict line-protocol parser written from InfluxDB's specification, to check what the writer produces.</summary>
+/// <summary>A strict line-protocol parser that reads names as InfluxDB does (only <c>\\,</c> <c>\\ </c> <c>\\=</c> are escapes), to check what the writer produces.</summary>
 internal static class LineProtocolReader
 {
     public sealed record Point(string Measurement, List<KeyValuePair<string, string>> Tags, List<KeyValuePair<string, string>> Fields, long Timestamp);
@@ -60,7 +60,7 @@ internal static class LineProtocolReader
         while (true)
         {
             var c = text[position++];
-            if (c == '\\' && text[position] is ',' or ' ' or '=' or '\\')
+            if (c == '\\' && text[position] is ',' or ' ' or '=')
             {
                 token.Append(text[position++]);
                 continue;

@@ -27,11 +27,11 @@ public class LineProtocolWriterTests
     {
         var line = LineProtocolWriter.Format(
             "my measurement,x",
-            [new("area", "TP. Cao Lãnh"), new("device", "a,b=c d\"e\\")],
+            [new("area", "TP. Cao Lãnh"), new("device", "a,b=c d\"e\\f\\")],
             [new MetricValue("f=1 g,h", 1.25, false)],
             1);
 
-        Assert.Equal("my\\ measurement\\,x,area=TP.\\ Cao\\ Lãnh,device=a\\,b\\=c\\ d\"e\\\\ f\\=1\\ g\\,h=1.25 1\n", line);
+        Assert.Equal("my\\ measurement\\,x,area=TP.\\ Cao\\ Lãnh,device=a\\,b\\=c\\ d\"e\\f\uFFFD f\\=1\\ g\\,h=1.25 1\n", line);
     }
 
     [Fact]
@@ -71,15 +71,28 @@ public class LineProtocolWriterTests
             .Label(line);
     }
 
-    /// <summary>What a name becomes: control characters and broken surrogates turn into U+FFFD, nothing else changes.</summary>
+    /// <summary>
+    /// What a name becomes: control characters, broken surrogates, and a backslash that ends the name or stands
+    /// before a comma, equals sign or space turn into U+FFFD; nothing else changes.
+    /// </summary>
     private static string Sanitized(string name)
     {
+        var runes = name.EnumerateRunes().ToArray();
         var builder = new StringBuilder();
-        foreach (var rune in name.EnumerateRunes())
+        for (var i = 0; i < runes.Length; i++)
         {
-            builder.Append(rune.Value < 0x20 || rune.Value == 0x7F ? Rune.ReplacementChar : rune);
+            var value = runes[i].Value;
+            var unrepresentable = value < 0x20 || value == 0x7F
+                || (value == '\\' && (i == runes.Length - 1 || runes[i + 1].Value is ',' or '=' or ' '));
+            builder.Append(unrepresentable ? Rune.ReplacementChar : runes[i]);
         }
 
         return builder.ToString();
     }
+
+    [Fact]
+    public void AppendPoint_Backslashes_AreLiteralUnlessInfluxWouldReadThemAsEscapes() =>
+        Assert.Equal(
+            "m,device=a\\b\uFFFD\\,c\uFFFD v=1 1\n",
+            LineProtocolWriter.Format("m", [new("device", "a\\b\\,c\\")], [new MetricValue("v", 1, false)], 1));
 }

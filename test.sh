@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# IocCenter's one test command: prepares a Docker engine and the service images (real mosquitto and
+# InfluxDB from Debian's packages), runs every test assembly, and ends with "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+if ! ./deploy/prepare-docker.sh; then
+  echo "Docker could not be prepared; integration tests cannot run." >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# Testcontainers against this engine (see ENVIRONMENT.md): no reaper image, loopback, and the engine's API version.
+export TESTCONTAINERS_RYUK_DISABLED=true
+export TESTCONTAINERS_HOST_OVERRIDE="${TESTCONTAINERS_HOST_OVERRIDE:-127.0.0.1}"
+api=$(docker version --format '{{.Server.APIVersion}}' 2>/dev/null || echo "")
+if [ -n "$api" ] && [ "$(printf '%s\n' "$api" 1.44 | sort -V | head -n 1)" != "1.44" ]; then
+  export DOCKER_API_VERSION="$api"
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+results=$(mktemp -d)
+dotnet test IocCenter.sln -c Release --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
+
+# Sum over all test assemblies from their TRX files, so a run that executed nothing shows as such.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1  # the build or the runner itself failed
+fi
+rm -rf "$results"
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"
