@@ -25,12 +25,15 @@ internal static class CommandLine
           --start ISO-8601      thời gian mô phỏng / simulated time of the first reading
           --prefix P            tiền tố mã thiết bị / device id prefix (dt)
           --registry-out FILE   ghi danh bạ thiết bị JSON / write the device registry (JSON)
+          --registry-only true  chỉ ghi danh bạ rồi thoát / write the registry and exit
+          --in-flight N         số tin chờ PUBACK mỗi thiết bị / publishes awaiting PUBACK per device (1)
         """;
 
-    public static (FleetOptions Options, string? RegistryOut) Parse(string[] args)
+    public static (FleetOptions Options, string? RegistryOut, bool RegistryOnly) Parse(string[] args)
     {
         var options = new FleetOptions();
         string? registryOut = null;
+        var registryOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -55,12 +58,14 @@ internal static class CommandLine
                 case "--seed": options.Seed = Int(value, name); break;
                 case "--start": options.Start = DateTimeOffset.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--prefix": options.Prefix = value; break;
+                case "--in-flight": options.MaxInFlightPerDevice = Int(value, name); break;
                 case "--registry-out": registryOut = value; break;
+                case "--registry-only": registryOnly = bool.Parse(value); break;
                 default: throw new FormatException($"unknown option {name}");
             }
         }
 
-        return (options, registryOut);
+        return (options, registryOut, registryOnly);
     }
 
     /// <summary>500ms, 5s, 10m, 2h, or a TimeSpan (00:00:05).</summary>

@@ -11,9 +11,10 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 FleetOptions options;
 string? registryOut;
+bool registryOnly;
 try
 {
-    (options, registryOut) = CommandLine.Parse(args);
+    (options, registryOut, registryOnly) = CommandLine.Parse(args);
 }
 catch (FormatException e)
 {
@@ -34,6 +35,11 @@ if (registryOut is not null)
 {
     DeviceDirectory.Save(registryOut, fleet.Devices.Select(d => d.Record));
     Console.WriteLine($"Đã ghi danh bạ thiết bị / Device registry written: {registryOut} ({fleet.Devices.Count} devices)");
+}
+
+if (registryOnly)
+{
+    return 0;
 }
 
 Console.WriteLine($"Kết nối {fleet.Devices.Count} thiết bị tới / Connecting {fleet.Devices.Count} devices to {options.BrokerUrl} ...");

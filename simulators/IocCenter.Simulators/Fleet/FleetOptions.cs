@@ -69,5 +69,9 @@ public sealed class FleetOptions
     [Range(1, 1000)]
     public int ConnectConcurrency { get; set; } = 32;
 
+    /// <summary>Publishes a device may have awaiting their PUBACK at once (1: one after the other, like most devices).</summary>
+    [Range(1, 1000)]
+    public int MaxInFlightPerDevice { get; set; } = 1;
+
     public int TotalDevices => Traffic + Environment + Connectivity;
 }

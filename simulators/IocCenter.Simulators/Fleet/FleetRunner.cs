@@ -79,42 +79,69 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
     private async Task RunDeviceAsync(DeviceConnection connection, int index, long startMs, CancellationToken cancellationToken)
     {
         var device = connection.Device;
+        using var window = new SemaphoreSlim(options.MaxInFlightPerDevice);
+        var inFlight = new List<Task>();
         long round = 0;
 
         // Spread interval-paced devices over the interval instead of all reporting in the same millisecond.
         var phase = options.Pacing == Pacing.Interval ? (long)(options.Interval.TotalMilliseconds * index / Math.Max(1, _connections.Count)) : 0;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            long sequence = 0;
-            if (options.Count > 0 || options.Pacing == Pacing.Rate)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                sequence = Interlocked.Increment(ref _issued);
-                if (options.Count > 0 && sequence > options.Count)
+                long sequence = 0;
+                if (options.Count > 0 || options.Pacing == Pacing.Rate)
                 {
-                    return;
+                    sequence = Interlocked.Increment(ref _issued);
+                    if (options.Count > 0 && sequence > options.Count)
+                    {
+                        return;
+                    }
                 }
-            }
 
-            var due = options.Pacing switch
-            {
-                Pacing.Interval => startMs + phase + (long)(round * options.Interval.TotalMilliseconds),
-                Pacing.Rate => startMs + (long)((sequence - 1) * 1000 / options.Rate),
-                _ => 0,
-            };
-            var wait = due - _time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (wait > 1)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(wait), _time, cancellationToken);
-            }
+                var due = options.Pacing switch
+                {
+                    Pacing.Interval => startMs + phase + (long)(round * options.Interval.TotalMilliseconds),
+                    Pacing.Rate => startMs + (long)((sequence - 1) * 1000 / options.Rate),
+                    _ => 0,
+                };
+                var wait = due - _time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (wait > 1)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(wait), _time, cancellationToken);
+                }
 
-            var timestamp = options.Start is { } start
-                ? start.ToUnixTimeMilliseconds() + (long)(round * options.Interval.TotalMilliseconds)
-                : _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var payload = device.NextPayload(timestamp);
+                var timestamp = options.Start is { } start
+                    ? start.ToUnixTimeMilliseconds() + (long)(round * options.Interval.TotalMilliseconds)
+                    : _time.GetUtcNow().ToUnixTimeMilliseconds();
+                var payload = device.NextPayload(timestamp);
+                await window.WaitAsync(cancellationToken);
+                inFlight.RemoveAll(t => t.IsCompleted);
+                inFlight.Add(PublishOneAsync(connection, payload, window, cancellationToken));
+                round++;
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight);
+        }
+    }
+
+    private async Task PublishOneAsync(DeviceConnection connection, byte[] payload, SemaphoreSlim window, CancellationToken cancellationToken)
+    {
+        try
+        {
             await PublishUntilAcceptedAsync(connection, payload, cancellationToken);
-            device.CountSent();
+            connection.Device.CountSent();
             Interlocked.Increment(ref _sent);
-            round++;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while waiting for the broker: not counted as sent.
+        }
+        finally
+        {
+            window.Release();
         }
     }
 

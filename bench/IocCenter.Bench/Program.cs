@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using IocCenter.Bench;
+using IocCenter.Ingest;
+using IocCenter.Ingest.Mqtt;
+using IocCenter.Simulators.Fleet;
+using IocCenter.Storage.Influx;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// iocc-bench: publish N readings at QoS1 as fast as the broker takes them, through the real ingest, into
+// InfluxDB; print one JSON line. Without --broker/--influx it starts Debian's mosquitto and influxd itself.
+var settings = new ConfigurationBuilder().AddCommandLine(args).Build();
+var readings = long.Parse(settings["readings"] ?? "200000", CultureInfo.InvariantCulture);
+var devices = int.Parse(settings["devices"] ?? "300", CultureInfo.InvariantCulture);
+var inFlight = int.Parse(settings["in-flight"] ?? "16", CultureInfo.InvariantCulture);
+
+await using var local = settings["broker"] is null || settings["influx"] is null ? await LocalServices.StartAsync() : null;
+var broker = new Uri(settings["broker"] ?? local!.BrokerUrl.ToString());
+var influxUrl = new Uri(settings["influx"] ?? local!.InfluxUrl.ToString());
+var database = "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+var dataPath = Path.Combine(Path.GetTempPath(), "iocc-bench-ingest-" + Guid.NewGuid().ToString("N")[..8]);
+
+using var latency = new LatencyRecorder();
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Mqtt:Url"] = broker.ToString(),
+    ["Mqtt:ClientId"] = "iocc-bench-ingest",
+    ["Mqtt:SessionExpiry"] = "00:05:00",
+    ["Influx:Url"] = influxUrl.ToString(),
+    ["Influx:Database"] = database,
+    ["Ingest:DataPath"] = dataPath,
+});
+builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+builder.AddIngest();
+var ingest = builder.Build();
+await ingest.StartAsync();
+
+var influx = new InfluxHttpClient(new HttpClient(), new InfluxOptions { Url = influxUrl, Database = database, Gzip = false });
+var fleetOptions = new FleetOptions
+{
+    BrokerUrl = broker,
+    Traffic = devices * 2 / 5,
+    Environment = devices / 5,
+    Connectivity = devices - (devices * 2 / 5) - (devices / 5),
+    Pacing = Pacing.Flood,
+    Count = readings,
+    MaxInFlightPerDevice = inFlight,
+    Prefix = "bench",
+};
+await using var fleet = new FleetRunner(fleetOptions);
+await fleet.ConnectAsync(CancellationToken.None);
+var subscriber = ingest.Services.GetRequiredService<TelemetrySubscriber>();
+while (!subscriber.IsConnected)
+{
+    await Task.Delay(50); // a new session receives only what is published after it subscribed
+}
+
+var clock = Stopwatch.StartNew();
+var sent = (await fleet.RunAsync(CancellationToken.None)).Sent;
+var publishSeconds = clock.Elapsed.TotalSeconds;
+
+// Stored = what InfluxDB answers to COUNT, once the journal is drained (or 120 s pass).
+long stored = 0;
+var deadline = DateTime.UtcNow.AddSeconds(120);
+while (DateTime.UtcNow < deadline)
+{
+    stored = await CountAsync(influx, "traffic", "avg_speed_kmh") + await CountAsync(influx, "environment", "pm25_ugm3") + await CountAsync(influx, "connectivity", "latency_ms");
+    if (stored >= sent)
+    {
+        break;
+    }
+
+    await Task.Delay(50);
+}
+
+var seconds = clock.Elapsed.TotalSeconds;
+await ingest.StopAsync();
+
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    sent,
+    stored,
+    lost = sent - stored,
+    seconds = Math.Round(seconds, 2),
+    stored_per_second = Math.Round(stored / seconds),
+    publish_per_second = Math.Round(sent / publishSeconds),
+    p50_ms = latency.Percentile(0.50),
+    p99_ms = latency.Percentile(0.99),
+    devices,
+    in_flight_per_device = inFlight,
+    qos = 1,
+}));
+ingest.Dispose();
+Directory.Delete(dataPath, recursive: true);
+return stored == sent ? 0 : 1;
+
+static async Task<long> CountAsync(InfluxHttpClient influx, string measurement, string field)
+{
+    var series = await influx.QueryAsync($"SELECT COUNT(\"{field}\") FROM \"{measurement}\"", CancellationToken.None);
+    return series.Count == 0 ? 0 : Convert.ToInt64(series[0].Values[0][1], CultureInfo.InvariantCulture);
+}
