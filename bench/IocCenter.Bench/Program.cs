@@ -18,6 +18,9 @@ var readings = long.Parse(settings["readings"] ?? "200000", CultureInfo.Invarian
 var devices = int.Parse(settings["devices"] ?? "300", CultureInfo.InvariantCulture);
 var inFlight = int.Parse(settings["in-flight"] ?? "16", CultureInfo.InvariantCulture);
 
+// No --rate: flood (as fast as the broker takes them). With --rate: a steady fleet-wide rate, to measure latency below saturation.
+var rate = settings["rate"] is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : 0;
+
 await using var local = settings["broker"] is null || settings["influx"] is null ? await LocalServices.StartAsync() : null;
 var broker = new Uri(settings["broker"] ?? local!.BrokerUrl.ToString());
 var influxUrl = new Uri(settings["influx"] ?? local!.InfluxUrl.ToString());
@@ -47,7 +50,8 @@ var fleetOptions = new FleetOptions
     Traffic = devices * 2 / 5,
     Environment = devices / 5,
     Connectivity = devices - (devices * 2 / 5) - (devices / 5),
-    Pacing = Pacing.Flood,
+    Pacing = rate > 0 ? Pacing.Rate : Pacing.Flood,
+    Rate = rate > 0 ? rate : 1000,
     Count = readings,
     MaxInFlightPerDevice = inFlight,
     Prefix = "bench",
@@ -94,6 +98,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     devices,
     in_flight_per_device = inFlight,
     qos = 1,
+    offered_rate = rate > 0 ? rate.ToString(CultureInfo.InvariantCulture) : "max",
 }));
 ingest.Dispose();
 Directory.Delete(dataPath, recursive: true);
