@@ -21,6 +21,12 @@ var inFlight = int.Parse(settings["in-flight"] ?? "16", CultureInfo.InvariantCul
 // No --rate: flood (as fast as the broker takes them). With --rate: a steady fleet-wide rate, to measure latency below saturation.
 var rate = settings["rate"] is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : 0;
 
+// "pipelined" (default): a few plain MQTT connections publishing for all devices, cheap enough not to be the bottleneck.
+// "fleet": every device its own MQTTnet client, as the simulator runs (heavier: it measures the generator too).
+var generator = settings["generator"] ?? "pipelined";
+var connections = int.Parse(settings["connections"] ?? "4", CultureInfo.InvariantCulture);
+var window = int.Parse(settings["window"] ?? "2000", CultureInfo.InvariantCulture);
+
 await using var local = settings["broker"] is null || settings["influx"] is null ? await LocalServices.StartAsync() : null;
 var broker = new Uri(settings["broker"] ?? local!.BrokerUrl.ToString());
 var influxUrl = new Uri(settings["influx"] ?? local!.InfluxUrl.ToString());
@@ -56,16 +62,42 @@ var fleetOptions = new FleetOptions
     MaxInFlightPerDevice = inFlight,
     Prefix = "bench",
 };
-await using var fleet = new FleetRunner(fleetOptions);
-await fleet.ConnectAsync(CancellationToken.None);
 var subscriber = ingest.Services.GetRequiredService<TelemetrySubscriber>();
 while (!subscriber.IsConnected)
 {
     await Task.Delay(50); // a new session receives only what is published after it subscribed
 }
 
-var clock = Stopwatch.StartNew();
-var sent = (await fleet.RunAsync(CancellationToken.None)).Sent;
+Stopwatch clock;
+long sent;
+if (generator == "fleet")
+{
+    await using var fleet = new FleetRunner(fleetOptions);
+    await fleet.ConnectAsync(CancellationToken.None);
+    clock = Stopwatch.StartNew();
+    sent = (await fleet.RunAsync(CancellationToken.None)).Sent;
+}
+else
+{
+    generator = "pipelined";
+    var plan = FleetPlan.Create(fleetOptions);
+    var publishers = Enumerable.Range(0, connections)
+        .Select(c => new PipelinedPublisher(plan.Where((_, i) => i % connections == c).ToList(), broker.Host, broker.Port, $"bench-load-{c}", window))
+        .ToList();
+    foreach (var publisher in publishers)
+    {
+        await publisher.ConnectAsync();
+    }
+
+    clock = Stopwatch.StartNew();
+    await Task.WhenAll(publishers.Select((p, c) => p.PublishAsync((readings / connections) + (c < readings % connections ? 1 : 0), rate / connections, CancellationToken.None)));
+    sent = publishers.Sum(p => p.Acknowledged);
+    foreach (var publisher in publishers)
+    {
+        await publisher.DisposeAsync();
+    }
+}
+
 var publishSeconds = clock.Elapsed.TotalSeconds;
 
 // Stored = what InfluxDB answers to COUNT, once the journal is drained (or 120 s pass).
@@ -96,7 +128,8 @@ Console.WriteLine(JsonSerializer.Serialize(new
     p50_ms = latency.Percentile(0.50),
     p99_ms = latency.Percentile(0.99),
     devices,
-    in_flight_per_device = inFlight,
+    generator,
+    connections = generator == "pipelined" ? connections : devices,
     qos = 1,
     offered_rate = rate > 0 ? rate.ToString(CultureInfo.InvariantCulture) : "max",
 }));

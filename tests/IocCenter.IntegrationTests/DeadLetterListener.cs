@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using IocCenter.Ingest.Mqtt;
+using IocCenter.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
 

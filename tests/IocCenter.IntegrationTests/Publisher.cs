@@ -1,4 +1,4 @@
-using IocCenter.Ingest.Mqtt;
+using IocCenter.Mqtt;
 using MQTTnet;
 using MQTTnet.Protocol;
 

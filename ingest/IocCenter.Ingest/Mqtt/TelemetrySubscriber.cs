@@ -1,6 +1,7 @@
 using IocCenter.Ingest.DeadLetters;
 using IocCenter.Ingest.Journal;
 using IocCenter.Ingest.Pipeline;
+using IocCenter.Mqtt;
 using IocCenter.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MQTTnet;
-using MQTTnet.Formatter;
+using IocCenter.Mqtt;
 using MQTTnet.Protocol;
 
 namespace IocCenter.Simulators.Fleet;
@@ -172,21 +172,13 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
 
         public async Task ConnectAsync(CancellationToken cancellationToken)
         {
-            var clientOptions = new MqttClientOptionsBuilder()
-                .WithProtocolVersion(MqttProtocolVersion.V500)
-                .WithConnectionUri(options.BrokerUrl)
-                .WithClientId(Device.Record.Id)
+            var clientOptions = MqttConnection.Options(options.BrokerUrl, Device.Record.Id, options.Username, options.Password)
                 .WithCleanStart(true)
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
-                .WithTimeout(TimeSpan.FromSeconds(10))
                 .WithWillTopic(Device.StatusTopic)
                 .WithWillPayload("offline")
                 .WithWillRetain(true)
                 .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-            if (!string.IsNullOrEmpty(options.Username))
-            {
-                clientOptions.WithCredentials(options.Username, options.Password ?? string.Empty);
-            }
 
             await _client.ConnectAsync(clientOptions.Build(), cancellationToken);
             await PublishStatusAsync("online", cancellationToken);

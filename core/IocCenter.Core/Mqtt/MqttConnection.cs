@@ -1,9 +1,12 @@
 using MQTTnet;
 using MQTTnet.Formatter;
 
-namespace IocCenter.Ingest.Mqtt;
+namespace IocCenter.Mqtt;
 
-/// <summary>Builds MQTTnet client options from an <c>mqtt://</c> or <c>mqtts://</c> URL.</summary>
+/// <summary>
+/// Builds MQTTnet client options from an <c>mqtt://</c> or <c>mqtts://</c> URL, over a
+/// <see cref="CoalescingSocketStream"/> (buffered reads, coalesced writes).
+/// </summary>
 public static class MqttConnection
 {
     public static MqttClientOptionsBuilder Options(Uri url, string clientId, string? username, string? password)
@@ -19,6 +22,7 @@ public static class MqttConnection
         var builder = new MqttClientOptionsBuilder()
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithTcpServer(url.Host, url.IsDefaultPort || url.Port <= 0 ? (tls ? 8883 : 1883) : url.Port)
+            .WithStreamProvider(CoalescingSocketStream.Provider)
             .WithClientId(clientId)
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (tls)
