@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace IocCenter.Hosting;
@@ -34,6 +35,35 @@ public static class ServiceDefaults
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
+    }
+
+    /// <summary>
+    /// Checks every validated setting, then runs. A wrong setting ends the process with exit code 2 and one
+    /// readable message naming it, instead of a stack trace.
+    /// </summary>
+    public static int RunChecked(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (e is OptionsValidationException || (e is AggregateException a && a.InnerExceptions.All(i => i is OptionsValidationException)))
+        {
+            var failures = e is AggregateException aggregate
+                ? aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(v => v.Failures)
+                : ((OptionsValidationException)e).Failures;
+            Console.Error.WriteLine("Cấu hình không hợp lệ / Invalid configuration:");
+            foreach (var failure in failures)
+            {
+                Console.Error.WriteLine("  - " + failure);
+            }
+
+            return 2;
+        }
+
+        app.Run();
+        return 0;
     }
 
     private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder builder) =>

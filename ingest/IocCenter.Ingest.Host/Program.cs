@@ -8,4 +8,4 @@ builder.AddIngest();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+return app.RunChecked();

@@ -171,19 +171,28 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
         Assert.Equal(hostile.Length + 1, (await influx.ColumnValuesAsync("SHOW FIELD KEYS FROM probe", "fieldKey")).Length);
     }
 
-    [Fact]
-    public async Task IngestDisposedMidStream_AndStartedAgainWithTheSameClientId_StillStoresExactly20000()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IngestStoppedMidStream_AndStartedAgainWithTheSameClientId_StillStoresExactly20000(bool graceful)
     {
         var influx = services.InfluxClient(_database);
-        var first = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-restart");
-        await using var fleet = new FleetRunner(Fleet("rst"));
+        var first = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-restart-" + graceful);
+        await using var fleet = new FleetRunner(Fleet(graceful ? "rsg" : "rsd"));
         var run = fleet.RunAsync(CancellationToken.None);
 
         await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 4, Deadline, "first quarter sent");
+        if (graceful)
+        {
+            // What SIGTERM does: stop taking deliveries, commit and acknowledge, drain what it can.
+            await first.StopAsync();
+        }
+
+        // Without StopAsync this is abrupt: the broker connection drops with deliveries unacknowledged.
         first.Dispose();
 
         await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 2, Deadline, "half sent while ingest is away");
-        using var second = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-restart");
+        using var second = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-restart-" + graceful);
         Assert.Equal(Readings, (await run).Sent);
 
         await Eventually.WaitAsync(influx.TelemetryCountAsync, n => n >= Readings, Deadline, "points stored");

@@ -25,6 +25,7 @@ internal sealed partial class JournalDrain(
     ILogger<JournalDrain> logger) : BackgroundService
 {
     private const int MaxBatchBytes = 8 << 20;
+    private static readonly TimeSpan IdlePingInterval = TimeSpan.FromSeconds(10);
 
     private readonly InfluxOptions _options = influxOptions.Value;
     private readonly SemaphoreSlim _slots = new(influxOptions.Value.MaxConcurrentWrites, influxOptions.Value.MaxConcurrentWrites);
@@ -53,7 +54,12 @@ internal sealed partial class JournalDrain(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await CreateDatabaseAsync(_abandon.Token);
+        // Created now if InfluxDB answers; otherwise when a write first says the database is missing.
+        if (await PingAsync(_abandon.Token))
+        {
+            await CreateDatabaseAsync(_abandon.Token);
+        }
+
         var position = journal.Checkpoint;
         long linesRead = 0;
         long waitingSince = 0;
@@ -70,7 +76,12 @@ internal sealed partial class JournalDrain(
                         break;
                     }
 
-                    await WaitQuietlyAsync(journal.DataAvailable.WaitAsync(stoppingToken));
+                    // Idle: ping now and then, so /health tells the truth about InfluxDB before data needs it.
+                    if (!await WaitForDataAsync(IdlePingInterval, stoppingToken))
+                    {
+                        await PingAsync(stoppingToken);
+                    }
+
                     continue;
                 }
 
@@ -233,6 +244,34 @@ internal sealed partial class JournalDrain(
 
         await WriteAsync(lines[..cut], half, cancellationToken);
         await WriteAsync(lines[cut..], lineCount - half, cancellationToken);
+    }
+
+    private async Task<bool> WaitForDataAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await journal.DataAvailable.WaitAsync(timeout, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    private async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        if (await influx.PingAsync(cancellationToken))
+        {
+            MarkReachable();
+            return true;
+        }
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            MarkUnreachable(new InfluxWriteResult(InfluxWriteOutcome.Transient, null, "no answer to /ping"));
+        }
+
+        return false;
     }
 
     private async Task CreateDatabaseAsync(CancellationToken cancellationToken)

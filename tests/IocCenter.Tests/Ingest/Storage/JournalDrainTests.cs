@@ -98,7 +98,7 @@ public class JournalDrainTests
         }
     }
 
-    /// <summary>Answers /write from a rule over the request's lines; remembers what it stored.</summary>
+    /// <summary>Answers /ping, and /write from a rule over the request's lines; remembers what it stored.</summary>
     private sealed class ScriptedInflux(Func<string[], (HttpStatusCode Status, string Body)> rule) : HttpMessageHandler
     {
         private int _requests;
@@ -111,6 +111,11 @@ public class JournalDrainTests
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.RequestUri!.AbsolutePath == "/ping")
+            {
+                return new HttpResponseMessage(HttpStatusCode.NoContent);
+            }
+
             Interlocked.Increment(ref _requests);
             await using var body = await request.Content!.ReadAsStreamAsync(cancellationToken);
             await using var gzip = new GZipStream(body, CompressionMode.Decompress);
