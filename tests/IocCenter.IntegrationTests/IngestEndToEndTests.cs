@@ -199,4 +199,22 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
         await Eventually.WaitAsync(() => Task.FromResult(second.PendingLines()), n => n == 0, Deadline, "journal drained");
         Assert.Equal(Readings, await influx.TelemetryCountAsync());
     }
+
+    [Fact]
+    public async Task TwoInstancesInOneSharedGroup_SplitTheLoad_AndStoreExactly20000()
+    {
+        var influx = services.InfluxClient(_database);
+        void Shared(IDictionary<string, string?> settings) => settings["Mqtt:SharedGroup"] = "ingest";
+        using var first = await IngestHost.StartAsync(services, _database, Path.Combine(_dataPath, "a"), "ingest-shared-a", Shared);
+        using var second = await IngestHost.StartAsync(services, _database, Path.Combine(_dataPath, "b"), "ingest-shared-b", Shared);
+        await using var fleet = new FleetRunner(Fleet("shr"));
+
+        Assert.Equal(Readings, (await fleet.RunAsync(CancellationToken.None)).Sent);
+        await Eventually.WaitAsync(influx.TelemetryCountAsync, n => n >= Readings, Deadline, "points stored");
+        await Eventually.WaitAsync(() => Task.FromResult(first.PendingLines() + second.PendingLines()), n => n == 0, Deadline, "journals drained");
+
+        Assert.Equal(Readings, await influx.TelemetryCountAsync());
+        Assert.True(first.CommittedLines() > Readings / 10, $"first instance took {first.CommittedLines()}");
+        Assert.True(second.CommittedLines() > Readings / 10, $"second instance took {second.CommittedLines()}");
+    }
 }

@@ -37,4 +37,7 @@ internal static class IngestHost
     }
 
     public static long PendingLines(this IHost host) => host.Services.GetRequiredService<TelemetryJournal>().PendingLines;
+
+    /// <summary>Readings this instance made durable (its share of a shared subscription).</summary>
+    public static long CommittedLines(this IHost host) => host.Services.GetRequiredService<TelemetryJournal>().CommittedLines;
 }

@@ -108,14 +108,14 @@ internal sealed partial class TelemetrySubscriber(
                 }
             }
 
-            await WaitQuietlyAsync(_disconnected.WaitAsync(stoppingToken));
+            await _disconnected.WaitAsync(stoppingToken).IgnoreCancellationAsync();
             if (!stoppingToken.IsCancellationRequested && !_stopping)
             {
                 LogDisconnected(logger, _options.Url);
             }
         }
 
-        await WaitQuietlyAsync(publishing);
+        await publishing.IgnoreCancellationAsync();
         LogStopped(logger);
     }
 
@@ -203,17 +203,6 @@ internal sealed partial class TelemetrySubscriber(
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         await Task.Delay(delay, time, cancellationToken);
 
-    private static async Task WaitQuietlyAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Đã kết nối broker / Connected to broker {Url} as {ClientId}, subscribed to {Filter} (session present: {SessionPresent}, connection #{Generation})")]
     private static partial void LogConnected(ILogger logger, Uri url, string clientId, string filter, bool sessionPresent, int generation);

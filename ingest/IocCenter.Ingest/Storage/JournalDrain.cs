@@ -93,7 +93,7 @@ internal sealed partial class JournalDrain(
                 var age = time.GetElapsedTime(waitingSince);
                 if (available < _options.BatchSize && age < _options.FlushInterval && !stoppingToken.IsCancellationRequested)
                 {
-                    await WaitQuietlyAsync(journal.DataAvailable.WaitAsync(_options.FlushInterval - age, time, stoppingToken));
+                    await journal.DataAvailable.WaitAsync(_options.FlushInterval - age, time, stoppingToken).IgnoreCancellationAsync();
                     continue;
                 }
 
@@ -139,7 +139,7 @@ internal sealed partial class JournalDrain(
             lines++;
         }
 
-        return new Batch(position, position + length, lines, buffer, length);
+        return new Batch(position + length, lines, buffer, length);
     }
 
     private async Task SendAsync(Batch batch)
@@ -329,22 +329,9 @@ internal sealed partial class JournalDrain(
         _slots.Release(_options.MaxConcurrentWrites);
     }
 
-    private static async Task WaitQuietlyAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: the loop decides what to do next.
-        }
-    }
 
-    private sealed class Batch(long start, long end, int lines, byte[] buffer, int length)
+    private sealed class Batch(long end, int lines, byte[] buffer, int length)
     {
-        public long Start { get; } = start;
-
         public long End { get; } = end;
 
         public int Lines { get; } = lines;

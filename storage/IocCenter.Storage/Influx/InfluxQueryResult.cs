@@ -17,15 +17,20 @@ public sealed record InfluxSeries(string Name, IReadOnlyDictionary<string, strin
     }
 }
 
-public sealed class InfluxQueryException(string message) : Exception(message)
+public sealed class InfluxQueryException : Exception
 {
     public InfluxQueryException()
-        : this("InfluxQL query failed.")
+        : base("InfluxQL query failed.")
+    {
+    }
+
+    public InfluxQueryException(string message)
+        : base(message)
     {
     }
 
     public InfluxQueryException(string message, Exception innerException)
-        : this(message + " " + innerException?.Message)
+        : base(message, innerException)
     {
     }
 }
