@@ -1,0 +1,122 @@
+namespace IocCenter.Analytics.Incidents;
+
+/// <summary>Thrown for a transition the lifecycle does not allow (acknowledging a resolved incident, say).</summary>
+public sealed class IllegalTransitionException : InvalidOperationException
+{
+    public IllegalTransitionException()
+    {
+    }
+
+    public IllegalTransitionException(string message)
+        : base(message)
+    {
+    }
+
+    public IllegalTransitionException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The lifecycle open → acknowledged → resolved as pure functions: each returns the incident after the step
+/// and the audit events it produced (none when nothing an officer would care about changed).
+/// </summary>
+public static class IncidentLifecycle
+{
+    public const string System = "system";
+
+    /// <summary>The condition is present. Updates the open incident, or reopens a recently resolved one.</summary>
+    public static (Incident Incident, IncidentEvent? Event) Recur(Incident incident, Severity severity, Evidence evidence, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        if (incident.State == IncidentState.Resolved)
+        {
+            var reopened = incident with
+            {
+                State = IncidentState.Open,
+                Active = true,
+                Severity = severity,
+                LastSeenAt = at,
+                ClearedAt = null,
+                AcknowledgedAt = null,
+                AcknowledgedBy = null,
+                ResolvedAt = null,
+                ResolvedBy = null,
+                Occurrences = incident.Occurrences + 1,
+                ReopenCount = incident.ReopenCount + 1,
+                Evidence = evidence,
+            };
+            return (reopened, new IncidentEvent(incident.Id, at, System, "reopened", IncidentState.Resolved, IncidentState.Open, null));
+        }
+
+        var escalated = severity > incident.Severity;
+        var reactivated = !incident.Active;
+        var updated = incident with
+        {
+            Active = true,
+            Severity = escalated ? severity : incident.Severity,
+            LastSeenAt = at,
+            ClearedAt = null,
+            Occurrences = incident.Occurrences + (reactivated ? 1 : 0),
+            Evidence = evidence,
+        };
+        var action = escalated ? "escalated" : reactivated ? "recurred" : null;
+        return (updated, action is null ? null : new IncidentEvent(incident.Id, at, System, action, incident.State, incident.State, escalated ? $"{incident.Severity.Code()} → {severity.Code()}" : null));
+    }
+
+    /// <summary>
+    /// The condition has been normal long enough. An acknowledged incident is then resolved; an unacknowledged
+    /// one stays open, marked cleared, until an officer acknowledges it.
+    /// </summary>
+    public static (Incident Incident, IncidentEvent? Event) Clear(Incident incident, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        if (!incident.Active || incident.State == IncidentState.Resolved)
+        {
+            return (incident, null);
+        }
+
+        if (incident.State == IncidentState.Acknowledged)
+        {
+            var resolved = incident with { Active = false, ClearedAt = at, State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = System };
+            return (resolved, new IncidentEvent(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, "condition cleared"));
+        }
+
+        return (incident with { Active = false, ClearedAt = at }, new IncidentEvent(incident.Id, at, System, "cleared", incident.State, incident.State, "condition cleared; awaiting acknowledgement"));
+    }
+
+    public static (Incident Incident, IReadOnlyList<IncidentEvent> Events) Acknowledge(Incident incident, string user, string? comment, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        if (incident.State != IncidentState.Open)
+        {
+            throw new IllegalTransitionException($"Incident {incident.Id} is {incident.State.Code()}; only an open incident can be acknowledged.");
+        }
+
+        var acknowledged = incident with { State = IncidentState.Acknowledged, AcknowledgedAt = at, AcknowledgedBy = user };
+        var events = new List<IncidentEvent> { new(incident.Id, at, user, "acknowledged", IncidentState.Open, IncidentState.Acknowledged, comment) };
+        if (!incident.Active)
+        {
+            // Its condition already cleared: acknowledging it is all that was left.
+            acknowledged = acknowledged with { State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = System };
+            events.Add(new(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, "condition had cleared"));
+        }
+
+        return (acknowledged, events);
+    }
+
+    public static (Incident Incident, IncidentEvent Event) Resolve(Incident incident, string user, string? comment, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        if (incident.State == IncidentState.Resolved)
+        {
+            throw new IllegalTransitionException($"Incident {incident.Id} is already resolved.");
+        }
+
+        var resolved = incident with { State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = user, AcknowledgedAt = incident.AcknowledgedAt ?? at, AcknowledgedBy = incident.AcknowledgedBy ?? user };
+        return (resolved, new IncidentEvent(incident.Id, at, user, "resolved", incident.State, IncidentState.Resolved, comment));
+    }
+}

@@ -1,0 +1,204 @@
+using System.Threading.Channels;
+
+namespace IocCenter.Analytics.Incidents;
+
+/// <summary>
+/// The single writer of incidents: detectors raise and clear, officers acknowledge and resolve, every change is
+/// stored (with its audit events) before it is announced to subscribers. Unresolved incidents are kept in memory
+/// too, loaded from the store at start, so a restart brings back every open incident and acknowledgement.
+/// </summary>
+public sealed class IncidentService : IDisposable
+{
+    private readonly IncidentStore _store;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _reopenWithin;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Dictionary<(IncidentKind Kind, string Subject), Incident> _unresolved = [];
+    private readonly List<Channel<IncidentChange>> _subscribers = [];
+
+    /// <param name="reopenWithin">A condition that returns this soon after its incident was resolved reopens it instead of opening another.</param>
+    public IncidentService(IncidentStore store, TimeProvider time, TimeSpan reopenWithin)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = time;
+        _reopenWithin = reopenWithin;
+        foreach (var incident in store.Unresolved())
+        {
+            _unresolved[(incident.Kind, incident.Subject)] = incident;
+        }
+    }
+
+    /// <summary>Unresolved incidents, most severe and newest first.</summary>
+    public IReadOnlyList<Incident> Unresolved()
+    {
+        lock (_unresolved)
+        {
+            return _unresolved.Values.OrderByDescending(i => i.Severity).ThenByDescending(i => i.LastSeenAt).ToList();
+        }
+    }
+
+    /// <summary>Every change from now on. A subscriber that falls 10,000 changes behind loses the oldest.</summary>
+    public ChannelReader<IncidentChange> Subscribe()
+    {
+        var channel = Channel.CreateBounded<IncidentChange>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (_subscribers)
+        {
+            _subscribers.Add(channel);
+        }
+
+        return channel.Reader;
+    }
+
+    /// <summary>A detector says the condition is present.</summary>
+    public async Task<Incident> RaiseAsync(IncidentKind kind, string? deviceId, string? area, Severity severity, Evidence evidence, long? parentId = null)
+    {
+        var subject = Incident.SubjectOf(deviceId, area);
+        return await WriteAsync(() =>
+        {
+            var now = _time.GetUtcNow();
+            var key = (kind, subject);
+            Incident? current;
+            lock (_unresolved)
+            {
+                _unresolved.TryGetValue(key, out current);
+            }
+
+            current ??= _store.LastResolved(kind, subject) is { } last && now - last.ResolvedAt <= _reopenWithin ? last : null;
+            if (current is null)
+            {
+                var fresh = new Incident(0, kind, subject, deviceId, area, severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence);
+                var stored = _store.Insert(fresh, id => new IncidentEvent(id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, evidence.Detail));
+                return Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, evidence.Detail));
+            }
+
+            var (updated, e) = IncidentLifecycle.Recur(current, severity, evidence, now);
+            return Save(updated, e is null ? [] : [e]);
+        });
+    }
+
+    /// <summary>A detector says the condition has been normal long enough.</summary>
+    public async Task<Incident?> ClearAsync(IncidentKind kind, string? deviceId, string? area)
+    {
+        var subject = Incident.SubjectOf(deviceId, area);
+        return await WriteAsync(() =>
+        {
+            Incident? current;
+            lock (_unresolved)
+            {
+                _unresolved.TryGetValue((kind, subject), out current);
+            }
+
+            if (current is null)
+            {
+                return null;
+            }
+
+            var (cleared, e) = IncidentLifecycle.Clear(current, _time.GetUtcNow());
+            return e is null ? current : Save(cleared, [e]);
+        });
+    }
+
+    public async Task<Incident> AcknowledgeAsync(long id, string user, string? comment) =>
+        await WriteAsync(() =>
+        {
+            var (acknowledged, events) = IncidentLifecycle.Acknowledge(Existing(id), user, comment, _time.GetUtcNow());
+            return Save(acknowledged, events);
+        });
+
+    public async Task<Incident> ResolveAsync(long id, string user, string? comment) =>
+        await WriteAsync(() =>
+        {
+            var (resolved, e) = IncidentLifecycle.Resolve(Existing(id), user, comment, _time.GetUtcNow());
+            return Save(resolved, [e]);
+        });
+
+    public Incident? Find(long id) => _store.Find(id);
+
+    public IReadOnlyList<IncidentEvent> AuditTrail(long id) => _store.Events(id);
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryComplete();
+            }
+        }
+    }
+
+    private Incident Existing(long id)
+    {
+        lock (_unresolved)
+        {
+            var unresolved = _unresolved.Values.FirstOrDefault(i => i.Id == id);
+            if (unresolved is not null)
+            {
+                return unresolved;
+            }
+        }
+
+        return _store.Find(id) ?? throw new KeyNotFoundException($"No incident {id}.");
+    }
+
+    private Incident Save(Incident incident, IReadOnlyList<IncidentEvent> events)
+    {
+        _store.Update(incident, events);
+        var result = incident;
+        foreach (var e in events)
+        {
+            result = Publish(incident, e);
+        }
+
+        if (events.Count == 0)
+        {
+            Track(incident);
+        }
+
+        return result;
+    }
+
+    private Incident Publish(Incident incident, IncidentEvent e)
+    {
+        Track(incident);
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(new IncidentChange(incident, e));
+            }
+        }
+
+        return incident;
+    }
+
+    private void Track(Incident incident)
+    {
+        lock (_unresolved)
+        {
+            if (incident.State == IncidentState.Resolved)
+            {
+                _unresolved.Remove((incident.Kind, incident.Subject));
+            }
+            else
+            {
+                _unresolved[(incident.Kind, incident.Subject)] = incident;
+            }
+        }
+    }
+
+    private async Task<T> WriteAsync<T>(Func<T> write)
+    {
+        await _writer.WaitAsync();
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+}
