@@ -15,7 +15,8 @@ public sealed class EnvironmentModel : DeviceModel
     public EnvironmentModel(int seed)
         : base(seed)
     {
-        _pmBase = 12 + (Random.NextDouble() * 18);
+        // A clean delta town: the night-time rise stays below VN_AQI "Kém"; pollution episodes are injected.
+        _pmBase = 8 + (Random.NextDouble() * 10);
         _temperatureBias = (Random.NextDouble() - 0.5) * 2;
     }
 

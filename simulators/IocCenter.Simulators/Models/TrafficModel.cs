@@ -35,7 +35,8 @@ public sealed class TrafficModel : DeviceModel
 
         var count = Math.Max(0, (long)Math.Round(_capacityPerMinute * load + Gaussian()));
         var occupancy = Math.Clamp((100 * Math.Pow(load, 1.6) * 0.85) + (2 * Gaussian()), 0, 100);
-        var speed = Math.Clamp(_freeFlowKmh * (1 - (0.75 * Math.Pow(load, 2.2))) + (2 * Gaussian()), 3, 120);
+        // Rush hours are slow, not jammed: jams are what the congestion scenarios inject.
+        var speed = Math.Clamp(_freeFlowKmh * (1 - (0.4 * Math.Pow(load, 2.2))) + (2 * Gaussian()), 3, 120);
 
         metrics.Add(new MetricValue("vehicle_count", count, IsInteger: true));
         metrics.Add(new MetricValue("avg_speed_kmh", Round(speed, 1), IsInteger: false));

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using IocCenter.Analytics.AirQuality;
+using IocCenter.Analytics.Incidents;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Analytics.Detectors;
+
+/// <summary>
+/// The configured rules, per device and streaming: congestion, degraded connectivity, VN_AQI air quality per
+/// station, a silent device, a stuck sensor. Each has hysteresis in value and in time (<see cref="Debouncer"/>).
+/// Constant work and memory per sample and per device. Not thread-safe: one engine per consuming loop.
+/// </summary>
+public sealed class RuleEngine(RuleOptions options)
+{
+    private readonly Dictionary<string, DeviceRules> _devices = new(StringComparer.Ordinal);
+
+    public int DeviceCount => _devices.Count;
+
+    /// <summary>Feeds one reading; appends the raises and clears it causes to <paramref name="changes"/>.</summary>
+    public void Observe(in DeviceSample sample, List<ConditionChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, sample.DeviceId, out _);
+        rules ??= new DeviceRules(options, sample.DeviceId, sample.Area);
+        rules.Observe(sample, changes);
+    }
+
+    /// <summary>A device's retained status: <c>offline</c> raises device_offline at once, <c>online</c> clears it.</summary>
+    public void ObserveStatus(string deviceId, string? area, bool online, long atMs, List<ConditionChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, deviceId, out _);
+        rules ??= new DeviceRules(options, deviceId, area);
+        rules.ObserveStatus(online, atMs, changes);
+    }
+
+    /// <summary>Raises device_offline for every device silent for longer than its usual interval × <see cref="RuleOptions.SilenceIntervals"/>.</summary>
+    public void CheckSilence(long nowMs, List<ConditionChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var rules in _devices.Values)
+        {
+            rules.CheckSilence(nowMs, changes);
+        }
+    }
+
+    private sealed class DeviceRules(RuleOptions options, string deviceId, string? area)
+    {
+        private const int IntervalSamples = 16;
+
+        private readonly Debouncer _congestion = new(options.MinDuration, options.ClearAfter);
+        private readonly Debouncer _connectivity = new(options.MinDuration, options.ClearAfter);
+        private readonly Debouncer _airQuality = new(TimeSpan.Zero, TimeSpan.FromHours(1));
+        private readonly long[] _deltas = new long[IntervalSamples];
+        private StationAqi? _aqi;
+        private Dictionary<string, StuckState>? _stuck;
+        private int _deltaCount;
+        private int _stuckMetrics;
+        private long _lastMs = -1;
+        private bool _offline;
+
+        public void Observe(in DeviceSample sample, List<ConditionChange> changes)
+        {
+            if (_lastMs >= 0 && sample.TimestampMs > _lastMs)
+            {
+                _deltas[_deltaCount++ % IntervalSamples] = sample.TimestampMs - _lastMs;
+            }
+
+            _lastMs = Math.Max(_lastMs, sample.TimestampMs);
+            if (_offline)
+            {
+                _offline = false;
+                changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, false, Severity.Major, new Evidence("rule.silence", 0, Detail: "readings resumed"), sample.TimestampMs));
+            }
+
+            switch (sample.Domain)
+            {
+                case TelemetryDomain.Traffic:
+                    Congestion(sample, changes);
+                    break;
+                case TelemetryDomain.Connectivity:
+                    Connectivity(sample, changes);
+                    break;
+                case TelemetryDomain.Environment:
+                    AirQuality(sample, changes);
+                    break;
+            }
+
+            Stuck(sample, changes);
+        }
+
+        public void ObserveStatus(bool online, long atMs, List<ConditionChange> changes)
+        {
+            if (online == !_offline)
+            {
+                return;
+            }
+
+            _offline = !online;
+            changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, !online, Severity.Major, new Evidence("status", online ? 0 : 1, Detail: online ? "device reported online" : "device reported offline (last will)"), atMs));
+        }
+
+        public void CheckSilence(long nowMs, List<ConditionChange> changes)
+        {
+            if (_offline || _lastMs < 0 || _deltaCount < 3)
+            {
+                return;
+            }
+
+            var interval = UsualIntervalMs();
+            var silent = nowMs - _lastMs;
+            if (silent > options.SilenceIntervals * interval)
+            {
+                _offline = true;
+                var detail = string.Create(CultureInfo.InvariantCulture, $"no reading for {silent / 1000.0:0} s; usual interval {interval / 1000.0:0.#} s");
+                changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, true, Severity.Major, new Evidence("rule.silence", Math.Min(1, silent / (options.SilenceIntervals * interval * 2)), Value: silent / 1000.0, Baseline: interval / 1000.0, Detail: detail), nowMs));
+            }
+        }
+
+        /// <summary>The median of the last 16 gaps between readings: robust to a burst of buffered readings.</summary>
+        private long UsualIntervalMs()
+        {
+            var n = Math.Min(_deltaCount, IntervalSamples);
+            Span<long> sorted = stackalloc long[IntervalSamples];
+            _deltas.AsSpan(0, n).CopyTo(sorted);
+            sorted[..n].Sort();
+            return Math.Max(1, sorted[n / 2]);
+        }
+
+        private void Congestion(in DeviceSample sample, List<ConditionChange> changes)
+        {
+            if (!sample.TryGet("avg_speed_kmh", out var speed) || !sample.TryGet("occupancy_pct", out var occupancy))
+            {
+                return;
+            }
+
+            var jammed = _congestion.Raised
+                ? speed <= options.CongestionClearSpeedAboveKmh && occupancy >= options.CongestionClearOccupancyBelowPct
+                : speed < options.CongestionSpeedBelowKmh && occupancy > options.CongestionOccupancyAbovePct;
+            var severity = speed < options.CongestionSpeedBelowKmh / 2 && occupancy > 70 ? Severity.Major : Severity.Minor;
+            if (_congestion.Observe(jammed, severity, sample.TimestampMs, out var present))
+            {
+                var score = Math.Clamp(1 - (speed / Math.Max(1, options.CongestionSpeedBelowKmh * 2)), 0, 1);
+                var detail = string.Create(CultureInfo.InvariantCulture, $"speed {speed:0.#} km/h, occupancy {occupancy:0.#} %");
+                changes.Add(new(IncidentKind.Congestion, deviceId, area, present, severity, new Evidence("rule.congestion", present ? score : 0, "avg_speed_kmh", speed, options.CongestionSpeedBelowKmh, Detail: detail), sample.TimestampMs));
+            }
+        }
+
+        private void Connectivity(in DeviceSample sample, List<ConditionChange> changes)
+        {
+            var hasLoss = sample.TryGet("packet_loss_pct", out var loss);
+            var hasLatency = sample.TryGet("latency_ms", out var latency);
+            if (!hasLoss && !hasLatency)
+            {
+                return;
+            }
+
+            loss = hasLoss ? loss : 0;
+            latency = hasLatency ? latency : 0;
+            var degraded = _connectivity.Raised
+                ? loss >= options.ConnectivityClearLossBelowPct || latency >= options.ConnectivityClearLatencyBelowMs
+                : loss > options.ConnectivityLossAbovePct || latency > options.ConnectivityLatencyAboveMs;
+            var severity = loss > 20 || latency > 1000 ? Severity.Major : Severity.Minor;
+            if (_connectivity.Observe(degraded, severity, sample.TimestampMs, out var present))
+            {
+                var score = Math.Clamp(Math.Max(loss / (options.ConnectivityLossAbovePct * 4), latency / (options.ConnectivityLatencyAboveMs * 4)), 0, 1);
+                var detail = string.Create(CultureInfo.InvariantCulture, $"packet loss {loss:0.##} %, latency {latency:0} ms");
+                changes.Add(new(IncidentKind.ConnectivityDegraded, deviceId, area, present, severity, new Evidence("rule.connectivity", present ? score : 0, "packet_loss_pct", loss, options.ConnectivityLossAbovePct, Detail: detail), sample.TimestampMs));
+            }
+        }
+
+        private void AirQuality(in DeviceSample sample, List<ConditionChange> changes)
+        {
+            _aqi ??= new StationAqi();
+            if (!_aqi.Observe(sample) || _aqi.LastHour is not { } aqi)
+            {
+                return;
+            }
+
+            // Kém (101–150) minor, Xấu (151–200) major, Rất xấu and Nguy hại (201+) critical.
+            var severity = aqi.Value > 200 ? Severity.Critical : aqi.Value > 150 ? Severity.Major : Severity.Minor;
+            if (_airQuality.Observe(aqi.Value > 100, severity, sample.TimestampMs, out var present))
+            {
+                var category = aqi.Category;
+                var detail = string.Create(CultureInfo.InvariantCulture, $"VN_AQI {aqi.Value} ({category.NameVi} / {category.NameEn}), mainly {aqi.Dominant}");
+                changes.Add(new(IncidentKind.AirQuality, deviceId, area, present, severity, new Evidence("vn_aqi", Math.Min(1, aqi.Value / 300.0), aqi.Dominant.Metric(), aqi.Value, 100, Detail: detail), sample.TimestampMs));
+            }
+        }
+
+        /// <summary>
+        /// A metric that has varied before and now repeats the exact same value <see cref="RuleOptions.StuckSamples"/>
+        /// times. Integer metrics (counts) and runs of exactly zero are left alone: both are normal at night.
+        /// </summary>
+        private void Stuck(in DeviceSample sample, List<ConditionChange> changes)
+        {
+            _stuck ??= new Dictionary<string, StuckState>(StringComparer.Ordinal);
+            foreach (var metric in sample.Metrics)
+            {
+                if (metric.IsInteger)
+                {
+                    continue;
+                }
+
+                ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_stuck, metric.Name, out var existed);
+                if (!existed)
+                {
+                    state = new StuckState(metric.Value, 0, 0, false);
+                    continue;
+                }
+
+                if (metric.Value == state.Last && metric.Value != 0)
+                {
+                    state.Repeats++;
+                }
+                else
+                {
+                    if (metric.Value != state.Last)
+                    {
+                        state.Changes++;
+                    }
+
+                    state.Repeats = 0;
+                }
+
+                state.Last = metric.Value;
+                var stuck = state.Changes >= 3 && state.Repeats >= options.StuckSamples - 1;
+                if (stuck == state.Raised)
+                {
+                    continue;
+                }
+
+                // One sensor_fault per device: raised by the first stuck metric, cleared when none is left.
+                state.Raised = stuck;
+                _stuckMetrics += stuck ? 1 : -1;
+                if (stuck ? _stuckMetrics == 1 : _stuckMetrics == 0)
+                {
+                    var detail = stuck
+                        ? string.Create(CultureInfo.InvariantCulture, $"{metric.Name} has read {metric.Value} {state.Repeats + 1} times in a row")
+                        : $"{metric.Name} varies again";
+                    changes.Add(new(IncidentKind.SensorFault, deviceId, area, stuck, Severity.Minor, new Evidence("rule.stuck", stuck ? 0.8 : 0, metric.Name, metric.Value, Detail: detail), sample.TimestampMs));
+                }
+            }
+        }
+
+        private struct StuckState(double last, int repeats, int changes, bool raised)
+        {
+            public double Last = last;
+            public int Repeats = repeats;
+            public int Changes = changes;
+            public bool Raised = raised;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace IocCenter.Analytics.Detectors;
+
+/// <summary>Thresholds of the rule detectors; bound from configuration section <c>Analytics:Rules</c>.</summary>
+public sealed class RuleOptions
+{
+    public const string Section = "Analytics:Rules";
+
+    /// <summary>Congestion: average speed below this while occupancy is above <see cref="CongestionOccupancyAbovePct"/>.</summary>
+    public double CongestionSpeedBelowKmh { get; set; } = 15;
+
+    public double CongestionOccupancyAbovePct { get; set; } = 50;
+
+    /// <summary>Once raised, congestion clears only above this speed or below this occupancy (hysteresis in value).</summary>
+    public double CongestionClearSpeedAboveKmh { get; set; } = 20;
+
+    public double CongestionClearOccupancyBelowPct { get; set; } = 40;
+
+    public double ConnectivityLossAbovePct { get; set; } = 5;
+
+    public double ConnectivityLatencyAboveMs { get; set; } = 300;
+
+    public double ConnectivityClearLossBelowPct { get; set; } = 2;
+
+    public double ConnectivityClearLatencyBelowMs { get; set; } = 150;
+
+    /// <summary>How long a condition must hold before it becomes an incident.</summary>
+    public TimeSpan MinDuration { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long it must be normal before its incident clears.</summary>
+    public TimeSpan ClearAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A device is offline after this many of its usual intervals without a reading.</summary>
+    public double SilenceIntervals { get; set; } = 5;
+
+    /// <summary>A varying metric that repeats the exact same value this many times is stuck.</summary>
+    public int StuckSamples { get; set; } = 12;
+}

@@ -1,0 +1,205 @@
+using IocCenter.Analytics.Detectors;
+using IocCenter.Analytics.Incidents;
+using IocCenter.Simulators.Fleet;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Tests.Analytics.Detectors;
+
+public class RuleEngineTests
+{
+    private const long Minute = 60_000;
+    private static readonly long Start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    private readonly RuleEngine _engine = new(new RuleOptions());
+    private readonly List<ConditionChange> _changes = [];
+
+    private void Feed(string device, TelemetryDomain domain, long at, params MetricValue[] metrics) =>
+        _engine.Observe(new DeviceSample(device, domain, "sa-dec", at, metrics), _changes);
+
+    private void Traffic(long minute, double speed, double occupancy) =>
+        Feed("trf-1", TelemetryDomain.Traffic, Start + (minute * Minute), new("vehicle_count", 20, true), new("avg_speed_kmh", speed, false), new("occupancy_pct", occupancy, false));
+
+    [Fact]
+    public void Congestion_RaisedOnlyAfterItHeldForTheMinimumDuration()
+    {
+        Traffic(0, 10, 80);
+        Traffic(1, 10, 80);
+        Traffic(2, 40, 20); // a two-minute blip is not a jam
+        Assert.Empty(_changes);
+
+        for (var m = 3; m <= 6; m++)
+        {
+            Traffic(m, 9, 80);
+        }
+
+        var raised = Assert.Single(_changes);
+        Assert.Equal((IncidentKind.Congestion, true, Severity.Minor, Start + (6 * Minute)), (raised.Kind, raised.Present, raised.Severity, raised.AtMs));
+        Assert.Equal("rule.congestion", raised.Evidence.Detector);
+    }
+
+    [Fact]
+    public void Congestion_HysteresisInValueAndTime()
+    {
+        for (var m = 0; m <= 3; m++)
+        {
+            Traffic(m, 10, 80);
+        }
+
+        _changes.Clear();
+
+        // 17 km/h is above the raise threshold (15) but below the clear threshold (20): still a jam.
+        for (var m = 4; m <= 12; m++)
+        {
+            Traffic(m, 17, 60);
+        }
+
+        Assert.Empty(_changes);
+
+        for (var m = 13; m <= 17; m++)
+        {
+            Traffic(m, 35, 30);
+        }
+
+        Assert.Empty(_changes); // normal for 4 minutes: not yet cleared
+
+        Traffic(18, 35, 30);
+        var cleared = Assert.Single(_changes);
+        Assert.False(cleared.Present);
+    }
+
+    [Fact]
+    public void Congestion_EscalatesWhenItWorsens()
+    {
+        for (var m = 0; m <= 3; m++)
+        {
+            Traffic(m, 12, 60);
+        }
+
+        Traffic(4, 4, 90);
+
+        Assert.Equal([Severity.Minor, Severity.Major], _changes.Select(c => c.Severity));
+    }
+
+    [Fact]
+    public void Connectivity_DegradedLossRaisesAndClears()
+    {
+        for (var m = 0; m <= 3; m++)
+        {
+            Feed("ap-1", TelemetryDomain.Connectivity, Start + (m * Minute), new("latency_ms", 20, false), new("packet_loss_pct", 12, false));
+        }
+
+        for (var m = 4; m <= 9; m++)
+        {
+            Feed("ap-1", TelemetryDomain.Connectivity, Start + (m * Minute), new("latency_ms", 20, false), new("packet_loss_pct", 0.1, false));
+        }
+
+        Assert.Equal([(IncidentKind.ConnectivityDegraded, true), (IncidentKind.ConnectivityDegraded, false)], _changes.Select(c => (c.Kind, c.Present)));
+    }
+
+    [Fact]
+    public void AirQuality_RaisedWhenTheHourlyVnAqiEntersKem_ClearedAnHourAfterItIsBack()
+    {
+        void Hour(int hour, double pm25)
+        {
+            for (var m = 0; m < 60; m += 10)
+            {
+                Feed("aq-1", TelemetryDomain.Environment, Start + (hour * 60 * Minute) + (m * Minute), new("pm25_ugm3", pm25, false), new("no2_ugm3", 20, false));
+            }
+        }
+
+        Hour(0, 20);
+        Hour(1, 20);
+        Hour(2, 60); // NowCast of [60, 20, 20]: w = ½ → (60 + 10 + 5) / 1.75 = 42.9 → AQI 86: not yet
+        Hour(3, 60); // closes hour 2
+        Assert.Empty(_changes);
+
+        Hour(4, 60); // closes hour 3: NowCast [60, 60, 20, 20], w = ⅓→½ → (60 + 30 + 5 + 2.5) / 1.875 = 52 → AQI 103, Kém
+        var raised = Assert.Single(_changes);
+        Assert.Equal((IncidentKind.AirQuality, true, Severity.Minor), (raised.Kind, raised.Present, raised.Severity));
+        Assert.Contains("Kém", raised.Evidence.Detail, StringComparison.Ordinal);
+
+        for (var h = 5; h < 20; h++)
+        {
+            Hour(h, 5);
+        }
+
+        Assert.Equal([true, false], _changes.Select(c => c.Present));
+    }
+
+    [Fact]
+    public void Silence_AfterFiveUsualIntervals_AndBackWhenReadingsResume()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            Feed("net-1", TelemetryDomain.Connectivity, Start + (i * 10_000), new MetricValue("latency_ms", 20 + i, false));
+        }
+
+        var last = Start + (9 * 10_000);
+        _engine.CheckSilence(last + 45_000, _changes);
+        Assert.Empty(_changes);
+
+        _engine.CheckSilence(last + 55_000, _changes);
+        _engine.CheckSilence(last + 65_000, _changes); // raised once, not again
+        var offline = Assert.Single(_changes);
+        Assert.Equal((IncidentKind.DeviceOffline, true), (offline.Kind, offline.Present));
+        Assert.Equal(10, offline.Evidence.Baseline);
+
+        Feed("net-1", TelemetryDomain.Connectivity, last + 70_000, new MetricValue("latency_ms", 20, false));
+        Assert.False(_changes[^1].Present);
+    }
+
+    [Fact]
+    public void Status_OfflineRaisesAtOnce_OnlineClears()
+    {
+        _engine.ObserveStatus("trf-7", "lai-vung", online: false, Start, _changes);
+        _engine.ObserveStatus("trf-7", "lai-vung", online: false, Start + 1, _changes);
+        _engine.ObserveStatus("trf-7", "lai-vung", online: true, Start + 2, _changes);
+
+        Assert.Equal([true, false], _changes.Select(c => c.Present));
+        Assert.All(_changes, c => Assert.Equal(IncidentKind.DeviceOffline, c.Kind));
+    }
+
+    [Fact]
+    public void Stuck_AVaryingMetricFrozen_IsASensorFault_ZerosAndCountsAreNot()
+    {
+        double[] varying = [10.1, 10.4, 9.8, 10.0, 10.3];
+        var minute = 0;
+        foreach (var v in varying)
+        {
+            Feed("aq-2", TelemetryDomain.Environment, Start + (minute++ * Minute), new("humidity_pct", v, false), new("noise_dba", 0, false), new("clients", 3, true));
+        }
+
+        for (var i = 0; i < 11; i++)
+        {
+            Feed("aq-2", TelemetryDomain.Environment, Start + (minute++ * Minute), new("humidity_pct", 55.5, false), new("noise_dba", 0, false), new("clients", 3, true));
+        }
+
+        Assert.Empty(_changes);
+        Feed("aq-2", TelemetryDomain.Environment, Start + (minute++ * Minute), new("humidity_pct", 55.5, false), new("noise_dba", 0, false), new("clients", 3, true));
+        var fault = Assert.Single(_changes);
+        Assert.Equal((IncidentKind.SensorFault, true, "humidity_pct"), (fault.Kind, fault.Present, fault.Evidence.Metric));
+
+        Feed("aq-2", TelemetryDomain.Environment, Start + (minute * Minute), new("humidity_pct", 56.1, false), new("noise_dba", 0, false), new("clients", 3, true));
+        Assert.False(_changes[^1].Present);
+    }
+
+    [Fact]
+    public void CleanSimulatedFleet_TwoDaysAtOneMinute_RaisesNothing()
+    {
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 22, Environment = 22, Connectivity = 22, Seed = 11 });
+        var parser = new TelemetryPayloadParser(new ContractLimits { MaxAge = TimeSpan.FromDays(3650) });
+        var batch = new TelemetryBatch();
+        for (long t = Start; t < Start + (2 * 24 * 60 * Minute); t += Minute)
+        {
+            foreach (var device in fleet)
+            {
+                parser.Parse(new System.Buffers.ReadOnlySequence<byte>(device.NextPayload(t)), t, batch, out _);
+                _engine.Observe(new DeviceSample(device.Record.Id, device.Record.Domain, device.Record.Area, batch.TimestampMs(0), batch.Metrics(0)), _changes);
+            }
+
+            _engine.CheckSilence(t, _changes);
+        }
+
+        Assert.Empty(_changes);
+    }
+}
