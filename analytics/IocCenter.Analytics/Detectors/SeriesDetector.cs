@@ -1,0 +1,179 @@
+namespace IocCenter.Analytics.Detectors;
+
+/// <summary>What a series detector made of one sample.</summary>
+public readonly record struct SeriesScore(double Score, string? Detector, double Baseline, double Deviation);
+
+/// <summary>
+/// Streaming anomaly scores for one numeric series (a device's metric, a CSV column), with nothing configured
+/// per series: the sampling interval and the daily/weekly rhythm are learned from the timestamps.
+/// <list type="bullet">
+/// <item><b>spike</b>: distance from the median of the last 7 samples, in units of the series' typical
+/// sample-to-median deviation (an EWMA, so it follows noisier hours), scored beyond the series' own
+/// 99.95th percentile of that distance, so a series with normal jitter is judged by its own tail;</item>
+/// <item><b>level shift</b>: a two-sided CUSUM of the residual from a seasonal baseline, once that baseline
+/// has seen a day: 24 hour-of-day bins, weekday and weekend apart, interpolated between bin centres and
+/// learned online (each day moves a bin about 40 % of the way to what it saw).</item>
+/// </list>
+/// A sample's score depends only on it and earlier samples. O(1) time and ~0.5 KB per series.
+/// </summary>
+public sealed class SeriesDetector
+{
+    private const int Window = 7;
+    private const long HourMs = 3_600_000;
+    private const double SpikeStart = 5;      // deviations below this score 0
+    private const double SpikeFull = 12;      // ...and at this score 1
+    private const int WarmUpSamples = 240;    // the noise and tail estimates need this many before they are trusted
+    private const double CusumSlack = 2.5;    // residuals wander for tens of minutes: only a clear offset accumulates
+    private const double CusumLimit = 30;
+    private const double DailyLearning = 0.5;
+
+    private readonly double[] _window = new double[Window];
+    private readonly float[] _binMean = new float[48];
+    private readonly float[] _binDeviation = new float[48];
+    private readonly float[] _binHours = new float[48];
+    private int _count;
+    private long _firstMs = long.MinValue;
+    private long _lastMs = long.MinValue;
+    private double _noise;
+    private double _cusumHigh;
+    private double _cusumLow;
+    private bool _allIntegers = true;
+    private double _residualScale;
+    private double _tail = SpikeStart;
+
+    public SeriesScore Observe(long timestampMs, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return default;
+        }
+
+        var gapHours = _lastMs == long.MinValue ? 0 : Math.Clamp((timestampMs - _lastMs) / (double)HourMs, 0, 1);
+        if (_firstMs == long.MinValue)
+        {
+            _firstMs = timestampMs;
+        }
+
+        _lastMs = Math.Max(_lastMs, timestampMs);
+        _allIntegers &= value == Math.Floor(value);
+        var spike = Spike(value, out var median, out var deviation);
+        var shift = LevelShift(timestampMs, value, gapHours, out var expected);
+        Push(value);
+
+        if (spike >= shift && spike > 0)
+        {
+            return new SeriesScore(spike, "spike", median, deviation);
+        }
+
+        return shift > 0 ? new SeriesScore(shift, "level_shift", expected, 0) : new SeriesScore(0, null, median, deviation);
+    }
+
+    private double Spike(double value, out double median, out double deviation)
+    {
+        deviation = 0;
+        median = value;
+        if (_count < Window)
+        {
+            return 0;
+        }
+
+        Span<double> sorted = stackalloc double[Window];
+        _window.CopyTo(sorted);
+        sorted.Sort();
+        median = sorted[Window / 2];
+        var distance = Math.Abs(value - median);
+
+        // The floors keep a quiet series, or a small count (which moves like Poisson noise, √n), from scoring every small move.
+        var scale = Math.Max(_noise, Math.Max(1e-9, 0.01 * Math.Abs(median)));
+        if (_allIntegers)
+        {
+            scale = Math.Max(scale, Math.Sqrt(Math.Max(1, Math.Abs(median))));
+        }
+
+        deviation = distance / scale;
+
+        // A series whose normal life has spikes (latency jitter) raises its own bar: the learnt 99.95th percentile
+        // of its deviations (stochastic approximation), never below SpikeStart.
+        var start = Math.Max(SpikeStart, _tail);
+        var full = start * (SpikeFull / SpikeStart);
+        var score = _count < WarmUpSamples ? 0 : Math.Clamp((deviation - start) / (full - start), 0, 1);
+        var learning = _count < 2880 ? 0.5 : 0.1; // learn the tail fast at first, then settle
+        _tail = Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0005)));
+
+        // Learn the noise from ordinary samples only, so an outage or a spike does not teach it to expect them.
+        if (deviation < SpikeStart || _noise == 0)
+        {
+            _noise = _noise == 0 ? distance : (0.98 * _noise) + (0.02 * distance);
+        }
+
+        return score;
+    }
+
+    private double LevelShift(long timestampMs, double value, double gapHours, out double expected)
+    {
+        var local = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).ToOffset(TimeSpan.FromHours(7));
+        var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 24 : 0;
+        var position = local.Hour + (local.Minute / 60.0) - 0.5; // bin centres are at half past
+        var low = (int)Math.Floor(position);
+        var fraction = position - low;
+        var a = weekend + ((low + 24) % 24);
+        var b = weekend + ((low + 25) % 24);
+
+        var warmed = _binHours[a] >= 0.5 && _binHours[b] >= 0.5 && timestampMs - _firstMs >= 24 * HourMs;
+        expected = warmed ? ((1 - fraction) * _binMean[a]) + (fraction * _binMean[b]) : value;
+        var spread = warmed ? ((1 - fraction) * _binDeviation[a]) + (fraction * _binDeviation[b]) : 0;
+        var score = 0.0;
+        if (warmed)
+        {
+            // Scale: the residual's own typical size (slow EWMA; residuals wander for tens of minutes) or, where larger,
+            // the bin's spread (rush hours are noisier, and an hourly bin cannot follow a sharp peak exactly).
+            var residual = value - expected;
+            var floor = _allIntegers ? Math.Sqrt(Math.Max(1, Math.Abs(expected))) : Math.Max(1e-9, 0.01 * Math.Abs(expected));
+            if (_residualScale == 0)
+            {
+                _residualScale = Math.Max(spread, Math.Abs(residual));
+            }
+
+            var z = residual / Math.Max(Math.Max(_residualScale, spread), Math.Max(_noise, floor));
+            if (Math.Abs(z) < 3)
+            {
+                _residualScale = (0.995 * _residualScale) + (0.005 * Math.Abs(residual));
+            }
+
+            _cusumHigh = Math.Max(0, _cusumHigh + z - CusumSlack);
+            _cusumLow = Math.Max(0, _cusumLow - z - CusumSlack);
+            var cusum = Math.Max(_cusumHigh, _cusumLow);
+            score = Math.Clamp((cusum - CusumLimit) / CusumLimit, 0, 1);
+            if (cusum > 3 * CusumLimit)
+            {
+                // A lasting new level: stop shouting, let the baseline follow.
+                _cusumHigh = _cusumLow = 0;
+            }
+        }
+
+        Learn(a, 1 - fraction, value, gapHours);
+        Learn(b, fraction, value, gapHours);
+        return score;
+    }
+
+    private void Learn(int bin, double weight, double value, double gapHours)
+    {
+        var share = weight * (gapHours == 0 ? 1.0 / 60 : gapHours);
+        if (share <= 0)
+        {
+            return;
+        }
+
+        var rate = _binHours[bin] < 0.5 ? Math.Min(1, share / Math.Max(share, _binHours[bin] + share)) : Math.Min(1, DailyLearning * share);
+        var deviation = Math.Abs(value - _binMean[bin]);
+        _binMean[bin] += (float)(rate * (value - _binMean[bin]));
+        _binDeviation[bin] += (float)(rate * (deviation - _binDeviation[bin]));
+        _binHours[bin] += (float)share;
+    }
+
+    private void Push(double value)
+    {
+        _window[_count % Window] = value;
+        _count++;
+    }
+}
