@@ -40,6 +40,7 @@ public sealed class SeriesDetector
     private bool _allIntegers = true;
     private double _residualScale;
     private double _tail = SpikeStart;
+    private double _recentResidual;
 
     public SeriesScore Observe(long timestampMs, double value)
     {
@@ -140,14 +141,23 @@ public sealed class SeriesDetector
                 _residualScale = (0.995 * _residualScale) + (0.005 * Math.Abs(residual));
             }
 
-            _cusumHigh = Math.Max(0, _cusumHigh + z - CusumSlack);
-            _cusumLow = Math.Max(0, _cusumLow - z - CusumSlack);
+            // Clipped increments: one spike, however tall, cannot make a level shift on its own.
+            var step = Math.Clamp(z, -8, 8);
+            _cusumHigh = Math.Max(0, _cusumHigh + step - CusumSlack);
+            _cusumLow = Math.Max(0, _cusumLow - step - CusumSlack);
+            _recentResidual = (0.9 * _recentResidual) + (0.1 * residual);
             var cusum = Math.Max(_cusumHigh, _cusumLow);
             score = Math.Clamp((cusum - CusumLimit) / CusumLimit, 0, 1);
             if (cusum > 3 * CusumLimit)
             {
-                // A lasting new level: stop shouting, let the baseline follow.
+                // A lasting new level: move the whole baseline to it, and start watching afresh.
+                for (var bin = 0; bin < _binMean.Length; bin++)
+                {
+                    _binMean[bin] += (float)_recentResidual;
+                }
+
                 _cusumHigh = _cusumLow = 0;
+                _recentResidual = 0;
             }
         }
 
