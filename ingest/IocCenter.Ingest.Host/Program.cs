@@ -1,3 +1,4 @@
+using IocCenter.Analytics;
 using IocCenter.Hosting;
 using IocCenter.Ingest;
 
@@ -5,6 +6,11 @@ using IocCenter.Ingest;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.AddIngest();
+if (builder.Configuration.GetValue("Analytics:Enabled", defaultValue: true))
+{
+    // Single-machine default: the detectors watch the readings as ingest accepts them.
+    builder.AddAnalytics();
+}
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

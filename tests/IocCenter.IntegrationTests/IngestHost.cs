@@ -1,3 +1,4 @@
+using IocCenter.Analytics;
 using IocCenter.Ingest;
 using IocCenter.Ingest.Journal;
 using IocCenter.Ingest.Mqtt;
@@ -11,7 +12,7 @@ namespace IocCenter.IntegrationTests;
 /// <summary>The real ingest (AddIngest) in a generic host, configured as an operator would, against the test containers.</summary>
 internal static class IngestHost
 {
-    public static async Task<IHost> StartAsync(ServicesFixture services, string database, string dataPath, string clientId, Action<IDictionary<string, string?>>? configure = null)
+    public static async Task<IHost> StartAsync(ServicesFixture services, string database, string dataPath, string clientId, Action<IDictionary<string, string?>>? configure = null, bool analytics = false)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -21,12 +22,18 @@ internal static class IngestHost
             ["Influx:Url"] = services.InfluxUrl.ToString(),
             ["Influx:Database"] = database,
             ["Ingest:DataPath"] = dataPath,
+            ["Analytics:DatabasePath"] = Path.Combine(dataPath, "incidents.db"),
         };
         configure?.Invoke(settings);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddIngest();
+        if (analytics)
+        {
+            builder.AddAnalytics();
+        }
+
         var host = builder.Build();
         await host.StartAsync();
 

@@ -37,7 +37,8 @@ internal sealed partial class IngestPipeline : BackgroundService
         IOptions<ContractLimits> limits,
         IOptions<IngestOptions> options,
         TimeProvider time,
-        ILogger<IngestPipeline> logger)
+        ILogger<IngestPipeline> logger,
+        IEnumerable<IReadingSink>? sinks = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(options);
@@ -47,7 +48,7 @@ internal sealed partial class IngestPipeline : BackgroundService
         _time = time;
         _logger = logger;
         _maxJournalBytes = options.Value.JournalMaxBytes;
-        _decoder = new MessageDecoder(limits.Value, devices, metrics);
+        _decoder = new MessageDecoder(limits.Value, devices, metrics, sinks?.ToArray() ?? []);
         metrics.ObserveJournal(() => journal.PendingLines, () => journal.PendingBytes);
     }
 

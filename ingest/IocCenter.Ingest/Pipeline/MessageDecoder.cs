@@ -6,7 +6,7 @@ using IocCenter.Telemetry;
 namespace IocCenter.Ingest.Pipeline;
 
 /// <summary>Topic + payload → line-protocol points, or a dead letter. Not thread-safe (reuses its buffers).</summary>
-internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devices, IngestMetrics metrics)
+internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devices, IngestMetrics metrics, IReadingSink[] sinks)
 {
     private const string StatusMeasurement = "device_status";
     private static readonly MetricValue Online = new("online", 1, IsInteger: true);
@@ -50,7 +50,8 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
             return reason;
         }
 
-        _tags[0] = new("area", devices.AreaOf(topic.DeviceId));
+        var area = devices.AreaOf(topic.DeviceId);
+        _tags[0] = new("area", area);
         _tags[1] = new("device", topic.DeviceId);
         var measurement = topic.Domain.Name();
         var newest = long.MinValue;
@@ -59,6 +60,10 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
             var timestamp = _batch.TimestampMs(i);
             newest = Math.Max(newest, timestamp);
             LineProtocolWriter.AppendPoint(group.Lines, measurement, _tags.AsSpan(0, 2), _batch.Metrics(i), timestamp);
+            foreach (var sink in sinks)
+            {
+                sink.Accept(topic.DeviceId, topic.Domain, area, timestamp, _batch.Metrics(i));
+            }
         }
 
         group.LineCount += _batch.Count;
@@ -92,10 +97,15 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
             return RejectReason.StatusInvalid;
         }
 
-        _tags[0] = new("area", devices.AreaOf(topic.DeviceId));
+        var area = devices.AreaOf(topic.DeviceId);
+        _tags[0] = new("area", area);
         _tags[1] = new("device", topic.DeviceId);
         _tags[2] = new("domain", topic.Domain.Name());
         LineProtocolWriter.AppendPoint(group.Lines, StatusMeasurement, _tags, [state], receivedMs);
+        foreach (var sink in sinks)
+        {
+            sink.AcceptStatus(topic.DeviceId, topic.Domain, area, state.Value == 1, receivedMs);
+        }
         group.LineCount++;
         group.Accepted.Add((receivedMs, receivedMs));
         metrics.Accepted.Add(1);

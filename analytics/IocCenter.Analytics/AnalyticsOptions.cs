@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IocCenter.Analytics;
+
+/// <summary>Bound from configuration section <c>Analytics</c> (thresholds of the rules: <c>Analytics:Rules</c>).</summary>
+public sealed class AnalyticsOptions
+{
+    public const string Section = "Analytics";
+
+    /// <summary>The incident database (SQLite).</summary>
+    [Required]
+    public string DatabasePath { get; set; } = Path.Combine("data", "analytics", "incidents.db");
+
+    /// <summary>A condition that returns this soon after its incident was resolved reopens it.</summary>
+    public TimeSpan ReopenWithin { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A series score at or above this opens an anomaly incident.</summary>
+    [Range(0.01, 1)]
+    public double AnomalyThreshold { get; set; } = 0.8;
+
+    /// <summary>Readings waiting for the detectors; past this the oldest are dropped (and counted), never ingest slowed.</summary>
+    [Range(1000, 10_000_000)]
+    public int QueueCapacity { get; set; } = 200_000;
+
+    public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,36 @@
+using IocCenter.Analytics.Detectors;
+using IocCenter.Analytics.Incidents;
+using IocCenter.Analytics.Live;
+using IocCenter.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IocCenter.Analytics;
+
+public static class AnalyticsRegistration
+{
+    /// <summary>
+    /// Detectors fed from ingest in the same process (through <see cref="IReadingSink"/>), the incident store and
+    /// service, and incident changes published on MQTT. Configuration: <c>Analytics</c>, <c>Analytics:Rules</c>, <c>Mqtt</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddAnalytics(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new IncidentStore(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.DatabasePath));
+        services.AddSingleton(sp => new IncidentService(
+            sp.GetRequiredService<IncidentStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.ReopenWithin));
+        services.AddSingleton<LiveReadings>();
+        services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<LiveReadings>());
+        services.AddHostedService<AnalyticsEngine>();
+        services.AddHostedService<IncidentPublisher>();
+        return builder;
+    }
+}
