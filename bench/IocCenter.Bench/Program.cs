@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using IocCenter.Analytics;
 using IocCenter.Bench;
 using IocCenter.Ingest;
 using IocCenter.Ingest.Mqtt;
@@ -46,6 +47,13 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 });
 builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 builder.AddIngest();
+var analytics = settings["analytics"] == "true";
+if (analytics)
+{
+    builder.Configuration["Analytics:DatabasePath"] = Path.Combine(dataPath, "incidents.db");
+    builder.AddAnalytics();
+}
+
 var ingest = builder.Build();
 await ingest.StartAsync();
 
@@ -129,6 +137,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     p99_ms = latency.Percentile(0.99),
     devices,
     generator,
+    analytics,
     connections = generator == "pipelined" ? connections : devices,
     qos = 1,
     offered_rate = rate > 0 ? rate.ToString(CultureInfo.InvariantCulture) : "max",
