@@ -20,8 +20,6 @@ public sealed record BacktestSummary(int Rows, int RowsWithoutTime, IReadOnlyLis
 public static class BacktestRunner
 {
     private const double OpenAt = 0.8;
-    private const double QuietBelow = 0.5;
-    private const int QuietSamples = 10;
 
     public static BacktestSummary Run(TextReader input, TextWriter output)
     {
@@ -59,14 +57,13 @@ public static class BacktestRunner
         return new BacktestSummary(rows.Count, rows.Count(r => r.Time is null), state.ScoredColumns, state.Incidents);
     }
 
-    /// <summary>Detector state of one replay: series detectors per (device, column), the rule engine, open incidents.</summary>
+    /// <summary>One replay: the detector set, with the conditions it raises turned into would-be incidents.</summary>
     private sealed class ReplayState(string[] names, int timeColumn, int deviceColumn)
     {
-        private readonly Dictionary<(string Device, int Column), SeriesState> _series = [];
-        private readonly RuleEngine _rules = new(new RuleOptions());
+        private readonly DetectorSet _detectors = new(new RuleOptions(), OpenAt);
         private readonly List<ConditionChange> _changes = [];
         private readonly List<MetricValue> _metrics = [];
-        private readonly Dictionary<(string Subject, IncidentKind Kind), (double Score, int Incident)> _activeRules = [];
+        private readonly Dictionary<(string Subject, IncidentKind Kind), int> _open = [];
         private readonly List<BacktestIncident> _incidents = [];
         private readonly SortedSet<string> _scoredColumns = [];
 
@@ -77,7 +74,6 @@ public static class BacktestRunner
         public (double Score, string? Detector) Observe(List<string> fields, long time)
         {
             var device = deviceColumn >= 0 && deviceColumn < fields.Count && fields[deviceColumn].Length > 0 ? fields[deviceColumn] : "series";
-            (double Score, string? Detector) best = (0, null);
             _metrics.Clear();
             TelemetryDomain? domain = null;
             for (var column = 0; column < fields.Count && column < names.Length; column++)
@@ -89,96 +85,45 @@ public static class BacktestRunner
                 }
 
                 _scoredColumns.Add(names[column]);
-                if (!_series.TryGetValue((device, column), out var series))
-                {
-                    series = new SeriesState();
-                    _series[(device, column)] = series;
-                }
-
-                var score = series.Detector.Observe(time, value);
-                if (score.Score > best.Score)
-                {
-                    best = (score.Score, $"{score.Detector}:{names[column]}");
-                }
-
-                Track(series, score, device, names[column], value, time);
-                if (MetricCatalog.Find(names[column]) is { } metric)
-                {
-                    domain ??= metric.Domain;
-                    _metrics.Add(new MetricValue(metric.Name, value, metric.IsInteger));
-                }
+                var known = MetricCatalog.Find(names[column]);
+                domain ??= known?.Domain;
+                _metrics.Add(new MetricValue(names[column], value, known?.IsInteger ?? false));
             }
 
-            if (domain is { } d)
+            // Without a contract metric the domain only picks which rules look; none of them finds its metrics.
+            var sample = new DeviceSample(device, domain ?? TelemetryDomain.Traffic, null, time, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_metrics));
+            _changes.Clear();
+            if (domain is not null)
             {
-                _changes.Clear();
-                _rules.CheckSilence(time, _changes);
-                _rules.Observe(new DeviceSample(device, d, null, time, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_metrics)), _changes);
-                foreach (var change in _changes)
-                {
-                    Apply(change, device);
-                }
+                _detectors.CheckSilence(time, _changes);
+            }
 
-                foreach (var ((subject, kind), (score, _)) in _activeRules)
-                {
-                    if (subject == device && score > best.Score)
-                    {
-                        best = (score, "rule:" + kind.Code());
-                    }
-                }
+            var best = _detectors.Observe(sample, _changes);
+            foreach (var change in _changes)
+            {
+                Apply(change);
             }
 
             return best;
         }
 
-        private void Track(SeriesState series, SeriesScore score, string device, string column, double value, long time)
+        private void Apply(ConditionChange change)
         {
-            if (series.Open is null && score.Score >= OpenAt)
+            var key = (change.DeviceId ?? "area:" + change.Area, change.Kind);
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs);
+            if (change.Present && _open.TryGetValue(key, out var index))
             {
-                series.Open = _incidents.Count;
-                series.Quiet = 0;
-                var detail = string.Create(CultureInfo.InvariantCulture, $"{score.Detector} on {column}: {value} (expected about {score.Baseline:0.###})");
-                _incidents.Add(new BacktestIncident(DateTimeOffset.FromUnixTimeMilliseconds(time), null, IncidentKind.Anomaly.Code(), device, Severity.Warning.Code(), detail));
+                _incidents[index] = _incidents[index] with { Severity = change.Severity.Code() };
             }
-            else if (series.Open is { } open)
+            else if (change.Present)
             {
-                series.Quiet = score.Score < QuietBelow ? series.Quiet + 1 : 0;
-                if (series.Quiet >= QuietSamples)
-                {
-                    _incidents[open] = _incidents[open] with { Cleared = DateTimeOffset.FromUnixTimeMilliseconds(time) };
-                    series.Open = null;
-                }
+                _open[key] = _incidents.Count;
+                _incidents.Add(new BacktestIncident(at, null, change.Kind.Code(), key.Item1, change.Severity.Code(), change.Evidence.Detail ?? change.Evidence.Detector));
+            }
+            else if (_open.Remove(key, out var ended))
+            {
+                _incidents[ended] = _incidents[ended] with { Cleared = at };
             }
         }
-
-        private void Apply(ConditionChange change, string device)
-        {
-            var key = (device, change.Kind);
-            if (change.Present)
-            {
-                if (_activeRules.TryGetValue(key, out var active))
-                {
-                    _incidents[active.Incident] = _incidents[active.Incident] with { Severity = change.Severity.Code() };
-                    _activeRules[key] = (Math.Max(change.Evidence.Score, 0.5), active.Incident);
-                    return;
-                }
-
-                _activeRules[key] = (Math.Max(change.Evidence.Score, 0.5), _incidents.Count);
-                _incidents.Add(new BacktestIncident(DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), null, change.Kind.Code(), device, change.Severity.Code(), change.Evidence.Detail ?? change.Evidence.Detector));
-            }
-            else if (_activeRules.Remove(key, out var ended))
-            {
-                _incidents[ended.Incident] = _incidents[ended.Incident] with { Cleared = DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs) };
-            }
-        }
-    }
-
-    private sealed class SeriesState
-    {
-        public SeriesDetector Detector { get; } = new();
-
-        public int? Open { get; set; }
-
-        public int Quiet { get; set; }
     }
 }

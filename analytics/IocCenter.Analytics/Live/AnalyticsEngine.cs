@@ -1,4 +1,3 @@
-using System.Globalization;
 using IocCenter.Analytics.Detectors;
 using IocCenter.Analytics.Incidents;
 using Microsoft.Extensions.Hosting;
@@ -8,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace IocCenter.Analytics.Live;
 
 /// <summary>
-/// The live detector loop: readings from <see cref="LiveReadings"/> through the rule engine and one
-/// <see cref="SeriesDetector"/> per (device, metric), silence checks on a timer, and every raise and clear handed
-/// to the <see cref="IncidentService"/>. One loop owns all detector state, so none of it needs locks.
+/// The live detector loop: readings from <see cref="LiveReadings"/> through the <see cref="DetectorSet"/>,
+/// silence checks on a timer, and every raise and clear handed to the <see cref="IncidentService"/>. One loop
+/// owns all detector state, so none of it needs locks.
 /// </summary>
 internal sealed partial class AnalyticsEngine(
     LiveReadings queue,
@@ -20,11 +19,7 @@ internal sealed partial class AnalyticsEngine(
     TimeProvider time,
     ILogger<AnalyticsEngine> logger) : BackgroundService
 {
-    private const int QuietSamples = 10;
-
-    private readonly RuleEngine _rules = new(ruleOptions.Value);
-    private readonly Dictionary<(string Device, string Metric), SeriesState> _series = [];
-    private readonly Dictionary<string, int> _anomalousMetrics = new(StringComparer.Ordinal);
+    private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold);
     private readonly List<ConditionChange> _changes = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,7 +51,7 @@ internal sealed partial class AnalyticsEngine(
                 if (time.GetElapsedTime(lastSilenceCheck) >= interval)
                 {
                     lastSilenceCheck = time.GetTimestamp();
-                    _rules.CheckSilence(time.GetUtcNow().ToUnixTimeMilliseconds(), _changes);
+                    _detectors.CheckSilence(time.GetUtcNow().ToUnixTimeMilliseconds(), _changes);
                 }
 
                 await ApplyAsync();
@@ -67,56 +62,18 @@ internal sealed partial class AnalyticsEngine(
             // Stopping.
         }
 
-        LogStopped(logger, _rules.DeviceCount);
+        LogStopped(logger, _detectors.DeviceCount);
     }
 
     private void Process(LiveReading reading)
     {
         if (reading.Online is { } online)
         {
-            _rules.ObserveStatus(reading.DeviceId, reading.Area, online, reading.TimestampMs, _changes);
+            _detectors.ObserveStatus(reading.DeviceId, reading.Area, online, reading.TimestampMs, _changes);
             return;
         }
 
-        var sample = new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics);
-        _rules.Observe(sample, _changes);
-        foreach (var metric in reading.Metrics)
-        {
-            if (!_series.TryGetValue((reading.DeviceId, metric.Name), out var series))
-            {
-                series = new SeriesState();
-                _series[(reading.DeviceId, metric.Name)] = series;
-            }
-
-            Track(reading, metric.Name, metric.Value, series, series.Detector.Observe(reading.TimestampMs, metric.Value));
-        }
-    }
-
-    /// <summary>One anomaly incident per device: raised by its first anomalous metric, cleared when none is left.</summary>
-    private void Track(LiveReading reading, string metric, double value, SeriesState series, SeriesScore score)
-    {
-        if (!series.Open && score.Score >= options.Value.AnomalyThreshold)
-        {
-            series.Open = true;
-            series.Quiet = 0;
-            _anomalousMetrics[reading.DeviceId] = _anomalousMetrics.GetValueOrDefault(reading.DeviceId) + 1;
-            var detail = string.Create(CultureInfo.InvariantCulture, $"{score.Detector} on {metric}: {value} (expected about {score.Baseline:0.###})");
-            _changes.Add(new(IncidentKind.Anomaly, reading.DeviceId, reading.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, Detail: detail), reading.TimestampMs));
-        }
-        else if (series.Open)
-        {
-            series.Quiet = score.Score < 0.5 ? series.Quiet + 1 : 0;
-            if (series.Quiet >= QuietSamples)
-            {
-                series.Open = false;
-                var left = _anomalousMetrics[reading.DeviceId] - 1;
-                _anomalousMetrics[reading.DeviceId] = left;
-                if (left == 0)
-                {
-                    _changes.Add(new(IncidentKind.Anomaly, reading.DeviceId, reading.Area, false, Severity.Warning, new Evidence("series", 0, metric, value, Detail: "back to normal"), reading.TimestampMs));
-                }
-            }
-        }
+        _detectors.Observe(new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics), _changes);
     }
 
     private async Task ApplyAsync()
@@ -141,15 +98,6 @@ internal sealed partial class AnalyticsEngine(
         }
 
         _changes.Clear();
-    }
-
-    private sealed class SeriesState
-    {
-        public SeriesDetector Detector { get; } = new();
-
-        public bool Open { get; set; }
-
-        public int Quiet { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Kind} for {Subject}")]

@@ -1,0 +1,128 @@
+using System.Globalization;
+using IocCenter.Analytics.Incidents;
+
+namespace IocCenter.Analytics.Detectors;
+
+/// <summary>
+/// Every streaming detector for a fleet: the rule engine, and one <see cref="SeriesDetector"/> per (device,
+/// metric) whose scores open and close one <c>anomaly</c> condition per device. The same set runs live, in the
+/// backtest and in the evaluation, so all three judge alike. Not thread-safe: one owner loop.
+/// </summary>
+public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold)
+{
+    private const int QuietSamples = 10;
+    private const double QuietBelow = 0.5;
+
+    private readonly RuleEngine _rules = new(rules);
+    private readonly Dictionary<(string Device, string Metric), SeriesState> _series = [];
+    private readonly Dictionary<string, int> _anomalousMetrics = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Device, IncidentKind Kind), double> _activeRules = [];
+
+    public int DeviceCount => _rules.DeviceCount;
+
+    /// <summary>
+    /// Feeds one reading; appends the raises and clears it causes, and returns the strongest signal on this
+    /// sample: a series score, or an active rule condition of the device.
+    /// </summary>
+    public (double Score, string? Detector) Observe(in DeviceSample sample, List<ConditionChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var first = changes.Count;
+        _rules.Observe(sample, changes);
+        (double Score, string? Detector) best = (0, null);
+        foreach (var metric in sample.Metrics)
+        {
+            if (!_series.TryGetValue((sample.DeviceId, metric.Name), out var series))
+            {
+                series = new SeriesState();
+                _series[(sample.DeviceId, metric.Name)] = series;
+            }
+
+            var score = series.Detector.Observe(sample.TimestampMs, metric.Value);
+            if (score.Score > best.Score)
+            {
+                best = (score.Score, $"{score.Detector}:{metric.Name}");
+            }
+
+            Track(sample, metric.Name, metric.Value, series, score, changes);
+        }
+
+        RememberRules(changes, first);
+        foreach (var ((device, kind), score) in _activeRules)
+        {
+            if (device == sample.DeviceId && score > best.Score)
+            {
+                best = (score, "rule:" + kind.Code());
+            }
+        }
+
+        return best;
+    }
+
+    public void ObserveStatus(string deviceId, string? area, bool online, long atMs, List<ConditionChange> changes) =>
+        _rules.ObserveStatus(deviceId, area, online, atMs, changes);
+
+    public void CheckSilence(long nowMs, List<ConditionChange> changes) => _rules.CheckSilence(nowMs, changes);
+
+    /// <summary>Rule conditions raised and not yet cleared colour every later sample of their device.</summary>
+    private void RememberRules(List<ConditionChange> changes, int from)
+    {
+        for (var i = from; i < changes.Count; i++)
+        {
+            var change = changes[i];
+            if (change.Kind == IncidentKind.Anomaly || change.DeviceId is null)
+            {
+                continue;
+            }
+
+            if (change.Present)
+            {
+                _activeRules[(change.DeviceId, change.Kind)] = Math.Max(change.Evidence.Score, 0.5);
+            }
+            else
+            {
+                _activeRules.Remove((change.DeviceId, change.Kind));
+            }
+        }
+    }
+
+    /// <summary>One anomaly per device: raised by its first anomalous metric, cleared when none is left.</summary>
+    private void Track(in DeviceSample sample, string metric, double value, SeriesState series, SeriesScore score, List<ConditionChange> changes)
+    {
+        if (!series.Open && score.Score >= anomalyThreshold)
+        {
+            series.Open = true;
+            series.Quiet = 0;
+            var count = _anomalousMetrics.GetValueOrDefault(sample.DeviceId) + 1;
+            _anomalousMetrics[sample.DeviceId] = count;
+            if (count == 1)
+            {
+                var detail = string.Create(CultureInfo.InvariantCulture, $"{score.Detector} on {metric}: {value} (expected about {score.Baseline:0.###})");
+                changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, Detail: detail), sample.TimestampMs));
+            }
+        }
+        else if (series.Open)
+        {
+            series.Quiet = score.Score < QuietBelow ? series.Quiet + 1 : 0;
+            if (series.Quiet >= QuietSamples)
+            {
+                series.Open = false;
+                var left = _anomalousMetrics[sample.DeviceId] - 1;
+                _anomalousMetrics[sample.DeviceId] = left;
+                if (left == 0)
+                {
+                    changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, false, Severity.Warning, new Evidence("series", 0, metric, value, Detail: "back to normal"), sample.TimestampMs));
+                }
+            }
+        }
+    }
+
+    private sealed class SeriesState
+    {
+        public SeriesDetector Detector { get; } = new();
+
+        public bool Open { get; set; }
+
+        public int Quiet { get; set; }
+    }
+}
