@@ -1,9 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using IocCenter.Analytics.Backtest;
+using IocCenter.Analytics.Cli;
 
 const string Help = """
     iocc-analytics — phân tích / analytics
+
+      evaluate --simulate 24h [--devices 300] [--episodes 10] [--interval 60s] [--seed 42] [--truth-out F] [--json F]
+          Đánh giá bộ phát hiện trên đội thiết bị mô phỏng có gắn nhãn bất thường (sau một ngày khởi động).
+          Runs the simulated fleet through the detectors with labelled anomalies injected (after a warm-up day)
+          and prints precision, recall, F1 and detection delay per incident kind. --episodes 0: a clean run.
+      evaluate --truth TRUTH.jsonl --incidents data/analytics/incidents.db [--json F]
+          So sánh sự cố đã mở với tệp nhãn / compares the incidents a live run raised with its ground truth.
 
       backtest --input FILE.csv --output OUT.csv
           Chạy lại một tệp CSV qua các bộ phát hiện như đang trực tuyến; ghi từng dòng kèm anomaly_score và detector,
@@ -13,6 +21,11 @@ const string Help = """
           CSV: a header; a timestamp column (timestamp, time, or the first column: ISO 8601, yyyy-MM-dd HH:mm:ss as UTC,
           epoch seconds or milliseconds); numeric columns; optionally a device column.
     """;
+
+if (args.Length > 0 && args[0] == "evaluate")
+{
+    return EvaluateCommand.Run(args.Skip(1).ToArray());
+}
 
 if (args.Length == 0 || args[0] is "--help" or "-h" || args[0] != "backtest")
 {

@@ -27,12 +27,15 @@ internal static class CommandLine
           --registry-out FILE   ghi danh bạ thiết bị JSON / write the device registry (JSON)
           --registry-only true  chỉ ghi danh bạ rồi thoát / write the registry and exit
           --in-flight N         số tin chờ PUBACK mỗi thiết bị / publishes awaiting PUBACK per device (1)
+          --scenarios N         số bất thường gắn nhãn mỗi loại / labelled anomalies of each kind to inject (0)
+          --scenario-window T   khoảng thời gian rải bất thường / time to spread them over (--duration or 24h)
+          --truth-out FILE      ghi nhãn thật (JSON lines) / write the ground truth as JSON lines
         """;
 
-    public static (FleetOptions Options, string? RegistryOut, bool RegistryOnly) Parse(string[] args)
+    public static (FleetOptions Options, string? RegistryOut, bool RegistryOnly, string? TruthOut) Parse(string[] args)
     {
         var options = new FleetOptions();
-        string? registryOut = null;
+        string? registryOut = null, truthOut = null;
         var registryOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -61,27 +64,17 @@ internal static class CommandLine
                 case "--in-flight": options.MaxInFlightPerDevice = Int(value, name); break;
                 case "--registry-out": registryOut = value; break;
                 case "--registry-only": registryOnly = bool.Parse(value); break;
+                case "--scenarios": options.Scenarios = Int(value, name); break;
+                case "--scenario-window": options.ScenarioWindow = Duration(value, name); break;
+                case "--truth-out": truthOut = value; break;
                 default: throw new FormatException($"unknown option {name}");
             }
         }
 
-        return (options, registryOut, registryOnly);
+        return (options, registryOut, registryOnly, truthOut);
     }
 
-    /// <summary>500ms, 5s, 10m, 2h, or a TimeSpan (00:00:05).</summary>
-    public static TimeSpan Duration(string value, string name)
-    {
-        (string Suffix, double Ms)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
-        foreach (var (suffix, ms) in units)
-        {
-            if (value.EndsWith(suffix, StringComparison.Ordinal) && double.TryParse(value[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
-            {
-                return TimeSpan.FromMilliseconds(n * ms);
-            }
-        }
-
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) ? span : throw new FormatException($"{name}: '{value}' is not a duration");
-    }
+    public static TimeSpan Duration(string value, string name) => Durations.Parse(value, name);
 
     private static int Int(string value, string name) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"{name}: '{value}' is not a number");

@@ -10,11 +10,11 @@ if (args.Contains("--help") || args.Contains("-h"))
 }
 
 FleetOptions options;
-string? registryOut;
+string? registryOut, truthOut;
 bool registryOnly;
 try
 {
-    (options, registryOut, registryOnly) = CommandLine.Parse(args);
+    (options, registryOut, registryOnly, truthOut) = CommandLine.Parse(args);
 }
 catch (FormatException e)
 {
@@ -56,6 +56,13 @@ catch (Exception e) when (e is not OperationCanceledException)
 var interactive = !Console.IsOutputRedirected;
 using var progressTimer = new PeriodicTimer(interactive ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(5));
 var run = fleet.RunAsync(stop.Token);
+if (truthOut is not null)
+{
+    // The plan is fixed when the run starts: written now, so a live evaluation can use it while the fleet runs.
+    IocCenter.Simulators.Scenarios.ScenarioEpisode.WriteAll(truthOut, fleet.Plan.Episodes);
+    Console.WriteLine($"Nhãn thật / Ground truth: {truthOut} ({fleet.Plan.Episodes.Count} episodes)");
+}
+
 while (!run.IsCompleted)
 {
     await Task.WhenAny(run, progressTimer.WaitForNextTickAsync().AsTask());
@@ -65,6 +72,7 @@ while (!run.IsCompleted)
 }
 
 var final = await run;
+
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Xong / Done: {final.Sent:N0} readings in {final.Elapsed.TotalSeconds:N1} s ({final.Rate:N0} msg/s), {final.Errors:N0} publish errors (retried)"));
 return 0;

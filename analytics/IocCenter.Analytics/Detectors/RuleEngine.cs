@@ -14,6 +14,8 @@ namespace IocCenter.Analytics.Detectors;
 public sealed class RuleEngine(RuleOptions options)
 {
     private readonly Dictionary<string, DeviceRules> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Devices, int Offline)> _areas = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _areasOut = new(StringComparer.Ordinal);
 
     public int DeviceCount => _devices.Count;
 
@@ -35,18 +37,47 @@ public sealed class RuleEngine(RuleOptions options)
         rules.ObserveStatus(online, atMs, changes);
     }
 
-    /// <summary>Raises device_offline for every device silent for longer than its usual interval × <see cref="RuleOptions.SilenceIntervals"/>.</summary>
+    /// <summary>
+    /// Raises device_offline for every device silent for longer than its usual interval × <see cref="RuleOptions.SilenceIntervals"/>,
+    /// and area_outage for an area when enough of its devices are offline together (cleared when fewer than half of that share are).
+    /// </summary>
     public void CheckSilence(long nowMs, List<ConditionChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        _areas.Clear();
         foreach (var rules in _devices.Values)
         {
             rules.CheckSilence(nowMs, changes);
+            if (rules.Area is { } area)
+            {
+                var (devices, offline) = _areas.GetValueOrDefault(area);
+                _areas[area] = (devices + 1, offline + (rules.Offline ? 1 : 0));
+            }
+        }
+
+        foreach (var (area, (devices, offline)) in _areas)
+        {
+            var share = offline / (double)devices;
+            if (!_areasOut.Contains(area) && offline >= options.AreaOutageMinDevices && share >= options.AreaOutageShare)
+            {
+                _areasOut.Add(area);
+                var detail = string.Create(CultureInfo.InvariantCulture, $"{offline} of {devices} devices in {area} are offline");
+                changes.Add(new(IncidentKind.AreaOutage, null, area, true, Severity.Critical, new Evidence("rule.area_outage", share, Value: offline, Baseline: devices, Detail: detail), nowMs));
+            }
+            else if (_areasOut.Contains(area) && share < options.AreaOutageShare / 2)
+            {
+                _areasOut.Remove(area);
+                changes.Add(new(IncidentKind.AreaOutage, null, area, false, Severity.Critical, new Evidence("rule.area_outage", share, Detail: "devices are back"), nowMs));
+            }
         }
     }
 
     private sealed class DeviceRules(RuleOptions options, string deviceId, string? area)
     {
+        public string? Area => area;
+
+        public bool Offline => _offline;
+
         private const int IntervalSamples = 16;
 
         private readonly Debouncer _congestion = new(options.MinDuration, options.ClearAfter);

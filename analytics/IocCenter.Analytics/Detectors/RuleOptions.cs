@@ -30,7 +30,12 @@ public sealed class RuleOptions
     public TimeSpan ClearAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A device is offline after this many of its usual intervals without a reading.</summary>
-    public double SilenceIntervals { get; set; } = 5;
+    public double SilenceIntervals { get; set; } = 2.5;
+
+    /// <summary>An area is out when at least this share of its devices (and <see cref="AreaOutageMinDevices"/>) are offline at once.</summary>
+    public double AreaOutageShare { get; set; } = 0.5;
+
+    public int AreaOutageMinDevices { get; set; } = 3;
 
     /// <summary>A varying metric that repeats the exact same value this many times is stuck.</summary>
     public int StuckSamples { get; set; } = 12;

@@ -9,7 +9,7 @@ public readonly record struct SeriesScore(double Score, string? Detector, double
 /// <list type="bullet">
 /// <item><b>spike</b>: distance from the median of the last 7 samples, in units of the series' typical
 /// sample-to-median deviation (an EWMA, so it follows noisier hours), scored beyond the series' own
-/// 99.95th percentile of that distance, so a series with normal jitter is judged by its own tail;</item>
+/// 99.99th percentile of that distance, so a series with normal jitter is judged by its own tail;</item>
 /// <item><b>level shift</b>: a two-sided CUSUM of the residual from a seasonal baseline, once that baseline
 /// has seen a day: 24 hour-of-day bins, weekday and weekend apart, interpolated between bin centres and
 /// learned online (each day moves a bin about 40 % of the way to what it saw).</item>
@@ -93,13 +93,13 @@ public sealed class SeriesDetector
 
         deviation = distance / scale;
 
-        // A series whose normal life has spikes (latency jitter) raises its own bar: the learnt 99.95th percentile
+        // A series whose normal life has spikes (latency jitter) raises its own bar: the learnt 99.99th percentile
         // of its deviations (stochastic approximation), never below SpikeStart.
         var start = Math.Max(SpikeStart, _tail);
         var full = start * (SpikeFull / SpikeStart);
         var score = _count < WarmUpSamples ? 0 : Math.Clamp((deviation - start) / (full - start), 0, 1);
         var learning = _count < 2880 ? 0.5 : 0.1; // learn the tail fast at first, then settle
-        _tail = Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0005)));
+        _tail = Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
 
         // Learn the noise from ordinary samples only, so an outage or a spike does not teach it to expect them.
         if (deviation < SpikeStart || _noise == 0)

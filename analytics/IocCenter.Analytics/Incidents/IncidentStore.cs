@@ -67,6 +67,9 @@ public sealed class IncidentStore : IDisposable
             """);
     }
 
+    /// <summary>Every incident, oldest first.</summary>
+    public IReadOnlyList<Incident> All() => Query("SELECT * FROM incidents ORDER BY id", null);
+
     /// <summary>Every incident not yet resolved: what a restart must bring back.</summary>
     public IReadOnlyList<Incident> Unresolved() => Query("SELECT * FROM incidents WHERE state <> 'resolved' ORDER BY id", null);
 

@@ -73,5 +73,12 @@ public sealed class FleetOptions
     [Range(1, 1000)]
     public int MaxInFlightPerDevice { get; set; } = 1;
 
+    /// <summary>Labelled anomalies of every kind to inject over the run (0: a clean run). See <see cref="Scenarios.ScenarioPlan"/>.</summary>
+    [Range(0, 1000)]
+    public int Scenarios { get; set; }
+
+    /// <summary>The time over which scenarios are spread (default: <see cref="Duration"/>, or 24 h).</summary>
+    public TimeSpan? ScenarioWindow { get; set; }
+
     public int TotalDevices => Traffic + Environment + Connectivity;
 }

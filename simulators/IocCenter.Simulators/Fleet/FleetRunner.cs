@@ -22,6 +22,9 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
 
     public IReadOnlyList<SimulatedDevice> Devices { get; } = FleetPlan.Create(options);
 
+    /// <summary>The anomalies this run injects (its ground truth); empty for a clean run. Fixed when the run starts.</summary>
+    public Scenarios.ScenarioPlan Plan { get; private set; } = Scenarios.ScenarioPlan.None;
+
     public FleetProgress Progress => new(Volatile.Read(ref _connected), Interlocked.Read(ref _sent), Interlocked.Read(ref _errors), _startTimestamp == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_startTimestamp));
 
     /// <summary>Connects every device and announces it online (retained).</summary>
@@ -57,6 +60,13 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, duration.Token);
         _startTimestamp = _time.GetTimestamp();
         var startMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (options.Scenarios > 0)
+        {
+            var window = options.ScenarioWindow ?? (options.Duration > TimeSpan.Zero ? options.Duration : TimeSpan.FromHours(24));
+            var from = options.Start ?? DateTimeOffset.FromUnixTimeMilliseconds(startMs);
+            Plan = Scenarios.ScenarioPlan.Create(Devices, from, window, options.Interval, options.Scenarios, options.Seed);
+        }
+
         var workers = _connections.Select((c, index) => RunDeviceAsync(c, index, startMs, linked.Token)).ToArray();
         try
         {
@@ -114,7 +124,12 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
                 var timestamp = options.Start is { } start
                     ? start.ToUnixTimeMilliseconds() + (long)(round * options.Interval.TotalMilliseconds)
                     : _time.GetUtcNow().ToUnixTimeMilliseconds();
-                var payload = device.NextPayload(timestamp);
+                if (device.NextPayload(timestamp, Plan) is not { } payload)
+                {
+                    round++;
+                    continue; // the plan keeps this device silent now
+                }
+
                 await window.WaitAsync(cancellationToken);
                 inFlight.RemoveAll(t => t.IsCompleted);
                 inFlight.Add(PublishOneAsync(connection, payload, window, cancellationToken));

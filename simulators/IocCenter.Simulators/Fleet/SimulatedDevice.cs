@@ -25,12 +25,15 @@ public sealed class SimulatedDevice(DeviceRecord record, DeviceModel model)
     internal void CountSent() => Interlocked.Increment(ref _sent);
 
     /// <summary>The next reading's payload. Timestamps strictly increase per device, so no two readings are one point.</summary>
-    public byte[] NextPayload(long proposedEpochMs)
+    public byte[] NextPayload(long proposedEpochMs) => NextPayload(proposedEpochMs, null)!;
+
+    /// <summary>The next reading with the plan's anomalies applied; null when the plan keeps the device silent.</summary>
+    public byte[]? NextPayload(long proposedEpochMs, Scenarios.ScenarioPlan? plan)
     {
         var timestamp = Math.Max(proposedEpochMs, _lastTimestampMs + 1);
         _lastTimestampMs = timestamp;
         _metrics.Clear();
         Model.Sample(timestamp, _metrics);
-        return TelemetryPayload.Encode(timestamp, _metrics);
+        return plan is null || plan.Apply(this, timestamp, _metrics) ? TelemetryPayload.Encode(timestamp, _metrics) : null;
     }
 }

@@ -31,7 +31,8 @@ public sealed class ConnectivityModel : DeviceModel
         var jitter = Math.Abs(Gaussian()) * 0.25 * _baseLatencyMs;
         var spike = Random.NextDouble() < 0.01 ? Random.NextDouble() * 80 : 0;
         var latency = _baseLatencyMs * (1 + (0.4 * usage)) + jitter + spike;
-        var loss = Math.Clamp(Math.Abs(Gaussian()) * 0.15 + (Random.NextDouble() < 0.005 ? Random.NextDouble() * 4 : 0), 0, 100);
+        // Clean links lose a little now and then; lasting or heavy loss is what the degradation scenarios inject.
+        var loss = Math.Clamp(Math.Abs(Gaussian()) * 0.15 + (Random.NextDouble() < 0.01 ? 0.2 + (Random.NextDouble() * 0.8) : 0), 0, 100);
         var throughput = Math.Max(0.1, clients * (1.5 + Random.NextDouble()) * (1 - (loss / 20)));
         var signal = Math.Clamp(_signalDbm + (1.5 * Gaussian()), -120, 0);
 

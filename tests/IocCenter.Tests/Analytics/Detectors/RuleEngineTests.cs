@@ -127,7 +127,7 @@ public class RuleEngineTests
     }
 
     [Fact]
-    public void Silence_AfterFiveUsualIntervals_AndBackWhenReadingsResume()
+    public void Silence_AfterTwoAndAHalfUsualIntervals_AndBackWhenReadingsResume()
     {
         for (var i = 0; i < 10; i++)
         {
@@ -135,10 +135,10 @@ public class RuleEngineTests
         }
 
         var last = Start + (9 * 10_000);
-        _engine.CheckSilence(last + 45_000, _changes);
+        _engine.CheckSilence(last + 24_000, _changes);
         Assert.Empty(_changes);
 
-        _engine.CheckSilence(last + 55_000, _changes);
+        _engine.CheckSilence(last + 26_000, _changes);
         _engine.CheckSilence(last + 65_000, _changes); // raised once, not again
         var offline = Assert.Single(_changes);
         Assert.Equal((IncidentKind.DeviceOffline, true), (offline.Kind, offline.Present));
@@ -201,5 +201,31 @@ public class RuleEngineTests
         }
 
         Assert.Empty(_changes);
+    }
+
+    [Fact]
+    public void AreaOutage_WhenMostOfAnAreaFallsSilentTogether()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            foreach (var device in new[] { "a1", "a2", "a3", "a4" })
+            {
+                _engine.Observe(new DeviceSample(device, TelemetryDomain.Connectivity, "tam-nong", Start + (i * Minute), [new MetricValue("latency_ms", 20 + i, false)]), _changes);
+            }
+
+            _engine.Observe(new DeviceSample("b1", TelemetryDomain.Connectivity, "lap-vo", Start + (i * Minute), [new MetricValue("latency_ms", 20 + i, false)]), _changes);
+        }
+
+        // a1–a3 go silent; a4 and the other area keep reporting.
+        for (var i = 10; i < 14; i++)
+        {
+            _engine.Observe(new DeviceSample("a4", TelemetryDomain.Connectivity, "tam-nong", Start + (i * Minute), [new MetricValue("latency_ms", 20, false)]), _changes);
+            _engine.Observe(new DeviceSample("b1", TelemetryDomain.Connectivity, "lap-vo", Start + (i * Minute), [new MetricValue("latency_ms", 20, false)]), _changes);
+            _engine.CheckSilence(Start + (i * Minute), _changes);
+        }
+
+        var outage = Assert.Single(_changes, c => c.Kind == IncidentKind.AreaOutage);
+        Assert.Equal(("tam-nong", Severity.Critical, true), (outage.Area, outage.Severity, outage.Present));
+        Assert.Equal(3, _changes.Count(c => c.Kind == IncidentKind.DeviceOffline && c.Present));
     }
 }

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using IocCenter.Analytics.Evaluation;
+using IocCenter.Analytics.Incidents;
+using IocCenter.Simulators.Fleet;
+using IocCenter.Simulators.Scenarios;
+
+namespace IocCenter.Analytics.Cli;
+
+internal static class EvaluateCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static int Run(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            options[args[i]] = args[i + 1];
+        }
+
+        IReadOnlyList<TruthEpisode> truth;
+        IReadOnlyList<RaisedIncident> raised;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (options.TryGetValue("--simulate", out var window))
+        {
+            var devices = int.Parse(options.GetValueOrDefault("--devices", "300"), CultureInfo.InvariantCulture);
+            var fleet = new FleetOptions
+            {
+                Traffic = devices * 2 / 5,
+                Environment = devices / 5,
+                Connectivity = devices - (devices * 2 / 5) - (devices / 5),
+                Seed = int.Parse(options.GetValueOrDefault("--seed", "42"), CultureInfo.InvariantCulture),
+            };
+            var (t, r, samples) = SimulatedEvaluation.Run(
+                fleet,
+                Simulators.Durations.Parse(window, "--simulate"),
+                Simulators.Durations.Parse(options.GetValueOrDefault("--interval", "60s"), "--interval"),
+                int.Parse(options.GetValueOrDefault("--episodes", "10"), CultureInfo.InvariantCulture),
+                options.GetValueOrDefault("--truth-out"));
+            (truth, raised) = (t, r);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{devices} devices, {window} after a 24 h warm-up, {samples:N0} samples in {clock.Elapsed.TotalSeconds:0.0} s"));
+        }
+        else if (options.TryGetValue("--truth", out var truthPath) && options.TryGetValue("--incidents", out var database))
+        {
+            truth = ScenarioEpisode.ReadAll(truthPath).Select(e => new TruthEpisode(e.Kind, e.Device, e.Area, e.Start, e.End)).ToList();
+            using var store = new IncidentStore(database);
+            raised = store.All().Select(i => new RaisedIncident(i.Kind.Code(), i.DeviceId, i.Area, i.OpenedAt)).ToList();
+        }
+        else
+        {
+            Console.Error.WriteLine("Cần --simulate, hoặc --truth và --incidents / --simulate, or --truth and --incidents, is required.");
+            return 2;
+        }
+
+        var scores = Evaluator.Evaluate(truth, raised);
+        Console.WriteLine("kind                   episodes detected incidents explained precision recall   F1   delay p50   delay p95");
+        foreach (var s in scores)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{s.Kind,-22} {s.Episodes,8} {s.Detected,8} {s.Incidents,9} {s.Explained,9} {s.Precision,9:0.00} {s.Recall,6:0.00} {s.F1,5:0.00} {Seconds(s.MedianDelaySeconds),11} {Seconds(s.P95DelaySeconds),11}"));
+        }
+
+        if (options.TryGetValue("--json", out var json))
+        {
+            File.WriteAllText(json, JsonSerializer.Serialize(scores, Json));
+        }
+
+        return 0;
+    }
+
+    private static string Seconds(double? seconds) => seconds is { } s ? s.ToString("0", CultureInfo.InvariantCulture) + " s" : "—";
+}
