@@ -51,5 +51,6 @@ echo
 echo "IocCenter đang chạy / is running:"
 echo "  ingest   http://127.0.0.1:5081/health  ·  /metrics"
 echo "  InfluxDB http://127.0.0.1:8086  (database 'ioc': influx -database ioc -execute 'SELECT COUNT(*) FROM traffic')"
+echo "  sự cố / incidents: mosquitto_sub -t 'ioc/v1/incidents/#' -v   ·   store: $data/analytics/incidents.db"
 echo "  Ctrl+C để dừng / to stop"
 wait "$sim"
