@@ -50,7 +50,10 @@ public sealed class IncidentService : IDisposable
         return channel.Reader;
     }
 
-    /// <summary>A detector says the condition is present.</summary>
+    /// <summary>
+    /// A detector says the condition is present. A device going offline inside an area that is out becomes a
+    /// child of the outage; an outage adopts the area's offline devices (one incident on the wall, not fifty).
+    /// </summary>
     public async Task<Incident> RaiseAsync(IncidentKind kind, string? deviceId, string? area, Severity severity, Evidence evidence, long? parentId = null)
     {
         var subject = Incident.SubjectOf(deviceId, area);
@@ -58,6 +61,14 @@ public sealed class IncidentService : IDisposable
         {
             var now = _time.GetUtcNow();
             var key = (kind, subject);
+            if (kind == IncidentKind.DeviceOffline && parentId is null && area is not null)
+            {
+                lock (_unresolved)
+                {
+                    parentId = _unresolved.GetValueOrDefault((IncidentKind.AreaOutage, Incident.SubjectOf(null, area)))?.Id;
+                }
+            }
+
             Incident? current;
             lock (_unresolved)
             {
@@ -69,7 +80,13 @@ public sealed class IncidentService : IDisposable
             {
                 var fresh = new Incident(0, kind, subject, deviceId, area, severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence);
                 var stored = _store.Insert(fresh, id => new IncidentEvent(id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, evidence.Detail));
-                return Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, evidence.Detail));
+                Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, evidence.Detail));
+                if (kind == IncidentKind.AreaOutage)
+                {
+                    AdoptChildren(stored, now);
+                }
+
+                return stored;
             }
 
             var (updated, e) = IncidentLifecycle.Recur(current, severity, evidence, now);
@@ -126,6 +143,21 @@ public sealed class IncidentService : IDisposable
             {
                 subscriber.Writer.TryComplete();
             }
+        }
+    }
+
+    private void AdoptChildren(Incident outage, DateTimeOffset now)
+    {
+        List<Incident> children;
+        lock (_unresolved)
+        {
+            children = _unresolved.Values.Where(i => i.Kind == IncidentKind.DeviceOffline && i.Area == outage.Area && i.ParentId is null).ToList();
+        }
+
+        foreach (var child in children)
+        {
+            var note = "part of area outage #" + outage.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Save(child with { ParentId = outage.Id }, [new IncidentEvent(child.Id, now, IncidentLifecycle.System, "grouped", child.State, child.State, note)]);
         }
     }
 

@@ -184,4 +184,21 @@ public sealed class IncidentServiceTests : IDisposable
         using var store = new IncidentStore(DatabasePath);
         Assert.Throws<SqliteException>(() => store.Insert(incident with { Id = 0 }, id => new IncidentEvent(id, _time.GetUtcNow(), "test", "opened", null, IncidentState.Open, null)));
     }
+
+    [Fact]
+    public async Task AreaOutage_GroupsTheAreasOfflineDevicesAsItsChildren()
+    {
+        var service = Start();
+        var before = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-1", "tam-nong", Severity.Major, Jam);
+        var elsewhere = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-9", "lap-vo", Severity.Major, Jam);
+
+        var outage = await service.RaiseAsync(IncidentKind.AreaOutage, null, "tam-nong", Severity.Critical, Jam);
+        var after = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-2", "tam-nong", Severity.Major, Jam);
+
+        var unresolved = service.Unresolved().ToDictionary(i => i.Id);
+        Assert.Equal(outage.Id, unresolved[before.Id].ParentId);
+        Assert.Equal(outage.Id, unresolved[after.Id].ParentId);
+        Assert.Null(unresolved[elsewhere.Id].ParentId);
+        Assert.Equal(["opened", "grouped"], service.AuditTrail(before.Id).Select(e => e.Action));
+    }
 }
