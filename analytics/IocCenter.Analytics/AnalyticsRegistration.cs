@@ -1,6 +1,7 @@
 using IocCenter.Analytics.Detectors;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Analytics.Live;
+using IocCenter.Devices;
 using IocCenter.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,20 @@ public static class AnalyticsRegistration
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<LiveReadings>());
         services.AddHostedService<AnalyticsEngine>();
         services.AddHostedService<IncidentPublisher>();
+        return builder;
+    }
+
+    /// <summary>
+    /// For analytics running alone: the readings come from the broker (every device's telemetry and status) instead
+    /// of an ingest in the same process. Areas come from <c>Devices:RegistryPath</c> when set.
+    /// </summary>
+    public static IHostApplicationBuilder AddAnalyticsFromBroker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var registryPath = builder.Configuration["Devices:RegistryPath"];
+        builder.Services.TryAddSingleton(_ => string.IsNullOrEmpty(registryPath) ? DeviceDirectory.Empty : DeviceDirectory.Load(registryPath));
+        builder.Services.AddSingleton<BrokerReadings>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerReadings>());
         return builder;
     }
 }
