@@ -37,7 +37,8 @@ internal static class EvaluateCommand
                 Simulators.Durations.Parse(window, "--simulate"),
                 Simulators.Durations.Parse(options.GetValueOrDefault("--interval", "60s"), "--interval"),
                 int.Parse(options.GetValueOrDefault("--episodes", "10"), CultureInfo.InvariantCulture),
-                options.GetValueOrDefault("--truth-out"));
+                options.GetValueOrDefault("--truth-out"),
+                options.GetValueOrDefault("--ml") == "true" ? Path.Combine(Path.GetTempPath(), "iocc-eval-models-" + Guid.NewGuid().ToString("N")[..8]) : null);
             (truth, raised) = (t, r);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{devices} devices, {window} after a 24 h warm-up, {samples:N0} samples in {clock.Elapsed.TotalSeconds:0.0} s"));
         }

@@ -15,7 +15,7 @@ namespace IocCenter.Analytics.Cli;
 internal static class SimulatedEvaluation
 {
     public static (IReadOnlyList<TruthEpisode> Truth, IReadOnlyList<RaisedIncident> Raised, long Samples) Run(
-        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut)
+        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null)
     {
         var fleet = FleetPlan.Create(fleetOptions);
         var start = fleetOptions.Start ?? DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture);
@@ -26,7 +26,8 @@ internal static class SimulatedEvaluation
             ScenarioEpisode.WriteAll(truthOut, plan.Episodes);
         }
 
-        var detectors = new DetectorSet(new RuleOptions(), anomalyThreshold: 0.8);
+        var pca = modelDirectory is null ? null : new Ml.PcaSupervisor(modelDirectory, TimeSpan.FromDays(30));
+        var detectors = new DetectorSet(new RuleOptions(), anomalyThreshold: 0.8, pca);
         var parser = new TelemetryPayloadParser(new ContractLimits { MaxAge = TimeSpan.FromDays(3650) });
         var batch = new TelemetryBatch();
         var changes = new List<ConditionChange>();
@@ -47,6 +48,11 @@ internal static class SimulatedEvaluation
                 parser.Parse(new ReadOnlySequence<byte>(payload), t, batch, out _);
                 detectors.Observe(new DeviceSample(device.Record.Id, device.Record.Domain, device.Record.Area, batch.TimestampMs(0), batch.Metrics(0)), changes);
                 samples++;
+            }
+
+            if (pca is not null && t % 3_600_000 == 0)
+            {
+                pca.WhenIdle().GetAwaiter().GetResult(); // simulated time runs faster than training: wait for it
             }
 
             detectors.CheckSilence(t, changes);

@@ -23,4 +23,13 @@ public sealed class AnalyticsOptions
     public int QueueCapacity { get; set; } = 200_000;
 
     public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Run the ML.NET PCA model per domain (trained after a day of readings, then every <see cref="MlRetrainEvery"/>).
+    /// Off by default: calibrated at 0.1 % of readings it raised 185 anomaly incidents on a clean simulated day
+    /// (300 devices); its threshold needs an incident-level false-alarm target first.
+    /// </summary>
+    public bool MlEnabled { get; set; }
+
+    public TimeSpan MlRetrainEvery { get; set; } = TimeSpan.FromHours(24);
 }

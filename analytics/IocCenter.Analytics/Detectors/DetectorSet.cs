@@ -8,7 +8,7 @@ namespace IocCenter.Analytics.Detectors;
 /// metric) whose scores open and close one <c>anomaly</c> condition per device. The same set runs live, in the
 /// backtest and in the evaluation, so all three judge alike. Not thread-safe: one owner loop.
 /// </summary>
-public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold)
+public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.PcaSupervisor? pca = null)
 {
     private const int QuietSamples = 10;
     private const double QuietBelow = 0.5;
@@ -45,6 +45,24 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold)
             }
 
             Track(sample, metric.Name, metric.Value, series, score, changes);
+        }
+
+        if (pca is not null)
+        {
+            // The domain's PCA model, when it has one, is one more series of the device.
+            var score = pca.Observe(sample);
+            if (!_series.TryGetValue((sample.DeviceId, "pca"), out var series))
+            {
+                series = new SeriesState();
+                _series[(sample.DeviceId, "pca")] = series;
+            }
+
+            if (score.Score > best.Score)
+            {
+                best = (score.Score, "pca");
+            }
+
+            Track(sample, "pca", score.Score, series, score, changes);
         }
 
         RememberRules(changes, first);
@@ -97,8 +115,11 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold)
             _anomalousMetrics[sample.DeviceId] = count;
             if (count == 1)
             {
-                var detail = string.Create(CultureInfo.InvariantCulture, $"{score.Detector} on {metric}: {value} (expected about {score.Baseline:0.###})");
-                changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, Detail: detail), sample.TimestampMs));
+                var version = metric == "pca" ? string.Join(',', pca?.Versions ?? []) : null;
+                var detail = metric == "pca"
+                    ? string.Create(CultureInfo.InvariantCulture, $"PCA model {version}: reading unlike the domain's usual ones (score {score.Score:0.00})")
+                    : string.Create(CultureInfo.InvariantCulture, $"{score.Detector} on {metric}: {value} (expected about {score.Baseline:0.###})");
+                changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, version, detail), sample.TimestampMs));
             }
         }
         else if (series.Open)

@@ -19,7 +19,7 @@ internal sealed partial class AnalyticsEngine(
     TimeProvider time,
     ILogger<AnalyticsEngine> logger) : BackgroundService
 {
-    private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold);
+    private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, Pca(options.Value));
     private readonly List<ConditionChange> _changes = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -63,6 +63,19 @@ internal sealed partial class AnalyticsEngine(
         }
 
         LogStopped(logger, _detectors.DeviceCount);
+    }
+
+    private static Ml.PcaSupervisor? Pca(AnalyticsOptions options)
+    {
+        if (!options.MlEnabled)
+        {
+            return null;
+        }
+
+        var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath)) ?? ".", "models");
+        var supervisor = new Ml.PcaSupervisor(directory, options.MlRetrainEvery);
+        supervisor.LoadSaved();
+        return supervisor;
     }
 
     private void Process(LiveReading reading)
