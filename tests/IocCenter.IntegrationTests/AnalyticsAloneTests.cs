@@ -1,6 +1,5 @@
 using IocCenter.Analytics;
 using IocCenter.Analytics.Incidents;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,16 +9,9 @@ namespace IocCenter.IntegrationTests;
 /// <summary>Analytics without ingest in its process: readings straight from the real broker.</summary>
 public sealed class AnalyticsAloneTests(ServicesFixture services) : IClassFixture<ServicesFixture>, IDisposable
 {
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "iocc-it-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataPath))
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task SubscribedToTheBroker_DegradedLinkBecomesAnIncident_AndABadMessageIsSkipped()
@@ -28,7 +20,7 @@ public sealed class AnalyticsAloneTests(ServicesFixture services) : IClassFixtur
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Mqtt:Url"] = services.MqttUrl.ToString(),
-            ["Analytics:DatabasePath"] = Path.Combine(_dataPath, "incidents.db"),
+            ["Analytics:DatabasePath"] = Path.Combine(_folder.Path, "incidents.db"),
             ["Analytics:Rules:MinDuration"] = "00:00:02",
         });
         builder.AddAnalytics();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Mqtt;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -12,16 +11,9 @@ namespace IocCenter.IntegrationTests;
 /// <summary>Readings → real mosquitto → ingest → analytics → incident in the store and on <c>ioc/v1/incidents/…</c>.</summary>
 public sealed class AnalyticsEndToEndTests(ServicesFixture services) : IClassFixture<ServicesFixture>, IDisposable
 {
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "iocc-it-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataPath))
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task JammedRoad_BecomesACongestionIncident_StoredAndPublished_AndAcknowledgementSurvivesARestart()
@@ -47,7 +39,7 @@ public sealed class AnalyticsEndToEndTests(ServicesFixture services) : IClassFix
         }
 
         long incidentId;
-        using (var host = await IngestHost.StartAsync(services, "it_analytics", _dataPath, "ingest-analytics", Fast, analytics: true))
+        using (var host = await IngestHost.StartAsync(services, "it_analytics", _folder.Path, "ingest-analytics", Fast, analytics: true))
         {
             await using var publisher = await Publisher.ConnectAsync(services.MqttUrl);
             var start = DateTimeOffset.UtcNow.AddMinutes(-2);
@@ -76,7 +68,7 @@ public sealed class AnalyticsEndToEndTests(ServicesFixture services) : IClassFix
         }
 
         // A restart brings the acknowledged incident back as it was.
-        using var restarted = await IngestHost.StartAsync(services, "it_analytics", _dataPath, "ingest-analytics", Fast, analytics: true);
+        using var restarted = await IngestHost.StartAsync(services, "it_analytics", _folder.Path, "ingest-analytics", Fast, analytics: true);
         var back = restarted.Services.GetRequiredService<IncidentService>().Unresolved().Single(i => i.Id == incidentId);
         Assert.Equal((IncidentState.Acknowledged, "can-bo-truc-dem"), (back.State, back.AcknowledgedBy));
         Assert.Equal(["opened", "acknowledged"], restarted.Services.GetRequiredService<IncidentService>().AuditTrail(incidentId).Select(e => e.Action));

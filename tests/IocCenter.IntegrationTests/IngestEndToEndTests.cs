@@ -12,16 +12,10 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
     private const int Readings = 20_000;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "iocc-it-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
     private readonly string _database = "it_" + Guid.NewGuid().ToString("N")[..12];
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dataPath))
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     /// <summary>The 500 malformed messages: ten kinds, fifty each, every one with a known reason.</summary>
     private static IEnumerable<(string Topic, string Payload, string Reason)> Malformed()
@@ -67,7 +61,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
     {
         var influx = services.InfluxClient(_database);
         await using var deadLetters = await DeadLetterListener.StartAsync(services.MqttUrl);
-        using var ingest = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-e2e");
+        using var ingest = await IngestHost.StartAsync(services, _database, _folder.Path, "ingest-e2e");
         var options = Fleet("e2e");
         await using var fleet = new FleetRunner(options);
         await using var publisher = await Publisher.ConnectAsync(services.MqttUrl);
@@ -129,7 +123,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
     {
         var influx = services.InfluxClient(_database);
         await using var deadLetters = await DeadLetterListener.StartAsync(services.MqttUrl);
-        using var ingest = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-inject");
+        using var ingest = await IngestHost.StartAsync(services, _database, _folder.Path, "ingest-inject");
         await using var publisher = await Publisher.ConnectAsync(services.MqttUrl);
         string[] hostile = ["a,b", "a b", "a=b", "a\"b", "a\\b", "x traffic,device=evil vehicle_count=1i", "x\\"];
         foreach (var id in hostile)
@@ -177,7 +171,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
     public async Task IngestStoppedMidStream_AndStartedAgainWithTheSameClientId_StillStoresExactly20000(bool graceful)
     {
         var influx = services.InfluxClient(_database);
-        var first = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-restart-" + graceful);
+        var first = await IngestHost.StartAsync(services, _database, _folder.Path, "ingest-restart-" + graceful);
         await using var fleet = new FleetRunner(Fleet(graceful ? "rsg" : "rsd"));
         var run = fleet.RunAsync(CancellationToken.None);
 
@@ -192,7 +186,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
         first.Dispose();
 
         await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 2, Deadline, "half sent while ingest is away");
-        using var second = await IngestHost.StartAsync(services, _database, _dataPath, "ingest-restart-" + graceful);
+        using var second = await IngestHost.StartAsync(services, _database, _folder.Path, "ingest-restart-" + graceful);
         Assert.Equal(Readings, (await run).Sent);
 
         await Eventually.WaitAsync(influx.TelemetryCountAsync, n => n >= Readings, Deadline, "points stored");
@@ -205,8 +199,8 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
     {
         var influx = services.InfluxClient(_database);
         void Shared(IDictionary<string, string?> settings) => settings["Mqtt:SharedGroup"] = "ingest";
-        using var first = await IngestHost.StartAsync(services, _database, Path.Combine(_dataPath, "a"), "ingest-shared-a", Shared);
-        using var second = await IngestHost.StartAsync(services, _database, Path.Combine(_dataPath, "b"), "ingest-shared-b", Shared);
+        using var first = await IngestHost.StartAsync(services, _database, Path.Combine(_folder.Path, "a"), "ingest-shared-a", Shared);
+        using var second = await IngestHost.StartAsync(services, _database, Path.Combine(_folder.Path, "b"), "ingest-shared-b", Shared);
         await using var fleet = new FleetRunner(Fleet("shr"));
 
         Assert.Equal(Readings, (await fleet.RunAsync(CancellationToken.None)).Sent);
