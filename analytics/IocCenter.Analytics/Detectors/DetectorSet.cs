@@ -16,7 +16,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     private readonly RuleEngine _rules = new(rules);
     private readonly Dictionary<(string Device, string Metric), SeriesState> _series = [];
     private readonly Dictionary<string, int> _anomalousMetrics = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Device, IncidentKind Kind), double> _activeRules = [];
+    private readonly Dictionary<string, Dictionary<IncidentKind, double>> _activeRules = new(StringComparer.Ordinal);
 
     public int DeviceCount => _rules.DeviceCount;
 
@@ -66,11 +66,14 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         }
 
         RememberRules(changes, first);
-        foreach (var ((device, kind), score) in _activeRules)
+        if (_activeRules.TryGetValue(sample.DeviceId, out var active))
         {
-            if (device == sample.DeviceId && score > best.Score)
+            foreach (var (kind, score) in active)
             {
-                best = (score, "rule:" + kind.Code());
+                if (score > best.Score)
+                {
+                    best = (score, "rule:" + kind.Code());
+                }
             }
         }
 
@@ -95,11 +98,16 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
 
             if (change.Present)
             {
-                _activeRules[(change.DeviceId, change.Kind)] = Math.Max(change.Evidence.Score, 0.5);
+                if (!_activeRules.TryGetValue(change.DeviceId, out var kinds))
+                {
+                    _activeRules[change.DeviceId] = kinds = [];
+                }
+
+                kinds[change.Kind] = Math.Max(change.Evidence.Score, 0.5);
             }
-            else
+            else if (_activeRules.TryGetValue(change.DeviceId, out var kinds) && kinds.Remove(change.Kind) && kinds.Count == 0)
             {
-                _activeRules.Remove((change.DeviceId, change.Kind));
+                _activeRules.Remove(change.DeviceId);
             }
         }
     }

@@ -1,5 +1,6 @@
 using IocCenter.Devices;
 using IocCenter.Mqtt;
+using IocCenter.Resilience;
 using IocCenter.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -67,7 +68,7 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
                     LogConnectFailed(logger, url, e.GetBaseException().Message);
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * (1 << Math.Min(attempt, 7)))), time, stoppingToken).IgnoreCancellation();
+                await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30)), time, stoppingToken).IgnoreCancellationAsync();
             }
         }
     }
@@ -83,9 +84,9 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (parsed.Kind == TopicKind.Status)
         {
-            if (payload.Length is 6 or 7)
+            if (DeviceStatus.TryParse(payload, out var online))
             {
-                readings.AcceptStatus(parsed.DeviceId, parsed.Domain, area, payload.Length == 6, now);
+                readings.AcceptStatus(parsed.DeviceId, parsed.Domain, area, online, now);
             }
 
             return;
@@ -107,19 +108,4 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Phân tích không kết nối được broker / Analytics cannot connect to {Url}: {Error} — retrying with backoff")]
     private static partial void LogConnectFailed(ILogger logger, Uri url, string error);
-}
-
-internal static class TaskCancellation
-{
-    public static async Task IgnoreCancellation(this Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using IocCenter.Analytics.Incidents;
 using IocCenter.Mqtt;
+using IocCenter.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -72,7 +73,7 @@ internal sealed partial class IncidentPublisher(IncidentService incidents, IConf
                     LogPublishFailed(logger, topic, e.Message);
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * (1 << Math.Min(attempt, 7)))), cancellationToken);
+                await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30)), cancellationToken);
             }
         }
     }

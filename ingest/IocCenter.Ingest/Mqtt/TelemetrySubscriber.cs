@@ -1,5 +1,6 @@
 using IocCenter.Ingest.DeadLetters;
 using IocCenter.Ingest.Journal;
+using IocCenter.Resilience;
 using IocCenter.Ingest.Pipeline;
 using IocCenter.Mqtt;
 using IocCenter.Telemetry;

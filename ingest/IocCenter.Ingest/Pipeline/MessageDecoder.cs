@@ -82,20 +82,13 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
             return RejectReason.None;
         }
 
-        MetricValue state;
-        if (payload.Length == 6 && payload.FirstSpan.SequenceEqual("online"u8))
-        {
-            state = Online;
-        }
-        else if (payload.Length == 7 && payload.FirstSpan.SequenceEqual("offline"u8))
-        {
-            state = Offline;
-        }
-        else
+        if (!DeviceStatus.TryParse(payload, out var online))
         {
             detail = "status must be 'online' or 'offline'";
             return RejectReason.StatusInvalid;
         }
+
+        var state = online ? Online : Offline;
 
         var area = devices.AreaOf(topic.DeviceId);
         _tags[0] = new("area", area);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using IocCenter.Ingest.DeadLetters;
 using IocCenter.Ingest.Journal;
+using IocCenter.Resilience;
 using IocCenter.Storage.Influx;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

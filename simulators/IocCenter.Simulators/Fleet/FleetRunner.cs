@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MQTTnet;
 using IocCenter.Mqtt;
+using IocCenter.Resilience;
 using MQTTnet.Protocol;
 
 namespace IocCenter.Simulators.Fleet;
@@ -172,7 +173,7 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _errors);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(attempt, 6)))), _time, cancellationToken);
+                await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)), _time, cancellationToken);
             }
         }
     }

@@ -1,4 +1,4 @@
-namespace IocCenter.Ingest;
+namespace IocCenter.Resilience;
 
 /// <summary>Exponential backoff with full jitter: spreads the retries of many instances after a shared outage.</summary>
 public static class Backoff

@@ -1,6 +1,6 @@
-namespace IocCenter.Ingest.Journal;
+namespace IocCenter.Resilience;
 
-internal static class TaskExtensions
+public static class TaskExtensions
 {
     /// <summary>Awaits a wait that ends by cancellation when the service stops; the caller's loop decides what next.</summary>
     public static async Task IgnoreCancellationAsync(this Task task)
