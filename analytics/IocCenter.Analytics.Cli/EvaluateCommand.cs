@@ -46,7 +46,7 @@ internal static class EvaluateCommand
         {
             truth = ScenarioEpisode.ReadAll(truthPath).Select(e => new TruthEpisode(e.Kind, e.Device, e.Area, e.Start, e.End)).ToList();
             using var store = new IncidentStore(database);
-            raised = store.All().Select(i => new RaisedIncident(i.Kind.Code(), i.DeviceId, i.Area, i.OpenedAt)).ToList();
+            raised = store.All().Select(i => new RaisedIncident(i.Kind.Code(), i.DeviceId, i.Area, i.OpenedAt, i.Evidence.Detail)).ToList();
         }
         else
         {
@@ -60,6 +60,20 @@ internal static class EvaluateCommand
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{s.Kind,-22} {s.Episodes,8} {s.Detected,8} {s.Incidents,9} {s.Explained,9} {s.Precision,9:0.00} {s.Recall,6:0.00} {s.F1,5:0.00} {Seconds(s.MedianDelaySeconds),11} {Seconds(s.P95DelaySeconds),11}"));
+        }
+
+        if (options.GetValueOrDefault("--details") == "true")
+        {
+            var (missed, falseAlarms) = Evaluator.Errors(truth, raised);
+            foreach (var e in missed)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bỏ sót / missed      {e.Kind,-15} {e.Device ?? "area:" + e.Area,-24} {e.Start:u} → {e.End:u}"));
+            }
+
+            foreach (var i in falseAlarms)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"báo nhầm / false     {i.Kind,-15} {i.Device ?? "area:" + i.Area,-24} {i.Opened:u} {i.Detail}"));
+            }
         }
 
         if (options.TryGetValue("--json", out var json))

@@ -12,8 +12,11 @@ public readonly record struct SeriesScore(double Score, string? Detector, double
 /// 99.99th percentile of that distance, so a series with normal jitter is judged by its own tail;</item>
 /// <item><b>level shift</b>: a two-sided CUSUM of the residual from a seasonal baseline, once that baseline
 /// has seen a day: 24 hour-of-day bins, weekday and weekend apart, interpolated between bin centres and
-/// learned online (each day moves a bin about 40 % of the way to what it saw).</item>
+/// learned online (each day moves a bin about 40 % of the way to what it saw). A shift that lasts moves a level
+/// on top of the seasonal shape; the shape learns only from samples the CUSUM is not watching, so an episode does
+/// not bend it, and a return to the seasonal norm drops the level instead of raising a second alarm.</item>
 /// </list>
+/// After a silence of several usual intervals the recent window is stale and refills before spikes are scored.
 /// A sample's score depends only on it and earlier samples. O(1) time and ~0.5 KB per series.
 /// </summary>
 public sealed class SeriesDetector
@@ -21,11 +24,14 @@ public sealed class SeriesDetector
     private const int Window = 7;
     private const long HourMs = 3_600_000;
     private const double SpikeStart = 5;      // deviations below this score 0
-    private const double SpikeFull = 12;      // ...and at this score 1
+    private const double SpikeFull = 10;      // ...and at this score 1
     private const int WarmUpSamples = 240;    // the noise and tail estimates need this many before they are trusted
     private const double CusumSlack = 2.5;    // residuals wander for tens of minutes: only a clear offset accumulates
     private const double CusumLimit = 30;
     private const double DailyLearning = 0.5;
+    private const double ReturnWithin = 1.5;  // a sample this close (in scale units) to the seasonal norm is a return to it
+    private const int ReturnSamples = 5;
+    private const double GapIntervals = 3;    // a gap this many usual intervals long makes the recent window stale
 
     private readonly double[] _window = new double[Window];
     private readonly float[] _binMean = new float[48];
@@ -41,6 +47,10 @@ public sealed class SeriesDetector
     private double _residualScale;
     private double _tail = SpikeStart;
     private double _recentResidual;
+    private double _level;
+    private int _returning;
+    private int _filled;
+    private double _intervalMs;
 
     public SeriesScore Observe(long timestampMs, double value)
     {
@@ -50,6 +60,21 @@ public sealed class SeriesDetector
         }
 
         var gapHours = _lastMs == long.MinValue ? 0 : Math.Clamp((timestampMs - _lastMs) / (double)HourMs, 0, 1);
+        if (_lastMs != long.MinValue && timestampMs > _lastMs)
+        {
+            // The usual interval (learned from ordinary gaps). After a silence the recent window is stale: a
+            // reading is not compared with what the series did before the gap, the window refills first.
+            var gap = timestampMs - _lastMs;
+            if (_intervalMs > 0 && gap > GapIntervals * _intervalMs)
+            {
+                _filled = 0;
+            }
+            else
+            {
+                _intervalMs = _intervalMs == 0 ? gap : (0.95 * _intervalMs) + (0.05 * gap);
+            }
+        }
+
         if (_firstMs == long.MinValue)
         {
             _firstMs = timestampMs;
@@ -57,8 +82,13 @@ public sealed class SeriesDetector
 
         _lastMs = Math.Max(_lastMs, timestampMs);
         _allIntegers &= value == Math.Floor(value);
+        var shift = LevelShift(timestampMs, value, gapHours, out var expected, out var returning);
         var spike = Spike(value, out var median, out var deviation);
-        var shift = LevelShift(timestampMs, value, gapHours, out var expected);
+        if (returning)
+        {
+            spike = 0; // the edge of an episode ending (back to the seasonal norm) is not a spike
+        }
+
         Push(value);
 
         if (spike >= shift && spike > 0)
@@ -73,7 +103,7 @@ public sealed class SeriesDetector
     {
         deviation = 0;
         median = value;
-        if (_count < Window)
+        if (_filled < Window)
         {
             return 0;
         }
@@ -110,8 +140,9 @@ public sealed class SeriesDetector
         return score;
     }
 
-    private double LevelShift(long timestampMs, double value, double gapHours, out double expected)
+    private double LevelShift(long timestampMs, double value, double gapHours, out double expected, out bool returning)
     {
+        returning = false;
         var local = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).ToOffset(TimeSpan.FromHours(7));
         var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 24 : 0;
         var position = local.Hour + (local.Minute / 60.0) - 0.5; // bin centres are at half past
@@ -121,7 +152,7 @@ public sealed class SeriesDetector
         var b = weekend + ((low + 25) % 24);
 
         var warmed = _binHours[a] >= 0.5 && _binHours[b] >= 0.5 && timestampMs - _firstMs >= 24 * HourMs;
-        expected = warmed ? ((1 - fraction) * _binMean[a]) + (fraction * _binMean[b]) : value;
+        expected = warmed ? ((1 - fraction) * _binMean[a]) + (fraction * _binMean[b]) + _level : value;
         var spread = warmed ? ((1 - fraction) * _binDeviation[a]) + (fraction * _binDeviation[b]) : 0;
         var score = 0.0;
         if (warmed)
@@ -143,26 +174,49 @@ public sealed class SeriesDetector
 
             // Clipped increments: one spike, however tall, cannot make a level shift on its own.
             var step = Math.Clamp(z, -8, 8);
+
+            // After a shift, the way back to the seasonal norm is the episode ending, not a new anomaly: a sample
+            // that fits the baseline without the level does not count towards a shift, and a few in a row drop the level.
+            var scale = Math.Max(Math.Max(_residualScale, spread), Math.Max(_noise, floor));
+            if (_level != 0 && Math.Abs(value - (expected - _level)) / scale < ReturnWithin && Math.Abs(step) > ReturnWithin)
+            {
+                step = 0;
+                returning = true;
+                if (++_returning >= ReturnSamples)
+                {
+                    _level = 0;
+                    _returning = 0;
+                    _cusumHigh = _cusumLow = 0;
+                }
+            }
+            else
+            {
+                _returning = 0;
+            }
+
             _cusumHigh = Math.Max(0, _cusumHigh + step - CusumSlack);
             _cusumLow = Math.Max(0, _cusumLow - step - CusumSlack);
-            _recentResidual = (0.9 * _recentResidual) + (0.1 * residual);
+            _recentResidual = (0.8 * _recentResidual) + (0.2 * residual);
             var cusum = Math.Max(_cusumHigh, _cusumLow);
             score = Math.Clamp((cusum - CusumLimit) / CusumLimit, 0, 1);
             if (cusum > 3 * CusumLimit)
             {
-                // A lasting new level: move the whole baseline to it, and start watching afresh.
-                for (var bin = 0; bin < _binMean.Length; bin++)
-                {
-                    _binMean[bin] += (float)_recentResidual;
-                }
-
+                // A lasting new level: the baseline moves to it (the seasonal shape stays), and watching starts
+                // afresh. When the episode ends, the way back is a shift too, and the level returns to about 0.
+                _level += _recentResidual;
                 _cusumHigh = _cusumLow = 0;
                 _recentResidual = 0;
             }
         }
 
-        Learn(a, 1 - fraction, value, gapHours);
-        Learn(b, fraction, value, gapHours);
+        // The seasonal shape learns only from ordinary samples, net of the level: an episode the CUSUM is
+        // watching (a jam, a pollution plume) must not bend the baseline it will be judged against afterwards.
+        if (Math.Max(_cusumHigh, _cusumLow) < CusumLimit)
+        {
+            Learn(a, 1 - fraction, value - _level, gapHours);
+            Learn(b, fraction, value - _level, gapHours);
+        }
+
         return score;
     }
 
@@ -185,5 +239,6 @@ public sealed class SeriesDetector
     {
         _window[_count % Window] = value;
         _count++;
+        _filled++;
     }
 }

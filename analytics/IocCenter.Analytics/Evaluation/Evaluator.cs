@@ -4,7 +4,7 @@ namespace IocCenter.Analytics.Evaluation;
 public sealed record TruthEpisode(string Kind, string? Device, string? Area, DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>An incident the detectors raised.</summary>
-public sealed record RaisedIncident(string Kind, string? Device, string? Area, DateTimeOffset Opened);
+public sealed record RaisedIncident(string Kind, string? Device, string? Area, DateTimeOffset Opened, string? Detail = null);
 
 /// <summary>How well one incident kind was detected.</summary>
 public sealed record KindScore(string Kind, int Episodes, int Detected, int Incidents, int Matched, int Explained, double Precision, double Recall, double F1, double? MedianDelaySeconds, double? P95DelaySeconds);
@@ -63,6 +63,16 @@ public static class Evaluator
         }
 
         return scores;
+    }
+
+    /// <summary>The episodes no incident matched, and the incidents neither matched nor explained (false alarms).</summary>
+    public static (IReadOnlyList<TruthEpisode> Missed, IReadOnlyList<RaisedIncident> FalseAlarms) Errors(IReadOnlyList<TruthEpisode> truth, IReadOnlyList<RaisedIncident> incidents)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(incidents);
+        var missed = truth.Where(e => !incidents.Any(i => i.Kind == e.Kind && Matches(i, e))).ToList();
+        var falseAlarms = incidents.Where(i => !truth.Any(e => e.Kind == i.Kind && Matches(i, e)) && !Explained(i, truth)).ToList();
+        return (missed, falseAlarms);
     }
 
     private static bool Matches(RaisedIncident incident, TruthEpisode episode)

@@ -103,6 +103,61 @@ public class SeriesDetectorTests
     }
 
     [Fact]
+    public void EpisodeEnding_IsNotANewAnomaly_AndTheBaselineIsNotBentByIt()
+    {
+        // A four-hour pollution plume on day 3: found early; once it is over, the way back to the usual nightly
+        // rhythm and the rest of the day score nothing (the baseline neither learned the plume nor shifted with it).
+        var detector = new SeriesDetector();
+        var series = Series(new EnvironmentModel(7), "pm25_ugm3", days: 4);
+        var from = (2 * 24 * 60) + (4 * 60);
+        var to = from + (4 * 60);
+        var during = 0.0;
+        var afterwards = new List<double>();
+        for (var i = 0; i < series.Length; i++)
+        {
+            var score = detector.Observe(series[i].T, i >= from && i < to ? series[i].V + 110 : series[i].V).Score;
+            if (i >= from && i < to)
+            {
+                during = Math.Max(during, score);
+            }
+            else if (i >= to)
+            {
+                afterwards.Add(score);
+            }
+        }
+
+        Assert.True(during >= 0.8, $"the plume scored only {during}");
+        var firstHigh = afterwards.FindIndex(s => s >= 0.5);
+        Assert.True(firstHigh < 0, $"a high score {firstHigh} min after the plume ended");
+    }
+
+    [Fact]
+    public void AfterASilence_TheFirstReadingsAreNotComparedWithThoseBeforeIt()
+    {
+        // Silent 06:00–07:00 on day 3, while the morning rush builds: the readings that resume are far from the
+        // last ones before the gap, and are not spikes.
+        var detector = new SeriesDetector();
+        var series = Series(new TrafficModel(8), "occupancy_pct", days: 3);
+        var gapFrom = (2 * 24 * 60) + (6 * 60);
+        var scores = new List<double>();
+        for (var i = 0; i < series.Length; i++)
+        {
+            if (i >= gapFrom && i < gapFrom + 60)
+            {
+                continue;
+            }
+
+            var score = detector.Observe(series[i].T, series[i].V);
+            if (i >= gapFrom)
+            {
+                scores.Add(score.Score);
+            }
+        }
+
+        Assert.True(scores.Take(30).Max() < 0.5, $"max score after the gap {scores.Take(30).Max()}");
+    }
+
+    [Fact]
     public void Score_DependsOnlyOnEarlierSamples()
     {
         var series = Series(new ConnectivityModel(6), "latency_ms", days: 2);
