@@ -32,14 +32,37 @@ internal static class EvaluateCommand
                 Connectivity = devices - (devices * 2 / 5) - (devices / 5),
                 Seed = int.Parse(options.GetValueOrDefault("--seed", "42"), CultureInfo.InvariantCulture),
             };
-            var (t, r, samples) = SimulatedEvaluation.Run(
-                fleet,
-                Simulators.Durations.Parse(window, "--simulate"),
-                Simulators.Durations.Parse(options.GetValueOrDefault("--interval", "60s"), "--interval"),
-                int.Parse(options.GetValueOrDefault("--episodes", "10"), CultureInfo.InvariantCulture),
-                options.GetValueOrDefault("--truth-out"),
-                options.GetValueOrDefault("--ml") == "true" ? Path.Combine(Path.GetTempPath(), "iocc-eval-models-" + Guid.NewGuid().ToString("N")[..8]) : null);
+            // The PCA models (on by default, as live) are trained from the warm-up day into a scratch folder.
+            var models = options.GetValueOrDefault("--ml", "true") == "true" ? Path.Combine(Path.GetTempPath(), "iocc-eval-models-" + Guid.NewGuid().ToString("N")[..8]) : null;
+            IReadOnlyList<SimulatedEvaluation.MlScore> ml;
+            IReadOnlyList<TruthEpisode> t;
+            IReadOnlyList<RaisedIncident> r;
+            long samples;
+            try
+            {
+                (t, r, samples, ml) = SimulatedEvaluation.Run(
+                    fleet,
+                    Simulators.Durations.Parse(window, "--simulate"),
+                    Simulators.Durations.Parse(options.GetValueOrDefault("--interval", "60s"), "--interval"),
+                    int.Parse(options.GetValueOrDefault("--episodes", "10"), CultureInfo.InvariantCulture),
+                    options.GetValueOrDefault("--truth-out"),
+                    models);
+            }
+            finally
+            {
+                if (models is not null && Directory.Exists(models))
+                {
+                    Directory.Delete(models, recursive: true);
+                }
+            }
+
             (truth, raised) = (t, r);
+            foreach (var m in ml)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"ML.NET AnomalyDetection.Evaluate, {m.Version}: {m.Readings:N0} readings ({m.Anomalous:N0} inside episodes), AUC {m.Auc:0.000}, detection rate at {m.FalsePositives} false positives {m.DetectionRateAtFalsePositives:0.000}"));
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{devices} devices, {window} after a 24 h warm-up, {samples:N0} samples in {clock.Elapsed.TotalSeconds:0.0} s"));
         }
         else if (options.TryGetValue("--truth", out var truthPath) && options.TryGetValue("--incidents", out var database))
@@ -65,6 +88,9 @@ internal static class EvaluateCommand
         if (options.GetValueOrDefault("--details") == "true")
         {
             var (missed, falseAlarms) = Evaluator.Errors(truth, raised);
+            var byDetector = raised.Where(i => i.Kind == "anomaly" && i.Detail is not null)
+                .GroupBy(i => i.Detail!.Split(' ')[0]).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
+            Console.WriteLine("anomaly incidents by detector / theo bộ phát hiện: " + string.Join(", ", byDetector));
             foreach (var e in missed)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bỏ sót / missed      {e.Kind,-15} {e.Device ?? "area:" + e.Area,-24} {e.Start:u} → {e.End:u}"));

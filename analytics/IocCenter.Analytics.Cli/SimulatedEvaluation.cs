@@ -14,7 +14,10 @@ namespace IocCenter.Analytics.Cli;
 /// </summary>
 internal static class SimulatedEvaluation
 {
-    public static (IReadOnlyList<TruthEpisode> Truth, IReadOnlyList<RaisedIncident> Raised, long Samples) Run(
+    /// <summary>ML.NET's anomaly metrics for one domain's PCA model on the evaluated day's labelled readings.</summary>
+    public sealed record MlScore(string Domain, string Version, int Readings, int Anomalous, double Auc, double DetectionRateAtFalsePositives, int FalsePositives);
+
+    public static (IReadOnlyList<TruthEpisode> Truth, IReadOnlyList<RaisedIncident> Raised, long Samples, IReadOnlyList<MlScore> Ml) Run(
         FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null)
     {
         var fleet = FleetPlan.Create(fleetOptions);
@@ -26,7 +29,16 @@ internal static class SimulatedEvaluation
             ScenarioEpisode.WriteAll(truthOut, plan.Episodes);
         }
 
-        var pca = modelDirectory is null ? null : new Ml.PcaSupervisor(modelDirectory, TimeSpan.FromDays(30));
+        var pca = modelDirectory is null ? null : new Ml.PcaSupervisor(modelDirectory);
+        var history = pca is null ? null : new Ml.InMemoryTelemetryHistory();
+
+        // For ML.NET's own evaluation: the evaluated readings as feature vectors, labelled anomalous inside an
+        // episode that changes values (spike, level shift, congestion, pollution); a tenth of the normal ones kept.
+        var features = TelemetryDomains.All.ToDictionary(d => d, d => new Ml.DomainFeatures(d));
+        var labelled = TelemetryDomains.All.ToDictionary(d => d, _ => new List<(float[], bool)>());
+        var valueEpisodes = plan.Episodes.Where(e => e.Scenario is ScenarioKind.Spike or ScenarioKind.LevelShift or ScenarioKind.Congestion or ScenarioKind.Pollution)
+            .ToLookup(e => e.Device!, StringComparer.Ordinal);
+        long kept = 0;
         var detectors = new DetectorSet(new RuleOptions(), anomalyThreshold: 0.8, pca);
         var parser = new TelemetryPayloadParser(new ContractLimits { MaxAge = TimeSpan.FromDays(3650) });
         var batch = new TelemetryBatch();
@@ -47,12 +59,31 @@ internal static class SimulatedEvaluation
 
                 parser.Parse(new ReadOnlySequence<byte>(payload), t, batch, out _);
                 detectors.Observe(new DeviceSample(device.Record.Id, device.Record.Domain, device.Record.Area, batch.TimestampMs(0), batch.Metrics(0)), changes);
+                if (t < evaluateFrom)
+                {
+                    history?.Add(device.Record.Domain, device.Record.Id, batch.TimestampMs(0), batch.Metrics(0));
+                }
+                else if (pca is not null)
+                {
+                    var vector = features[device.Record.Domain].Build(device.Record.Id, t, batch.Metrics(0));
+                    var anomalous = valueEpisodes[device.Record.Id].Any(e => e.Covers(device.Record.Id, device.Record.Area, t));
+                    if (anomalous || kept++ % 10 == 0)
+                    {
+                        labelled[device.Record.Domain].Add((vector, anomalous));
+                    }
+                }
+
                 samples++;
             }
 
-            if (pca is not null && t % 3_600_000 == 0)
+            if (pca is not null && t == evaluateFrom)
             {
-                pca.WhenIdle().GetAwaiter().GetResult(); // simulated time runs faster than training: wait for it
+                // As live: trained from the stored warm-up day (simulated time waits for the training).
+                pca.TrainAsync(history!, DateTimeOffset.FromUnixTimeMilliseconds(t), CancellationToken.None).GetAwaiter().GetResult();
+                foreach (var (domain, outcome) in pca.LastOutcome)
+                {
+                    Console.WriteLine($"PCA {domain}: {outcome}");
+                }
             }
 
             detectors.CheckSilence(t, changes);
@@ -73,6 +104,17 @@ internal static class SimulatedEvaluation
         }
 
         var truth = plan.Episodes.Select(e => new TruthEpisode(e.Kind, e.Device, e.Area, e.Start, e.End)).ToList();
-        return (truth, raised, samples);
+        var ml = new List<MlScore>();
+        foreach (var (domain, rows) in labelled)
+        {
+            if (pca?.ModelOf(domain) is { } model && rows.Any(r => r.Item2) && rows.Any(r => !r.Item2))
+            {
+                const int falsePositives = 10;
+                var metrics = model.Evaluate(rows, falsePositives);
+                ml.Add(new MlScore(domain.Name(), model.Version, rows.Count, rows.Count(r => r.Item2), metrics.AreaUnderRocCurve, metrics.DetectionRateAtFalsePositiveCount, falsePositives));
+            }
+        }
+
+        return (truth, raised, samples, ml);
     }
 }

@@ -3,6 +3,7 @@ using IocCenter.Analytics.Incidents;
 using IocCenter.Analytics.Live;
 using IocCenter.Devices;
 using IocCenter.Telemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,19 @@ public static class AnalyticsRegistration
         services.AddSingleton<LiveReadings>();
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<LiveReadings>());
         services.AddHostedService<AnalyticsEngine>();
+        if (builder.Configuration.GetValue(AnalyticsOptions.Section + ":" + nameof(AnalyticsOptions.MlEnabled), defaultValue: true))
+        {
+            // The models live beside the incident database, in models/{domain}-v{N}.zip.
+            services.AddSingleton(sp =>
+            {
+                var databasePath = sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.DatabasePath;
+                var pca = new Ml.PcaSupervisor(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath)) ?? ".", "models"));
+                pca.LoadSaved();
+                return pca;
+            });
+            services.AddHostedService<PcaTraining>();
+        }
+
         services.AddHostedService<IncidentPublisher>();
         return builder;
     }

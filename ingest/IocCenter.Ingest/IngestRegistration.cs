@@ -40,6 +40,7 @@ public static class IngestRegistration
             var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 32 };
             return new InfluxHttpClient(new HttpClient(handler), options);
         });
+        services.TryAddSingleton<ITelemetryHistory>(sp => new InfluxTelemetryHistory(sp.GetRequiredService<InfluxHttpClient>()));
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp =>
         {

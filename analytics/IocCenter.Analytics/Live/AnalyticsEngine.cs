@@ -17,9 +17,10 @@ internal sealed partial class AnalyticsEngine(
     IOptions<AnalyticsOptions> options,
     IOptions<RuleOptions> ruleOptions,
     TimeProvider time,
-    ILogger<AnalyticsEngine> logger) : BackgroundService
+    ILogger<AnalyticsEngine> logger,
+    Ml.PcaSupervisor? pca = null) : BackgroundService
 {
-    private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, Pca(options.Value));
+    private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, pca);
     private readonly List<ConditionChange> _changes = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -63,19 +64,6 @@ internal sealed partial class AnalyticsEngine(
         }
 
         LogStopped(logger, _detectors.DeviceCount);
-    }
-
-    private static Ml.PcaSupervisor? Pca(AnalyticsOptions options)
-    {
-        if (!options.MlEnabled)
-        {
-            return null;
-        }
-
-        var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath)) ?? ".", "models");
-        var supervisor = new Ml.PcaSupervisor(directory, options.MlRetrainEvery);
-        supervisor.LoadSaved();
-        return supervisor;
     }
 
     private void Process(LiveReading reading)

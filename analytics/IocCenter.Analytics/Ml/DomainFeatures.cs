@@ -19,33 +19,40 @@ public sealed class DomainFeatures(TelemetryDomain domain)
 
     public IReadOnlyList<string> Names => [.. _metrics, "hour_sin", "hour_cos"];
 
-    /// <summary>Builds the vector and remembers the reading as the device's previous one.</summary>
+    /// <summary>Builds the vector (a new array) and remembers the reading as the device's previous one.</summary>
     public float[] Build(string deviceId, long timestampMs, ReadOnlySpan<MetricValue> metrics)
     {
         var features = new float[Length];
-        var previous = _previous.GetValueOrDefault(deviceId);
-        var current = new float[_metrics.Length];
+        Fill(features, deviceId, timestampMs, metrics);
+        return features;
+    }
+
+    /// <summary>Writes the vector into <paramref name="features"/> (<see cref="Length"/> long) without allocating, once the device is known.</summary>
+    public void Fill(Span<float> features, string deviceId, long timestampMs, ReadOnlySpan<MetricValue> metrics)
+    {
+        if (!_previous.TryGetValue(deviceId, out var current))
+        {
+            _previous[deviceId] = current = new float[_metrics.Length];
+        }
+
+        // The device's last value of each metric is kept in place: a metric missing from this reading keeps it.
         for (var i = 0; i < _metrics.Length; i++)
         {
-            var value = previous?[i] ?? 0f;
             foreach (var m in metrics)
             {
                 if (m.Name == _metrics[i])
                 {
-                    value = (float)m.Value;
+                    current[i] = (float)m.Value;
                     break;
                 }
             }
 
-            current[i] = value;
-            features[i] = value;
+            features[i] = current[i];
         }
 
-        _previous[deviceId] = current;
         var local = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).ToOffset(TimeSpan.FromHours(7));
         var angle = (local.Hour + (local.Minute / 60.0)) / 24 * 2 * Math.PI;
-        features[^2] = (float)Math.Sin(angle);
-        features[^1] = (float)Math.Cos(angle);
-        return features;
+        features[_metrics.Length] = (float)Math.Sin(angle);
+        features[_metrics.Length + 1] = (float)Math.Cos(angle);
     }
 }

@@ -1,70 +1,178 @@
+using System.Globalization;
 using IocCenter.Analytics.Detectors;
 using IocCenter.Telemetry;
 
 namespace IocCenter.Analytics.Ml;
 
-/// <summary>
-/// Runs the per-domain PCA models in the live loop. Keeps a uniform sample (reservoir) of recent readings'
-/// feature vectors per domain as its training history; once a domain has seen a day and enough readings, trains a
-/// model in the background, and retrains every <c>retrainEvery</c>. Each model is saved as a new version and
-/// the newest is loaded at start, so a restart scores at once. Observe is called from the detector loop only;
-/// training runs on the thread pool and swaps the model in when done.
-/// </summary>
-public sealed class PcaSupervisor(string modelDirectory, TimeSpan retrainEvery, int reservoirSize = 20_000, int minimumReadings = 2_000)
+/// <summary>How the PCA models are trained from stored history and how much they may alarm.</summary>
+public sealed record PcaTrainingOptions
 {
-    private const long DayMs = 86_400_000;
+    /// <summary>How far back the training history reaches.</summary>
+    public TimeSpan HistoryWindow { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Training needs at least this span of history (a whole daily rhythm).</summary>
+    public TimeSpan MinimumSpan { get; init; } = TimeSpan.FromHours(23);
+
+    public int MinimumReadings { get; init; } = 2_000;
+
+    /// <summary>Bounds what one training reads from the store: devices per domain, and readings per device.</summary>
+    public int MaxDevices { get; init; } = 150;
+
+    public int MaxReadingsPerDevice { get; init; } = 2_000;
+
+    /// <summary>The model is fitted on at most this many readings (an even spread of the history).</summary>
+    public int MaxFitReadings { get; init; } = 60_000;
+
+    /// <summary>Unusual readings in a row before the model's score counts (one odd reading is the spike detector's job).</summary>
+    public int Persistence { get; init; } = 3;
+
+    /// <summary>The incident-level false-alarm target on the training window.</summary>
+    public double IncidentsPerDeviceDay { get; init; } = 0.001;
+}
+
+/// <summary>
+/// Runs the per-domain PCA models in the live loop and trains them from the telemetry store. <see cref="Observe"/>
+/// (the detector loop only) scores a reading with its domain's model: the smallest raw score of the device's last
+/// <see cref="PcaTrainingOptions.Persistence"/> readings, so only a run of unusual readings scores high.
+/// <see cref="TrainAsync"/> (in the background) reads each domain's history, fits a model, calibrates its threshold
+/// to an incident-level target on that same window, saves it as a new version and swaps it in. The newest saved
+/// version of each domain is loaded at start, so a restart scores at once.
+/// </summary>
+public sealed class PcaSupervisor
+{
+    private readonly string _modelDirectory;
+    private readonly PcaTrainingOptions _options;
     private readonly Dictionary<TelemetryDomain, DomainState> _domains = [];
+    private readonly Dictionary<string, string> _lastOutcome = [];
+
+    public PcaSupervisor(string modelDirectory, PcaTrainingOptions? options = null)
+    {
+        _modelDirectory = modelDirectory;
+        _options = options ?? new PcaTrainingOptions();
+        foreach (var domain in TelemetryDomains.All)
+        {
+            _domains[domain] = new DomainState(domain, _options.Persistence);
+        }
+    }
 
     /// <summary>The model versions in use, e.g. <c>traffic-v3</c>.</summary>
     public IReadOnlyList<string> Versions => _domains.Values.Select(d => d.Model?.Version).OfType<string>().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Loads the newest saved model of each domain.</summary>
-    public void LoadSaved()
+    /// <summary>The model a domain scores with, or null.</summary>
+    public PcaAnomalyModel? ModelOf(TelemetryDomain domain) => _domains[domain].Model;
+
+    /// <summary>What the last training did per domain (trained, or why not), for logs and health.</summary>
+    public IReadOnlyDictionary<string, string> LastOutcome
     {
-        foreach (var domain in TelemetryDomains.All)
+        get
         {
-            if (PcaAnomalyModel.Latest(modelDirectory, domain) is { } path)
+            lock (_lastOutcome)
             {
-                State(domain).Model = PcaAnomalyModel.Load(path);
+                return new Dictionary<string, string>(_lastOutcome);
             }
         }
     }
 
-    /// <summary>Scores a reading with its domain's model (0 until there is one) and keeps it as training history.</summary>
+    /// <summary>Loads the newest saved model of each domain.</summary>
+    public void LoadSaved()
+    {
+        foreach (var (domain, state) in _domains)
+        {
+            if (PcaAnomalyModel.Latest(_modelDirectory, domain) is { } path)
+            {
+                state.Model = PcaAnomalyModel.Load(path);
+            }
+        }
+    }
+
+    /// <summary>Scores a reading with its domain's model (0 until there is one).</summary>
     public SeriesScore Observe(in DeviceSample sample)
     {
-        var state = State(sample.Domain);
-        var features = state.Features.Build(sample.DeviceId, sample.TimestampMs, sample.Metrics);
-        state.Keep(features, sample.TimestampMs);
-        state.MaybeRetrain(sample.TimestampMs, retrainEvery, minimumReadings, modelDirectory);
-        var model = state.Model;
-        return model is null ? default : new SeriesScore(model.Score(features), "pca", model.Info.Threshold, 0);
-    }
-
-    /// <summary>Why the last training of a domain failed, if it did (it is tried again at the next retrain time).</summary>
-    public IReadOnlyDictionary<TelemetryDomain, string> TrainingErrors =>
-        _domains.Where(d => d.Value.LastError is not null).ToDictionary(d => d.Key, d => d.Value.LastError!);
-
-    /// <summary>Completes when no training is under way (tests and shutdown).</summary>
-    public Task WhenIdle() => Task.WhenAll(_domains.Values.Select(d => d.Training));
-
-    private DomainState State(TelemetryDomain domain)
-    {
-        if (!_domains.TryGetValue(domain, out var state))
+        var state = _domains[sample.Domain];
+        Span<float> features = stackalloc float[state.Features.Length];
+        state.Features.Fill(features, sample.DeviceId, sample.TimestampMs, sample.Metrics);
+        if (state.Model is not { } model)
         {
-            _domains[domain] = state = new DomainState(domain, reservoirSize);
+            return default;
         }
 
-        return state;
+        var run = state.Run(sample.DeviceId, model.RawScore((ReadOnlySpan<float>)features));
+        return new SeriesScore(model.ScoreOf(run), "pca", model.Info.Threshold, 0);
     }
 
-    private sealed class DomainState(TelemetryDomain domain, int capacity)
+    /// <summary>
+    /// Trains each domain whose model is missing or older than <paramref name="olderThan"/> (all of them when null)
+    /// from its history in [now − window, now), and returns the versions made. A domain without enough history
+    /// keeps its model; that, or a failure, is recorded in <see cref="LastOutcome"/>, never thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> TrainAsync(ITelemetryHistory history, DateTimeOffset now, CancellationToken cancellationToken, TimeSpan? olderThan = null)
     {
-        private readonly List<float[]> _reservoir = new(capacity);
-        private readonly Random _random = new(17);
-        private long _seen;
-        private long _firstMs = long.MinValue;
-        private long _lastTrainedMs = long.MinValue;
+        ArgumentNullException.ThrowIfNull(history);
+        var trained = new List<string>();
+        foreach (var (domain, state) in _domains)
+        {
+            if (olderThan is { } age && state.Model is { } current && now - current.Info.TrainedAt < age)
+            {
+                continue;
+            }
+
+            string outcome;
+            try
+            {
+                var readings = await history.ReadAsync(domain, now - _options.HistoryWindow, now, _options.MaxDevices, _options.MaxReadingsPerDevice, cancellationToken);
+                var (model, why) = await Task.Run(() => Train(domain, readings, (state.Model?.Info.Version ?? 0) + 1, now), cancellationToken);
+                if (model is null)
+                {
+                    outcome = why;
+                }
+                else
+                {
+                    model.Save(_modelDirectory);
+                    state.Model = model;
+                    trained.Add(model.Version);
+                    outcome = string.Create(CultureInfo.InvariantCulture,
+                        $"{model.Version}: {model.Info.TrainedOn:N0} readings, {model.Info.CalibratedOnDeviceDays} device-days, threshold {model.Info.Threshold:0.###} (per reading {model.Info.ReadingThreshold:0.###})");
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                outcome = "failed: " + e.Message;
+            }
+
+            lock (_lastOutcome)
+            {
+                _lastOutcome[domain.Name()] = outcome;
+            }
+        }
+
+        return trained;
+    }
+
+    private (PcaAnomalyModel? Model, string Why) Train(TelemetryDomain domain, IReadOnlyList<HistoryReading> readings, int version, DateTimeOffset now)
+    {
+        var features = new DomainFeatures(domain);
+        var sequences = readings
+            .GroupBy(r => r.DeviceId, StringComparer.Ordinal)
+            .Select(device => (IReadOnlyList<(long, float[])>)device.OrderBy(r => r.TimestampMs).Select(r => (r.TimestampMs, features.Build(r.DeviceId, r.TimestampMs, r.Metrics))).ToList())
+            .ToList();
+        var span = readings.Count == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(readings.Max(r => r.TimestampMs) - readings.Min(r => r.TimestampMs));
+        if (readings.Count < _options.MinimumReadings || span < _options.MinimumSpan)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture,
+                $"chưa đủ dữ liệu / not enough history yet: {readings.Count:N0} readings over {span.TotalHours:0.#} h (needs {_options.MinimumReadings:N0} over {_options.MinimumSpan.TotalHours:0} h)"));
+        }
+
+        var all = sequences.SelectMany(s => s.Select(r => r.Item2)).ToList();
+        var stride = Math.Max(1, (all.Count + _options.MaxFitReadings - 1) / _options.MaxFitReadings);
+        var fit = stride == 1 ? all : all.Where((_, i) => i % stride == 0).ToList();
+        var model = PcaAnomalyModel.Train(domain, fit, version, trainedAt: now);
+        model.CalibrateIncidents(sequences, _options.Persistence, _options.IncidentsPerDeviceDay);
+        return (model, string.Empty);
+    }
+
+    private sealed class DomainState(TelemetryDomain domain, int persistence)
+    {
+        private readonly Dictionary<string, (float[] Recent, int Count)> _runs = new(StringComparer.Ordinal);
         private volatile PcaAnomalyModel? _model;
 
         public DomainFeatures Features { get; } = new(domain);
@@ -75,57 +183,29 @@ public sealed class PcaSupervisor(string modelDirectory, TimeSpan retrainEvery, 
             set => _model = value;
         }
 
-        public Task Training { get; private set; } = Task.CompletedTask;
-
-        public string? LastError { get; private set; }
-
-        public void Keep(float[] features, long timestampMs)
+        /// <summary>The smallest of the device's last raw scores (0 until it has enough of them).</summary>
+        public float Run(string deviceId, float raw)
         {
-            if (_firstMs == long.MinValue)
+            ref var run = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_runs, deviceId, out var exists);
+            if (!exists)
             {
-                _firstMs = timestampMs;
+                run = (new float[persistence], 0);
             }
 
-            _seen++;
-            if (_reservoir.Count < capacity)
+            run.Recent[run.Count % persistence] = raw;
+            run.Count = Math.Min(run.Count + 1, int.MaxValue - 1);
+            if (run.Count < persistence)
             {
-                _reservoir.Add(features);
-            }
-            else if (_random.NextInt64(_seen) is var slot && slot < capacity)
-            {
-                _reservoir[(int)slot] = features;
-            }
-        }
-
-        public void MaybeRetrain(long nowMs, TimeSpan every, int minimum, string directory)
-        {
-            // The first model after a day of readings (a loaded one is refreshed then too), later ones on schedule.
-            var due = _lastTrainedMs == long.MinValue
-                ? nowMs - _firstMs >= DayMs
-                : nowMs - _lastTrainedMs >= (long)every.TotalMilliseconds;
-            if (!due || !Training.IsCompleted || _reservoir.Count < minimum)
-            {
-                return;
+                return 0;
             }
 
-            _lastTrainedMs = nowMs;
-            var history = _reservoir.ToList();
-            var version = (_model?.Info.Version ?? 0) + 1;
-            Training = Task.Run(() =>
+            var smallest = float.MaxValue;
+            foreach (var r in run.Recent)
             {
-                try
-                {
-                    var model = PcaAnomalyModel.Train(domain, history, version);
-                    model.Save(directory);
-                    _model = model;
-                    LastError = null;
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // The previous model stays in use; the next retrain time tries again.
-                    LastError = e.Message;
-                }
-            });
+                smallest = Math.Min(smallest, r);
+            }
+
+            return smallest;
         }
     }
 }

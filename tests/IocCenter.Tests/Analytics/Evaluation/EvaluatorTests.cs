@@ -39,11 +39,12 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void SimulatedDay_EveryRuleKindIsFound_AndACleanDayRaisesNothing()
+    public void SimulatedDay_EveryRuleKindIsFound_AndACleanDayRaisesNothing_WithThePcaModelsOn()
     {
         var fleet = new FleetOptions { Traffic = 44, Environment = 22, Connectivity = 44, Seed = 42 };
+        using var models = new IocCenter.Tests.Ingest.TestDirectory();
 
-        var (truth, raised, _) = SimulatedEvaluation.Run(fleet, TimeSpan.FromHours(12), TimeSpan.FromMinutes(1), episodesPerKind: 3, truthOut: null);
+        var (truth, raised, _, ml) = SimulatedEvaluation.Run(fleet, TimeSpan.FromHours(12), TimeSpan.FromMinutes(1), episodesPerKind: 3, truthOut: null, models.Path);
         var scores = Evaluator.Evaluate(truth, raised).ToDictionary(s => s.Kind);
 
         foreach (var kind in new[] { "air_quality", "area_outage", "congestion", "device_offline", "sensor_fault" })
@@ -55,7 +56,10 @@ public class EvaluatorTests
         Assert.True(scores["device_offline"].MedianDelaySeconds <= 120, "dropouts within two intervals");
         Assert.True(scores["area_outage"].MedianDelaySeconds <= 120, "outages within two intervals");
 
-        var (_, clean, _) = SimulatedEvaluation.Run(fleet, TimeSpan.FromHours(12), TimeSpan.FromMinutes(1), episodesPerKind: 0, truthOut: null);
+        // ML.NET's own evaluation of the models trained on the warm-up day, on the labelled readings.
+        Assert.Contains(ml, m => m.Domain == "traffic" && m.Anomalous > 0 && m.Auc > 0.5);
+
+        var (_, clean, _, _) = SimulatedEvaluation.Run(fleet, TimeSpan.FromHours(12), TimeSpan.FromMinutes(1), episodesPerKind: 0, truthOut: null, models.Path);
         Assert.Empty(clean);
     }
 }

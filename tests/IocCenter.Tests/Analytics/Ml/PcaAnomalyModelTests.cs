@@ -65,6 +65,30 @@ public sealed class PcaAnomalyModelTests : IDisposable
     }
 
     [Fact]
+    public void CalibrateIncidents_RaisesTheThreshold_SoThatNoDeviceDayOfTheWindowHasARunAboveIt()
+    {
+        // Rows come 20 devices at a time, every five minutes: split them back into per-device sequences.
+        var rows = Traffic(0, 3);
+        var sequences = Enumerable.Range(0, 20)
+            .Select(d => (IReadOnlyList<(long, float[])>)rows.Where((_, i) => i % 20 == d).Select((f, i) => (Start + (i * FiveMinutes), f)).ToList())
+            .ToList();
+        var model = PcaAnomalyModel.Train(TelemetryDomain.Traffic, rows, version: 1, falseAlarmRate: 0.001);
+        var perReading = model.Info.Threshold;
+
+        model.CalibrateIncidents(sequences, persistence: 3, incidentsPerDeviceDay: 0.001);
+
+        Assert.True(model.Info.Threshold >= perReading);
+        Assert.Equal(perReading, model.Info.ReadingThreshold);
+        Assert.Equal(60, model.Info.CalibratedOnDeviceDays);
+        foreach (var sequence in sequences)
+        {
+            var raw = sequence.Select(r => model.RawScore(r.Item2)).ToArray();
+            var runs = Enumerable.Range(2, raw.Length - 2).Select(i => Math.Min(raw[i], Math.Min(raw[i - 1], raw[i - 2])));
+            Assert.All(runs, run => Assert.True(run < model.Info.Threshold));
+        }
+    }
+
+    [Fact]
     public void Score_JamsAtFreeFlowHours_AreFarAboveTheThreshold()
     {
         var model = PcaAnomalyModel.Train(TelemetryDomain.Traffic, Traffic(0, 3), version: 1);
@@ -107,6 +131,30 @@ public sealed class PcaAnomalyModelTests : IDisposable
         foreach (var row in Traffic(2, 1).Take(200))
         {
             Assert.Equal(second.RawScore(row), loaded.RawScore(row), 4);
+        }
+    }
+
+    [Fact]
+    public void DirectScore_EqualsMlNetsPredictionEngine_OnCleanAndAnomalousReadings_AlsoAfterALoad()
+    {
+        var model = PcaAnomalyModel.Train(TelemetryDomain.Traffic, Traffic(0, 2), version: 1);
+        var loaded = PcaAnomalyModel.Load(model.Save(_dir.Path));
+        var rows = Traffic(2, 1, (t, metrics) =>
+        {
+            if (t % (7 * FiveMinutes) != 0)
+            {
+                return false;
+            }
+
+            metrics[1] = new("avg_speed_kmh", 4, false);
+            return true;
+        });
+
+        foreach (var row in rows.Take(2_000))
+        {
+            var reference = model.EngineScore(row);
+            Assert.Equal(reference, model.RawScore(row), 1e-4);
+            Assert.Equal(loaded.EngineScore(row), loaded.RawScore(row), 1e-4);
         }
     }
 }

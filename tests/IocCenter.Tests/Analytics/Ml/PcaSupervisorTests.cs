@@ -9,50 +9,117 @@ namespace IocCenter.Tests.Analytics.Ml;
 public sealed class PcaSupervisorTests : IDisposable
 {
     private const long FiveMinutes = 300_000;
-    private static readonly long Start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+    private const long Day = 86_400_000;
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture);
     private readonly TestDirectory _dir = new();
+    private readonly TrafficModel[] _roads = Enumerable.Range(0, 20).Select(i => new TrafficModel(700 + i)).ToArray();
 
     public void Dispose() => _dir.Dispose();
 
-    private static void Feed(PcaSupervisor pca, TrafficModel[] roads, long from, long to, List<SeriesScore>? scores = null)
+    /// <summary>Stores the roads' readings every five minutes in [from, to) as history.</summary>
+    private InMemoryTelemetryHistory Store(long from, long to, InMemoryTelemetryHistory? history = null)
     {
+        history ??= new InMemoryTelemetryHistory();
         var metrics = new List<MetricValue>();
         for (var t = from; t < to; t += FiveMinutes)
         {
-            for (var d = 0; d < roads.Length; d++)
+            for (var d = 0; d < _roads.Length; d++)
             {
                 metrics.Clear();
-                roads[d].Sample(t, metrics);
-                var score = pca.Observe(new DeviceSample("trf-" + d, TelemetryDomain.Traffic, "sa-dec", t, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(metrics)));
-                scores?.Add(score);
+                _roads[d].Sample(t, metrics);
+                history.Add(TelemetryDomain.Traffic, "trf-" + d, t, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(metrics));
             }
         }
+
+        return history;
+    }
+
+    private static SeriesScore Observe(PcaSupervisor pca, string device, long t, ReadOnlySpan<MetricValue> metrics) =>
+        pca.Observe(new DeviceSample(device, TelemetryDomain.Traffic, "sa-dec", t, metrics));
+
+    [Fact]
+    public async Task TrainsFromStoredHistory_SavesAVersion_AndARestartLoadsIt()
+    {
+        var start = Start.ToUnixTimeMilliseconds();
+        var history = Store(start, start + (2 * Day));
+        var pca = new PcaSupervisor(_dir.Path);
+
+        var trained = await pca.TrainAsync(history, Start.AddDays(2), CancellationToken.None);
+
+        Assert.Equal(["traffic-v1"], trained);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "traffic-v1.zip")));
+        var info = pca.ModelOf(TelemetryDomain.Traffic)!.Info;
+        Assert.Equal(3, info.Persistence);
+        Assert.True(info.Threshold >= info.ReadingThreshold);
+        Assert.Contains("not enough history", pca.LastOutcome["environment"], StringComparison.Ordinal); // no environment devices stored
+
+        var restarted = new PcaSupervisor(_dir.Path);
+        restarted.LoadSaved();
+        Assert.Equal(["traffic-v1"], restarted.Versions);
+        Assert.Equal(info.Threshold, restarted.ModelOf(TelemetryDomain.Traffic)!.Info.Threshold);
     }
 
     [Fact]
-    public async Task AfterADay_TrainsSavesAndScores_AndARestartLoadsTheModel()
+    public async Task AJamLastingThreeReadings_ScoresHigh_ButOneOddReadingAndACleanDayDoNot()
     {
-        var roads = Enumerable.Range(0, 20).Select(i => new TrafficModel(700 + i)).ToArray();
-        var pca = new PcaSupervisor(_dir.Path, retrainEvery: TimeSpan.FromDays(7));
+        var start = Start.ToUnixTimeMilliseconds();
+        var pca = new PcaSupervisor(_dir.Path);
+        await pca.TrainAsync(Store(start, start + (2 * Day)), Start.AddDays(2), CancellationToken.None);
 
-        Feed(pca, roads, Start, Start + (86_400_000L * 13 / 12));
-        await pca.WhenIdle();
+        // Day 3, clean: no run of readings reaches the incident threshold.
+        var metrics = new List<MetricValue>();
+        var high = 0;
+        for (var t = start + (2 * Day); t < start + (3 * Day); t += FiveMinutes)
+        {
+            for (var d = 0; d < _roads.Length; d++)
+            {
+                metrics.Clear();
+                _roads[d].Sample(t, metrics);
+                high += Observe(pca, "trf-" + d, t, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(metrics)).Score >= 0.8 ? 1 : 0;
+            }
+        }
 
-        Assert.Empty(pca.TrainingErrors);
-        Assert.Equal(["traffic-v1"], pca.Versions);
-        Assert.True(File.Exists(Path.Combine(_dir.Path, "traffic-v1.zip")));
+        Assert.Equal(0, high);
 
-        // A jam at 03:00 on day 2 stands out; ordinary readings mostly do not.
-        var jamAt = Start + 86_400_000L + (27 * 3_600_000L);
-        var scores = new List<SeriesScore>();
-        Feed(pca, roads, Start + (86_400_000L * 13 / 12), jamAt, scores);
-        Assert.True(scores.Count(s => s.Score >= 0.8) <= scores.Count / 50, "ordinary readings rarely alarm");
-        var jam = pca.Observe(new DeviceSample("trf-3", TelemetryDomain.Traffic, "sa-dec", jamAt, [new("vehicle_count", 2, true), new("avg_speed_kmh", 6, false), new("occupancy_pct", 92, false)]));
-        Assert.True(jam.Score >= 0.8, $"jam scored {jam.Score:0.00}");
-        Assert.Equal("pca", jam.Detector);
+        // 03:00 on day 4: a jam (6 km/h, 92 % occupancy) at an hour of free flow.
+        MetricValue[] jam = [new("vehicle_count", 2, true), new("avg_speed_kmh", 6, false), new("occupancy_pct", 92, false)];
+        var at = start + (3 * Day) + (3 * 3_600_000L);
+        var first = Observe(pca, "trf-3", at, jam);
+        Observe(pca, "trf-3", at + FiveMinutes, jam);
+        var third = Observe(pca, "trf-3", at + (2 * FiveMinutes), jam);
 
-        var restarted = new PcaSupervisor(_dir.Path, TimeSpan.FromDays(7));
-        restarted.LoadSaved();
-        Assert.Equal(["traffic-v1"], restarted.Versions);
+        Assert.True(first.Score < 0.8, $"one odd reading scored {first.Score:0.00}");
+        Assert.True(third.Score >= 0.8, $"three jammed readings scored {third.Score:0.00}");
+        Assert.Equal("pca", third.Detector);
+    }
+
+    [Fact]
+    public async Task WithLessThanADayOfHistory_NoModelIsTrained_AndTheReasonIsGiven()
+    {
+        var start = Start.ToUnixTimeMilliseconds();
+        var pca = new PcaSupervisor(_dir.Path);
+
+        var trained = await pca.TrainAsync(Store(start, start + (Day / 2)), Start.AddDays(0.5), CancellationToken.None);
+
+        Assert.Empty(trained);
+        Assert.Empty(pca.Versions);
+        Assert.Contains("11.9 h", pca.LastOutcome["traffic"], StringComparison.Ordinal);
+        Assert.Equal(0, Observe(pca, "trf-1", start + Day, [new("avg_speed_kmh", 6, false)]).Score);
+    }
+
+    [Fact]
+    public async Task Retraining_OnlyWhenTheModelIsOlderThanTheInterval_MakesTheNextVersion()
+    {
+        var start = Start.ToUnixTimeMilliseconds();
+        var history = Store(start, start + (2 * Day));
+        var pca = new PcaSupervisor(_dir.Path);
+        await pca.TrainAsync(history, Start.AddDays(2), CancellationToken.None);
+        var trainedAt = pca.ModelOf(TelemetryDomain.Traffic)!.Info.TrainedAt;
+
+        Assert.Empty(await pca.TrainAsync(history, trainedAt.AddHours(1), CancellationToken.None, olderThan: TimeSpan.FromDays(1)));
+        Store(start + (2 * Day), start + (3 * Day), history);
+        Assert.Equal(["traffic-v2"], await pca.TrainAsync(history, trainedAt.AddDays(1.5), CancellationToken.None, olderThan: TimeSpan.FromDays(1)));
+        Assert.Equal(["traffic-v2"], pca.Versions);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "traffic-v1.zip")), "earlier versions are kept");
     }
 }
