@@ -76,7 +76,7 @@ public abstract class TelemetryHistoryContract
     }
 
     /// <summary>The points as line protocol, the way ingest writes them (tags area and device).</summary>
-    protected static byte[] LineProtocol(IReadOnlyList<(TelemetryDomain Domain, string Device, long TimestampMs, MetricValue[] Metrics)> points)
+    internal static byte[] LineProtocolOf(IReadOnlyList<(TelemetryDomain Domain, string Device, long TimestampMs, MetricValue[] Metrics)> points)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         foreach (var p in points)
@@ -95,8 +95,59 @@ public sealed class InfluxTelemetryHistoryTests(ServicesFixture services) : Tele
     {
         var influx = services.InfluxClient("hist_" + Guid.NewGuid().ToString("N")[..12]);
         await influx.CreateDatabaseAsync(CancellationToken.None);
-        var result = await influx.WriteAsync(LineProtocol(points), CancellationToken.None);
+        var result = await influx.WriteAsync(LineProtocolOf(points), CancellationToken.None);
         Assert.True(result.Outcome == Storage.Influx.InfluxWriteOutcome.Written, result.Message);
         return new Storage.Influx.InfluxTelemetryHistory(influx);
+    }
+}
+
+/// <summary>The PCA models trained from what a real InfluxDB holds, as the live service trains them.</summary>
+public sealed class PcaTrainingFromInfluxTests(ServicesFixture services) : IClassFixture<ServicesFixture>, IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task TwoStoredDaysOfTraffic_TrainAVersionedModel_ThatScoresANightJamHigh()
+    {
+        var influx = services.InfluxClient("pca_" + Guid.NewGuid().ToString("N")[..12]);
+        await influx.CreateDatabaseAsync(CancellationToken.None);
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date, TimeSpan.Zero).AddDays(-2);
+        var roads = Enumerable.Range(0, 20).Select(i => new Simulators.Models.TrafficModel(900 + i)).ToArray();
+        var points = new List<(TelemetryDomain, string, long, MetricValue[])>();
+        var metrics = new List<MetricValue>();
+        for (var t = start; t < start.AddDays(2); t = t.AddMinutes(5))
+        {
+            for (var d = 0; d < roads.Length; d++)
+            {
+                metrics.Clear();
+                roads[d].Sample(t.ToUnixTimeMilliseconds(), metrics);
+                points.Add((TelemetryDomain.Traffic, "trf-" + d, t.ToUnixTimeMilliseconds(), [.. metrics]));
+            }
+        }
+
+        var written = await influx.WriteAsync(TelemetryHistoryContract.LineProtocolOf(points), CancellationToken.None);
+        Assert.True(written.Outcome == Storage.Influx.InfluxWriteOutcome.Written, written.Message);
+        var pca = new Analytics.Ml.PcaSupervisor(_folder.Path);
+
+        var trained = await pca.TrainAsync(new Storage.Influx.InfluxTelemetryHistory(influx), start.AddDays(2), CancellationToken.None);
+
+        Assert.Equal(["traffic-v1"], trained);
+        Assert.Equal(11_520, pca.ModelOf(TelemetryDomain.Traffic)!.Info.TrainedOn);
+        Assert.True(File.Exists(Path.Combine(_folder.Path, "traffic-v1.zip")));
+
+        // Three jammed readings at 03:00 local on a road that is free-flowing then.
+        var local = start.AddDays(2).ToOffset(TimeSpan.FromHours(7));
+        var jamAt = new DateTimeOffset(local.Date.AddDays(1).AddHours(3), TimeSpan.FromHours(7));
+        MetricValue[] jam = [new("vehicle_count", 2, true), new("avg_speed_kmh", 6, false), new("occupancy_pct", 92, false)];
+        Analytics.Detectors.SeriesScore score = default;
+        for (var i = 0; i < 3; i++)
+        {
+            var t = jamAt.AddMinutes(5 * i).ToUnixTimeMilliseconds();
+            score = pca.Observe(new Analytics.Detectors.DeviceSample("trf-4", TelemetryDomain.Traffic, "sa-dec", t, jam));
+        }
+
+        Assert.True(score.Score >= 0.8, $"jam scored {score.Score:0.00}");
     }
 }
