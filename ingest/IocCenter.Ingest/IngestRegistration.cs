@@ -4,6 +4,7 @@ using IocCenter.Ingest.Journal;
 using IocCenter.Ingest.Mqtt;
 using IocCenter.Ingest.Pipeline;
 using IocCenter.Ingest.Storage;
+using IocCenter.Storage;
 using IocCenter.Storage.Influx;
 using IocCenter.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,12 @@ public static class IngestRegistration
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // A host may register its own telemetry store first (the all-in-one host: SQLite unless Influx:Url is set);
+        // otherwise the store is InfluxDB, and Influx:Url is required.
+        var ownStore = services.Any(d => d.ServiceType == typeof(ITelemetryStore));
+        services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.Section).ValidateDataAnnotations()
+            .Validate(o => ownStore || o.Url is not null, "Influx:Url is required (the InfluxDB to write to) / cần Influx:Url")
+            .ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ContractLimits>().BindConfiguration(ContractLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -40,6 +46,7 @@ public static class IngestRegistration
             var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 32 };
             return new InfluxHttpClient(new HttpClient(handler), options);
         });
+        services.TryAddSingleton<ITelemetryStore>(sp => sp.GetRequiredService<InfluxHttpClient>());
         services.TryAddSingleton<ITelemetryHistory>(sp => new InfluxTelemetryHistory(sp.GetRequiredService<InfluxHttpClient>()));
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp =>

@@ -158,7 +158,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
 
         var result = await influx.WriteAsync(buffer.WrittenMemory, CancellationToken.None);
 
-        Assert.Equal(Storage.Influx.InfluxWriteOutcome.Written, result.Outcome);
+        Assert.Equal(Storage.TelemetryWriteOutcome.Written, result.Outcome);
         Assert.Equal(hostile.Length, await influx.CountAsync("probe", "v"));
         Assert.Equal(["device"], await influx.ColumnValuesAsync("SHOW TAG KEYS FROM probe", "tagKey"));
         Assert.Equal(hostile.Length, (await influx.ColumnValuesAsync("SHOW TAG VALUES FROM probe WITH KEY = \"device\"", "value")).Length);

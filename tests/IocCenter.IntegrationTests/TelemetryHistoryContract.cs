@@ -4,16 +4,72 @@ using IocCenter.Telemetry;
 namespace IocCenter.IntegrationTests;
 
 /// <summary>
-/// What every telemetry store's read-back must do (InfluxDB here; the embedded store runs the same tests):
-/// readings come back per device, oldest first, limited per device to the latest ones and in devices, only
-/// within the window and the domain, with every numeric metric.
+/// What every telemetry store must do (InfluxDB and the embedded SQLite store run the same tests): it takes
+/// ingest's line protocol, keeps one point per (measurement, device, time) with later fields winning, refuses a
+/// malformed line, keeps device names exactly; readings come back per device, oldest first, limited per device to
+/// the latest ones and in devices, only within the window and the domain, with every numeric metric.
 /// </summary>
 public abstract class TelemetryHistoryContract
 {
     protected static readonly DateTimeOffset Base = DateTimeOffset.Parse("2026-11-20T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Stores points (domain, device, area, time, metrics) and returns the history to read them with.</summary>
-    protected abstract Task<ITelemetryHistory> StoreAsync(IReadOnlyList<(TelemetryDomain Domain, string Device, long TimestampMs, MetricValue[] Metrics)> points);
+    /// <summary>A new, empty store (created) and the history that reads it.</summary>
+    protected abstract Task<(Storage.ITelemetryStore Store, ITelemetryHistory History)> CreateAsync();
+
+    /// <summary>Stores points (domain, device, time, metrics) and returns the history to read them with.</summary>
+    private async Task<ITelemetryHistory> StoreAsync(IReadOnlyList<(TelemetryDomain Domain, string Device, long TimestampMs, MetricValue[] Metrics)> points)
+    {
+        var (store, history) = await CreateAsync();
+        var result = await store.WriteAsync(LineProtocolOf(points), CancellationToken.None);
+        Assert.True(result.Outcome == Storage.TelemetryWriteOutcome.Written, result.Message);
+        return history;
+    }
+
+    [Fact]
+    public async Task Ping_AnswersForAReadyStore()
+    {
+        var (store, _) = await CreateAsync();
+
+        Assert.True(await store.PingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SamePointWrittenTwice_IsOnePoint_WithTheLaterFieldsWinning()
+    {
+        var (store, history) = await CreateAsync();
+        var t = Base.ToUnixTimeMilliseconds();
+        await store.WriteAsync(LineProtocolOf([(TelemetryDomain.Traffic, "trf-1", t, [new("avg_speed_kmh", 30.5, false), new("vehicle_count", 7, true)])]), CancellationToken.None);
+
+        var again = await store.WriteAsync(LineProtocolOf([(TelemetryDomain.Traffic, "trf-1", t, [new("avg_speed_kmh", 31.5, false)])]), CancellationToken.None);
+
+        Assert.Equal(Storage.TelemetryWriteOutcome.Written, again.Outcome);
+        var reading = Assert.Single(await history.ReadAsync(TelemetryDomain.Traffic, Base, Base.AddMinutes(1), 10, 10, CancellationToken.None));
+        Assert.Equal(31.5, reading.Metrics.Single(m => m.Name == "avg_speed_kmh").Value);
+        Assert.Equal(7, reading.Metrics.Single(m => m.Name == "vehicle_count").Value);
+    }
+
+    [Fact]
+    public async Task DeviceNamesWithLineProtocolSpecials_ReadBackExactly()
+    {
+        string[] devices = ["a,b", "c d", "e=f", "TP. Cao Lãnh #1", "back\\slash"];
+        var t = Base.ToUnixTimeMilliseconds();
+        var history = await StoreAsync(devices.Select(d => (TelemetryDomain.Environment, d, t, new MetricValue[] { new("pm25_ugm3", 12.5, false) })).ToList());
+
+        var readings = await history.ReadAsync(TelemetryDomain.Environment, Base, Base.AddMinutes(1), 10, 10, CancellationToken.None);
+
+        Assert.Equal(devices.Order(StringComparer.Ordinal), readings.Select(r => r.DeviceId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AMalformedLine_IsRefused_AsNotRetryable()
+    {
+        var (store, _) = await CreateAsync();
+
+        var result = await store.WriteAsync("traffic,device=a avg_speed_kmh=fast 1\n"u8.ToArray(), CancellationToken.None);
+
+        Assert.Equal(Storage.TelemetryWriteOutcome.Rejected, result.Outcome);
+        Assert.False(string.IsNullOrEmpty(result.Message));
+    }
 
     private static List<(TelemetryDomain, string, long, MetricValue[])> Points()
     {
@@ -89,15 +145,35 @@ public abstract class TelemetryHistoryContract
 }
 
 /// <summary>The contract against a real InfluxDB.</summary>
-public sealed class InfluxTelemetryHistoryTests(ServicesFixture services) : TelemetryHistoryContract, IClassFixture<ServicesFixture>
+public sealed class InfluxTelemetryStoreTests(ServicesFixture services) : TelemetryHistoryContract, IClassFixture<ServicesFixture>
 {
-    protected override async Task<ITelemetryHistory> StoreAsync(IReadOnlyList<(TelemetryDomain Domain, string Device, long TimestampMs, MetricValue[] Metrics)> points)
+    protected override async Task<(Storage.ITelemetryStore Store, ITelemetryHistory History)> CreateAsync()
     {
         var influx = services.InfluxClient("hist_" + Guid.NewGuid().ToString("N")[..12]);
-        await influx.CreateDatabaseAsync(CancellationToken.None);
-        var result = await influx.WriteAsync(LineProtocolOf(points), CancellationToken.None);
-        Assert.True(result.Outcome == Storage.Influx.InfluxWriteOutcome.Written, result.Message);
-        return new Storage.Influx.InfluxTelemetryHistory(influx);
+        await influx.CreateAsync(CancellationToken.None);
+        return (influx, new Storage.Influx.InfluxTelemetryHistory(influx));
+    }
+}
+
+/// <summary>The same contract against the embedded SQLite store.</summary>
+public sealed class SqliteTelemetryStoreTests : TelemetryHistoryContract, IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<Storage.Sqlite.SqliteTelemetryStore> _stores = [];
+
+    public void Dispose()
+    {
+        _stores.ForEach(s => s.Dispose());
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    protected override async Task<(Storage.ITelemetryStore Store, ITelemetryHistory History)> CreateAsync()
+    {
+        var store = new Storage.Sqlite.SqliteTelemetryStore(Path.Combine(_folder.Path, Guid.NewGuid().ToString("N") + ".db"));
+        _stores.Add(store);
+        await store.CreateAsync(CancellationToken.None);
+        return (store, store);
     }
 }
 
@@ -128,7 +204,7 @@ public sealed class PcaTrainingFromInfluxTests(ServicesFixture services) : IClas
         }
 
         var written = await influx.WriteAsync(TelemetryHistoryContract.LineProtocolOf(points), CancellationToken.None);
-        Assert.True(written.Outcome == Storage.Influx.InfluxWriteOutcome.Written, written.Message);
+        Assert.True(written.Outcome == Storage.TelemetryWriteOutcome.Written, written.Message);
         var pca = new Analytics.Ml.PcaSupervisor(_folder.Path);
 
         var trained = await pca.TrainAsync(new Storage.Influx.InfluxTelemetryHistory(influx), start.AddDays(2), CancellationToken.None);

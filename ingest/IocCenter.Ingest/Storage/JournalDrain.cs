@@ -2,6 +2,7 @@ using System.Buffers;
 using IocCenter.Ingest.DeadLetters;
 using IocCenter.Ingest.Journal;
 using IocCenter.Resilience;
+using IocCenter.Storage;
 using IocCenter.Storage.Influx;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,14 +11,14 @@ using Microsoft.Extensions.Options;
 namespace IocCenter.Ingest.Storage;
 
 /// <summary>
-/// Drains the journal into InfluxDB: batches by size and age, several requests in flight, retries with backoff
+/// Drains the journal into the telemetry store (InfluxDB, or the embedded SQLite store): batches by size and age, several requests in flight, retries with backoff
 /// and jitter for as long as it takes, and advances the journal checkpoint over every prefix that is stored.
 /// A batch InfluxDB refuses is split in halves until the refused lines stand alone; those are dead-lettered
 /// with InfluxDB's message (writing the accepted ones again is harmless: same series and time overwrite).
 /// </summary>
 internal sealed partial class JournalDrain(
     TelemetryJournal journal,
-    InfluxHttpClient influx,
+    ITelemetryStore store,
     DeadLetterSink deadLetters,
     IngestMetrics metrics,
     IOptions<InfluxOptions> influxOptions,
@@ -195,22 +196,22 @@ internal sealed partial class JournalDrain(
                 metrics.WriteRetries.Add(1);
             }
 
-            var result = await influx.WriteAsync(lines, cancellationToken);
+            var result = await store.WriteAsync(lines, cancellationToken);
             switch (result.Outcome)
             {
-                case InfluxWriteOutcome.Written:
+                case TelemetryWriteOutcome.Written:
                     MarkReachable();
                     metrics.PointsWritten.Add(lineCount);
                     metrics.BatchesWritten.Add(1);
                     return;
 
-                case InfluxWriteOutcome.Transient or InfluxWriteOutcome.Unauthorized:
-                    metrics.WriteError(result.Outcome == InfluxWriteOutcome.Transient ? "transient" : "unauthorized");
+                case TelemetryWriteOutcome.Transient or TelemetryWriteOutcome.Unauthorized:
+                    metrics.WriteError(result.Outcome == TelemetryWriteOutcome.Transient ? "transient" : "unauthorized");
                     MarkUnreachable(result);
                     await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30)), time, cancellationToken);
                     break;
 
-                case InfluxWriteOutcome.DatabaseNotFound:
+                case TelemetryWriteOutcome.DatabaseNotFound:
                     metrics.WriteError("database_not_found");
                     MarkUnreachable(result);
                     await CreateDatabaseAsync(cancellationToken);
@@ -261,7 +262,7 @@ internal sealed partial class JournalDrain(
 
     private async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
-        if (await influx.PingAsync(cancellationToken))
+        if (await store.PingAsync(cancellationToken))
         {
             MarkReachable();
             return true;
@@ -269,7 +270,7 @@ internal sealed partial class JournalDrain(
 
         if (!cancellationToken.IsCancellationRequested)
         {
-            MarkUnreachable(new InfluxWriteResult(InfluxWriteOutcome.Transient, null, "no answer to /ping"));
+            MarkUnreachable(new TelemetryWriteResult(TelemetryWriteOutcome.Transient, null, "no answer to /ping"));
         }
 
         return false;
@@ -284,12 +285,12 @@ internal sealed partial class JournalDrain(
 
         try
         {
-            await influx.CreateDatabaseAsync(cancellationToken);
+            await store.CreateAsync(cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or InfluxQueryException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or InfluxQueryException or TaskCanceledException or Microsoft.Data.Sqlite.SqliteException && !cancellationToken.IsCancellationRequested)
         {
             // 2.x/3.x map databases to buckets and may refuse CREATE DATABASE; writes tell whether it exists.
-            LogCreateDatabaseFailed(logger, influx.Database, e.Message);
+            LogCreateDatabaseFailed(logger, store.Description, e.Message);
         }
     }
 
@@ -297,11 +298,11 @@ internal sealed partial class JournalDrain(
     {
         if (Interlocked.Exchange(ref _unreachable, 0) == 1)
         {
-            LogReachable(logger, _options.Url, journal.PendingLines);
+            LogReachable(logger, store.Description, journal.PendingLines);
         }
     }
 
-    private void MarkUnreachable(InfluxWriteResult result)
+    private void MarkUnreachable(TelemetryWriteResult result)
     {
         var now = time.GetTimestamp();
         var first = Interlocked.Exchange(ref _unreachable, 1) == 0;
@@ -309,13 +310,13 @@ internal sealed partial class JournalDrain(
         {
             Interlocked.Exchange(ref _lastUnreachableLog, now);
             var status = result.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no answer";
-            if (result.Outcome == InfluxWriteOutcome.Unauthorized)
+            if (result.Outcome == TelemetryWriteOutcome.Unauthorized)
             {
-                LogUnauthorized(logger, _options.Url, status, result.Message, journal.PendingLines);
+                LogUnauthorized(logger, store.Description, status, result.Message, journal.PendingLines);
             }
             else
             {
-                LogUnreachable(logger, _options.Url, status, result.Message, journal.PendingLines);
+                LogUnreachable(logger, store.Description, status, result.Message, journal.PendingLines);
             }
         }
     }
@@ -344,17 +345,17 @@ internal sealed partial class JournalDrain(
         public bool Done { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Không ghi được vào InfluxDB / Cannot write to InfluxDB {Url} ({Status}): {Message} — {Pending} readings are safe in the journal and will be retried")]
-    private static partial void LogUnreachable(ILogger logger, Uri? url, string status, string? message, long pending);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Không ghi được vào kho dữ liệu đo / Cannot write to {Store} ({Status}): {Message} — {Pending} readings are safe in the journal and will be retried")]
+    private static partial void LogUnreachable(ILogger logger, string store, string status, string? message, long pending);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "InfluxDB từ chối thông tin đăng nhập / InfluxDB {Url} refused the credentials ({Status}): {Message} — check Influx:Username/Password or Influx:Token; {Pending} readings wait in the journal")]
-    private static partial void LogUnauthorized(ILogger logger, Uri? url, string status, string? message, long pending);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kho dữ liệu từ chối thông tin đăng nhập / {Store} refused the credentials ({Status}): {Message} — check Influx:Username/Password or Influx:Token; {Pending} readings wait in the journal")]
+    private static partial void LogUnauthorized(ILogger logger, string store, string status, string? message, long pending);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "InfluxDB {Url} đã hoạt động lại / is reachable again; catching up on {Pending} journaled readings")]
-    private static partial void LogReachable(ILogger logger, Uri? url, long pending);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Store} đã hoạt động lại / is reachable again; catching up on {Pending} journaled readings")]
+    private static partial void LogReachable(ILogger logger, string store, long pending);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "CREATE DATABASE \"{Database}\" failed (it may already exist or need an admin): {Message}")]
-    private static partial void LogCreateDatabaseFailed(ILogger logger, string database, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the database of {Store} failed (it may already exist or need an admin): {Message}")]
+    private static partial void LogCreateDatabaseFailed(ILogger logger, string store, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error while writing a batch; it stays in the journal")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);

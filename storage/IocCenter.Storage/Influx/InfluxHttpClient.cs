@@ -11,7 +11,7 @@ namespace IocCenter.Storage.Influx;
 /// InfluxDB's HTTP API, spoken directly (no client library is served here): <c>/ping</c>, <c>/write</c>
 /// with line protocol at millisecond precision, <c>/query</c> with InfluxQL. Thread-safe.
 /// </summary>
-public sealed class InfluxHttpClient
+public sealed class InfluxHttpClient : ITelemetryStore
 {
     private readonly HttpClient _http;
     private readonly InfluxOptions _options;
@@ -40,6 +40,10 @@ public sealed class InfluxHttpClient
 
     public string Database => _options.Database;
 
+    public string Description => $"InfluxDB {_options.Url} (database {_options.Database})";
+
+    public Task CreateAsync(CancellationToken cancellationToken) => CreateDatabaseAsync(cancellationToken);
+
     /// <summary>True when InfluxDB answers <c>/ping</c>.</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
@@ -55,7 +59,7 @@ public sealed class InfluxHttpClient
     }
 
     /// <summary>Writes newline-separated line-protocol points.</summary>
-    public async Task<InfluxWriteResult> WriteAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
+    public async Task<TelemetryWriteResult> WriteAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
     {
         try
         {
@@ -63,15 +67,15 @@ public sealed class InfluxHttpClient
             using var response = await _http.PostAsync(new Uri(_writePath, UriKind.Relative), content, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                return new InfluxWriteResult(InfluxWriteOutcome.Written, response.StatusCode, null);
+                return new TelemetryWriteResult(TelemetryWriteOutcome.Written, response.StatusCode, null);
             }
 
             var message = await ReadErrorAsync(response, cancellationToken);
-            return new InfluxWriteResult(Classify(response.StatusCode, message), response.StatusCode, message);
+            return new TelemetryWriteResult(Classify(response.StatusCode, message), response.StatusCode, message);
         }
         catch (Exception e) when (IsTransient(e, cancellationToken))
         {
-            return new InfluxWriteResult(InfluxWriteOutcome.Transient, null, e.GetBaseException().Message);
+            return new TelemetryWriteResult(TelemetryWriteOutcome.Transient, null, e.GetBaseException().Message);
         }
     }
 
@@ -94,30 +98,30 @@ public sealed class InfluxHttpClient
     public Task CreateDatabaseAsync(CancellationToken cancellationToken) =>
         QueryAsync("CREATE DATABASE \"" + _options.Database + "\"", cancellationToken);
 
-    internal static InfluxWriteOutcome Classify(HttpStatusCode status, string? message)
+    internal static TelemetryWriteOutcome Classify(HttpStatusCode status, string? message)
     {
         var code = (int)status;
         if (code == 429 || code >= 500)
         {
-            return InfluxWriteOutcome.Transient;
+            return TelemetryWriteOutcome.Transient;
         }
 
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return InfluxWriteOutcome.Unauthorized;
+            return TelemetryWriteOutcome.Unauthorized;
         }
 
         if (status == HttpStatusCode.RequestEntityTooLarge)
         {
-            return InfluxWriteOutcome.TooLarge;
+            return TelemetryWriteOutcome.TooLarge;
         }
 
         if (status == HttpStatusCode.NotFound || (message?.Contains("database not found", StringComparison.OrdinalIgnoreCase) ?? false))
         {
-            return InfluxWriteOutcome.DatabaseNotFound;
+            return TelemetryWriteOutcome.DatabaseNotFound;
         }
 
-        return InfluxWriteOutcome.Rejected;
+        return TelemetryWriteOutcome.Rejected;
     }
 
     private static ByteArrayContent Compress(ReadOnlySpan<byte> lines)

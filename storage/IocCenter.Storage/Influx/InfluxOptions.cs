@@ -10,7 +10,7 @@ public sealed class InfluxOptions
 {
     public const string Section = "Influx";
 
-    [Required]
+    /// <summary>Required where InfluxDB is the telemetry store (the ingest host); the all-in-one host uses SQLite without it.</summary>
     public Uri? Url { get; set; }
 
     [Required, RegularExpression("^[^\"\\n]{1,64}$")]

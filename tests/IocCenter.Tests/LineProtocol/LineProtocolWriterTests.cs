@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
@@ -39,9 +38,31 @@ public class LineProtocolWriterTests
     {
         var line = LineProtocolWriter.Format("traffic", [new("device", "x\ntraffic,device=y v=1 1")], [new MetricValue("v", 1, false)], 5);
 
-        var point = LineProtocolReader.ParseSingleLine(line);
+        var point = SingleLine(line);
         Assert.Single(point.Tags);
         Assert.Equal("x\uFFFDtraffic,device=y v=1 1", point.Tags[0].Value);
+    }
+
+    /// <summary>Exactly one line, read back by the production reader (InfluxDB's reading rules; the integration tests also check real influxd).</summary>
+    private static LinePoint SingleLine(string line)
+    {
+        Assert.True(line.EndsWith('\n') && line.IndexOf('\n') == line.Length - 1, "exactly one line");
+        Assert.True(LineProtocolReader.TryRead(Encoding.UTF8.GetBytes(line).AsSpan(..^1), out var point, out var error), error);
+        return point!;
+    }
+
+    [Fact]
+    public void Reader_ReportsTheMalformedLine_WithWhatIsWrong()
+    {
+        var points = new List<LinePoint>();
+
+        Assert.False(LineProtocolReader.TryReadAll("traffic,device=a v=1 1\ntraffic,device=b v=abc 2\n"u8, points, out var error));
+
+        Assert.Equal("line 2: field 'v' has a value that is not a number: 'abc'", error);
+        Assert.Single(points);
+        Assert.False(LineProtocolReader.TryRead("traffic,device=a v=1"u8, out _, out error));
+        Assert.Equal("no timestamp (milliseconds) at the end", error);
+        Assert.False(LineProtocolReader.TryRead("traffic,device=a 5"u8, out _, out error));
     }
 
     [Fact]
@@ -58,16 +79,16 @@ public class LineProtocolWriterTests
             [new MetricValue(metric.Get, value.Get, false), new MetricValue("n", asInteger, true)],
             timestamp);
 
-        var point = LineProtocolReader.ParseSingleLine(line);
+        var point = SingleLine(line);
 
         return (point.Measurement == Sanitized(measurement.Get)
                 && point.Tags.Count == 2
                 && point.Tags[1].Value == Sanitized(device.Get)
                 && point.Fields.Count == 2
-                && point.Fields[0].Key == Sanitized(metric.Get)
-                && double.Parse(point.Fields[0].Value, CultureInfo.InvariantCulture) == value.Get
-                && point.Fields[1].Value == asInteger.ToString(CultureInfo.InvariantCulture) + "i"
-                && point.Timestamp == timestamp)
+                && point.Fields[0].Name == Sanitized(metric.Get)
+                && point.Fields[0].Value == value.Get && !point.Fields[0].IsInteger
+                && point.Fields[1].Value == asInteger && point.Fields[1].IsInteger
+                && point.TimestampMs == timestamp)
             .Label(line);
     }
 
