@@ -1,0 +1,70 @@
+using IocCenter.Analytics;
+using IocCenter.Devices;
+using IocCenter.Ingest;
+using IocCenter.Simulators.Fleet;
+using IocCenter.Storage;
+using IocCenter.Storage.Sqlite;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Dashboard;
+
+public static class AllInOneRegistration
+{
+    /// <summary>
+    /// The whole IOC in one process: the embedded broker, ingest into the embedded SQLite store (InfluxDB when
+    /// <c>Influx:Url</c> is set), analytics, and the built-in simulator fleet, each switchable off in configuration.
+    /// Every relative data path lands under <see cref="AllInOneOptions.DataPath"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddAllInOne(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var options = configuration.GetSection(AllInOneOptions.Section).Get<AllInOneOptions>() ?? new AllInOneOptions();
+        builder.Services.AddOptions<AllInOneOptions>().BindConfiguration(AllInOneOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Defaults under the one data folder, unless configured otherwise.
+        var data = options.DataPath;
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ingest:DataPath"] = configuration["Ingest:DataPath"] ?? Path.Combine(data, "ingest"),
+            ["Analytics:DatabasePath"] = configuration["Analytics:DatabasePath"] ?? Path.Combine(data, "analytics", "incidents.db"),
+            ["Mqtt:Url"] = configuration["Mqtt:Url"] ?? $"mqtt://127.0.0.1:{options.BrokerPort}",
+            ["Simulator:BrokerUrl"] = configuration["Simulator:BrokerUrl"] ?? configuration["Mqtt:Url"] ?? $"mqtt://127.0.0.1:{options.BrokerPort}",
+        });
+
+        if (options.EmbeddedBroker)
+        {
+            // First: hosted services start in order, and stop in reverse (the broker goes last).
+            builder.Services.AddHostedService<EmbeddedBroker>();
+        }
+
+        if (string.IsNullOrEmpty(configuration["Influx:Url"]))
+        {
+            var store = new SqliteTelemetryStore(Path.Combine(data, "telemetry", "telemetry.db"));
+            builder.Services.AddSingleton(store);
+            builder.Services.AddSingleton<ITelemetryStore>(store);
+            builder.Services.AddSingleton<ITelemetryHistory>(store);
+        }
+
+        var fleet = configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new FleetOptions();
+        if (options.Simulators)
+        {
+            // The simulated devices are the registry too (their areas), unless a registry file is given.
+            if (string.IsNullOrEmpty(configuration["Devices:RegistryPath"]))
+            {
+                builder.Services.AddSingleton(new DeviceDirectory(FleetPlan.Create(fleet).Select(d => d.Record)));
+            }
+
+            builder.Services.AddSingleton(fleet);
+        }
+
+        builder.AddIngest();
+        builder.AddAnalytics();
+        if (options.Simulators)
+        {
+            builder.Services.AddHostedService<BuiltInFleet>();
+        }
+
+        return builder;
+    }
+}
