@@ -58,6 +58,14 @@ public static class AllInOneRegistration
             builder.Services.AddSingleton(fleet);
         }
 
+        // The screens' live view: its own copy of every reading ingest accepts, and the incident changes.
+        builder.Services.AddSingleton<Live.LiveState>();
+        builder.Services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<Live.LiveState>().Readings);
+        builder.Services.AddSingleton<Live.LiveBroadcaster>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.LiveBroadcaster>());
+        builder.Services.AddSignalR().AddJsonProtocol(o =>
+            o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
+
         builder.AddIngest();
         builder.AddAnalytics();
         if (options.Simulators)

@@ -9,7 +9,11 @@ builder.AddAllInOne();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapHub<IocCenter.Dashboard.Live.IocHub>("/hubs/ioc");
 app.MapGet("/", () => Results.Redirect("/wall"));
+app.MapGet("/wall", () => Results.File("wall.html", "text/html; charset=utf-8"));
 return app.RunChecked();
 
 /// <summary>The entry point, for <c>WebApplicationFactory</c> in tests.</summary>

@@ -18,12 +18,15 @@ public sealed class LiveReadings : IReadingSink
     private long _dropped;
 
     public LiveReadings(IOptions<AnalyticsOptions> options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value.QueueCapacity)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _channel = Channel.CreateBounded<LiveReading>(
-            new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref _dropped));
     }
+
+    /// <summary>A queue for another consumer of the live readings (the dashboard), holding at most <paramref name="capacity"/>.</summary>
+    public LiveReadings(int capacity) =>
+        _channel = Channel.CreateBounded<LiveReading>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
 
     public long Dropped => Interlocked.Read(ref _dropped);
 

@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using IocCenter.Analytics.Incidents;
+using IocCenter.Resilience;
+using IocCenter.Simulators.Province;
+using Microsoft.AspNetCore.SignalR;
+
+namespace IocCenter.Dashboard.Live;
+
+/// <summary>
+/// Streams the live state to every screen. Readings and incident changes go into <see cref="LiveState"/>; once a
+/// second each screen gets a delta of what changed for its view; incident changes go out at once. Every screen has
+/// its own feed and sender: what it has not been sent yet is a set of device ids (latest state wins, bounded by the
+/// number of devices) and a short queue of incident changes, so a slow screen falls behind alone and never slows
+/// the others; one that falls too far behind gets a fresh snapshot instead.
+/// </summary>
+public sealed partial class LiveBroadcaster(LiveState state, IncidentService incidents, IHubContext<IocHub> hub, ILogger<LiveBroadcaster> logger) : BackgroundService
+{
+    public const string Province = DongThap.Name;
+    private const int MaxQueuedIncidents = 500;
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+    private static readonly IReadOnlyList<AreaView> AreaList = DongThap.Areas.Select(a => new AreaView(a.Id, a.Name, a.Latitude, a.Longitude)).ToList();
+
+    private readonly ConcurrentDictionary<string, ClientFeed> _feeds = new(StringComparer.Ordinal);
+
+    public int Screens => _feeds.Count;
+
+    public Snapshot Snapshot(ViewFilter filter) => state.Snapshot(filter, Province, AreaList);
+
+    /// <summary>A new screen: it gets a snapshot first, then deltas.</summary>
+    public void Connect(string connectionId)
+    {
+        var feed = new ClientFeed(connectionId);
+        _feeds[connectionId] = feed;
+        feed.Pump = Task.Run(() => PumpAsync(feed));
+    }
+
+    public void Disconnect(string connectionId)
+    {
+        if (_feeds.TryRemove(connectionId, out var feed))
+        {
+            feed.Stop();
+            (feed.Pump ?? Task.CompletedTask).ContinueWith(_ => feed.Dispose(), TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Changes what a screen watches (a domain and/or an area); it gets a snapshot of the new view.</summary>
+    public void Watch(string connectionId, ViewFilter filter)
+    {
+        if (_feeds.TryGetValue(connectionId, out var feed))
+        {
+            feed.Watch(filter);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var readings = ApplyReadingsAsync(stoppingToken);
+        var changes = ApplyIncidentsAsync(stoppingToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var (changed, chart) = state.Tick();
+                foreach (var feed in _feeds.Values)
+                {
+                    feed.AddDevices(changed, chart);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        foreach (var feed in _feeds.Values)
+        {
+            feed.Stop();
+        }
+
+        await Task.WhenAll(readings, changes).IgnoreCancellationAsync();
+    }
+
+    private async Task ApplyReadingsAsync(CancellationToken stoppingToken)
+    {
+        var reader = state.Readings.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            while (reader.TryRead(out var reading))
+            {
+                state.Apply(reading);
+            }
+        }
+    }
+
+    private async Task ApplyIncidentsAsync(CancellationToken stoppingToken)
+    {
+        var reader = incidents.Subscribe();
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            while (reader.TryRead(out var change))
+            {
+                state.ApplyIncident(change.Incident);
+                foreach (var feed in _feeds.Values)
+                {
+                    feed.AddIncident(change.Incident);
+                }
+            }
+        }
+    }
+
+    private async Task PumpAsync(ClientFeed feed)
+    {
+        var client = hub.Clients.Client(feed.ConnectionId);
+        try
+        {
+            while (await feed.WaitAsync())
+            {
+                var work = feed.Take();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(feed.Stopping);
+                timeout.CancelAfter(SendTimeout);
+                try
+                {
+                    if (work.Resync)
+                    {
+                        await client.SendAsync("snapshot", Snapshot(work.Filter), timeout.Token);
+                        continue;
+                    }
+
+                    foreach (var incident in work.Incidents)
+                    {
+                        await client.SendAsync("incident", incident, timeout.Token);
+                    }
+
+                    if (work.Chart is { } chart)
+                    {
+                        await client.SendAsync("delta", state.Delta(work.Devices, work.Filter, chart), timeout.Token);
+                    }
+                }
+                catch (OperationCanceledException) when (!feed.Stopping.IsCancellationRequested)
+                {
+                    // Too slow to take even this: it gets a snapshot when it can.
+                    LogSlowScreen(logger, feed.ConnectionId);
+                    feed.RequestResync();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (feed.Stopping.IsCancellationRequested)
+        {
+            // Disconnected.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogPumpFailed(logger, e, feed.ConnectionId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Screen {ConnectionId} is too slow; it will get a snapshot when it catches up")]
+    private static partial void LogSlowScreen(ILogger logger, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped feeding screen {ConnectionId}")]
+    private static partial void LogPumpFailed(ILogger logger, Exception exception, string connectionId);
+
+    /// <summary>What one screen has not been sent yet.</summary>
+    private sealed class ClientFeed(string connectionId) : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private readonly SemaphoreSlim _signal = new(0, 1);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly HashSet<string> _devices = new(StringComparer.Ordinal);
+        private readonly List<Incident> _incidents = [];
+        private ViewFilter _filter = ViewFilter.All;
+        private ChartPoint? _chart;
+        private bool _resync = true;
+
+        public string ConnectionId { get; } = connectionId;
+
+        public Task? Pump { get; set; }
+
+        public CancellationToken Stopping => _stop.Token;
+
+        public async Task<bool> WaitAsync()
+        {
+            if (!HasWork())
+            {
+                await _signal.WaitAsync(_stop.Token);
+            }
+
+            return !_stop.IsCancellationRequested;
+        }
+
+        public (bool Resync, ViewFilter Filter, IReadOnlyList<Incident> Incidents, IReadOnlyList<string> Devices, ChartPoint? Chart) Take()
+        {
+            lock (_gate)
+            {
+                var work = (_resync, _filter, (IReadOnlyList<Incident>)[.. _incidents], (IReadOnlyList<string>)[.. _devices], _chart);
+                if (_resync)
+                {
+                    work = (true, _filter, [], [], null);
+                }
+
+                _resync = false;
+                _incidents.Clear();
+                _devices.Clear();
+                _chart = null;
+                return work;
+            }
+        }
+
+        public void AddDevices(IReadOnlyList<string> changed, ChartPoint chart)
+        {
+            lock (_gate)
+            {
+                _devices.UnionWith(changed);
+                _chart = chart;
+            }
+
+            Signal();
+        }
+
+        public void AddIncident(Incident incident)
+        {
+            lock (_gate)
+            {
+                if (_incidents.Count >= MaxQueuedIncidents)
+                {
+                    _resync = true; // a snapshot carries every open incident
+                    _incidents.Clear();
+                }
+                else
+                {
+                    _incidents.Add(incident);
+                }
+            }
+
+            Signal();
+        }
+
+        public void Watch(ViewFilter filter)
+        {
+            lock (_gate)
+            {
+                _filter = filter;
+                _resync = true;
+            }
+
+            Signal();
+        }
+
+        public void RequestResync()
+        {
+            lock (_gate)
+            {
+                _resync = true;
+            }
+
+            Signal();
+        }
+
+        public void Stop() => _stop.Cancel();
+
+        public void Dispose()
+        {
+            _stop.Dispose();
+            _signal.Dispose();
+        }
+
+        private bool HasWork()
+        {
+            lock (_gate)
+            {
+                return _resync || _incidents.Count > 0 || _chart is not null;
+            }
+        }
+
+        private void Signal()
+        {
+            if (_signal.CurrentCount == 0)
+            {
+                try
+                {
+                    _signal.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already signalled.
+                }
+            }
+        }
+    }
+}

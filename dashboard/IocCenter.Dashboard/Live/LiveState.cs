@@ -1,0 +1,259 @@
+using IocCenter.Analytics.AirQuality;
+using IocCenter.Analytics.Detectors;
+using IocCenter.Analytics.Incidents;
+using IocCenter.Analytics.Live;
+using IocCenter.Devices;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Dashboard.Live;
+
+/// <summary>
+/// What every screen shows, kept in memory and fed from ingest (through its own <see cref="LiveReadings"/> queue)
+/// and from the incident service. Only the <see cref="LiveBroadcaster"/> loop mutates it (<see cref="Apply"/>,
+/// <see cref="ApplyIncident"/>); screens read copies taken under the lock. Bounded: one entry per device.
+/// </summary>
+public sealed class LiveState(DeviceDirectory directory, IncidentService incidents, TimeProvider time)
+{
+    /// <summary>A device without a reading for this long is shown offline.</summary>
+    public static readonly TimeSpan SilentAfter = TimeSpan.FromMinutes(5);
+
+    private const int ChartPoints = 600;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Device> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, Incident> _unresolved = [];
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
+    private readonly Queue<ChartPoint> _chart = new();
+    private bool _loaded;
+
+    public LiveReadings Readings { get; } = new(50_000);
+
+    /// <summary>Applies a reading or status from ingest.</summary>
+    public void Apply(LiveReading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        lock (_gate)
+        {
+            var device = DeviceOf(reading.DeviceId, reading.Domain, reading.Area);
+            if (reading.Online is { } online)
+            {
+                device.StatusOnline = online;
+            }
+            else
+            {
+                device.LastMs = Math.Max(device.LastMs ?? 0, reading.TimestampMs);
+                foreach (var m in reading.Metrics)
+                {
+                    device.Values[m.Name] = m.Value;
+                }
+
+                if (device.Aqi is { } aqi && aqi.Observe(new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics)))
+                {
+                    device.LastAqi = aqi.LastHour;
+                }
+            }
+
+            _changed.Add(reading.DeviceId);
+        }
+    }
+
+    /// <summary>Applies an incident change (opened, updated, acknowledged, cleared, resolved).</summary>
+    public void ApplyIncident(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        lock (_gate)
+        {
+            if (incident.State == IncidentState.Resolved)
+            {
+                _unresolved.Remove(incident.Id);
+            }
+            else
+            {
+                _unresolved[incident.Id] = incident;
+            }
+
+            if (incident.DeviceId is { } id && _devices.ContainsKey(id))
+            {
+                _changed.Add(id);
+            }
+        }
+    }
+
+    /// <summary>The devices changed since the last call (the broadcaster's tick), and a new chart point.</summary>
+    public (IReadOnlyList<string> Changed, ChartPoint Chart) Tick()
+    {
+        lock (_gate)
+        {
+            LoadIncidents();
+            var changed = _changed.ToList();
+            _changed.Clear();
+
+            // Devices going silent change without a reading: look for them too.
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var device in _devices.Values)
+            {
+                var online = IsOnline(device, now);
+                if (online != device.ShownOnline)
+                {
+                    device.ShownOnline = online;
+                    changed.Add(device.Id);
+                }
+            }
+
+            var point = new ChartPoint(now, Average(TelemetryDomain.Traffic, "avg_speed_kmh", now), Average(TelemetryDomain.Environment, "pm25_ugm3", now), Average(TelemetryDomain.Connectivity, "latency_ms", now));
+            _chart.Enqueue(point);
+            while (_chart.Count > ChartPoints)
+            {
+                _chart.Dequeue();
+            }
+
+            return (changed, point);
+        }
+    }
+
+    public Snapshot Snapshot(ViewFilter filter, string province, IReadOnlyList<AreaView> areas)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (_gate)
+        {
+            LoadIncidents();
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var devices = _devices.Values.Where(d => filter.Shows(d.Domain.Name(), d.Area)).Select(d => View(d, now)).ToList();
+            var open = _unresolved.Values.Where(i => filter.Area is null || i.Area == filter.Area).OrderByDescending(i => i.Severity).ThenByDescending(i => i.LastSeenAt).ToList();
+            return new Snapshot(province, areas, devices, KpisLocked(filter, now), open, [.. _chart]);
+        }
+    }
+
+    public Delta Delta(IEnumerable<string> deviceIds, ViewFilter filter, ChartPoint chart)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (_gate)
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var devices = deviceIds.Select(id => _devices.GetValueOrDefault(id)).OfType<Device>()
+                .Where(d => filter.Shows(d.Domain.Name(), d.Area)).Select(d => View(d, now)).ToList();
+            return new Delta(devices, KpisLocked(filter, now), chart);
+        }
+    }
+
+    public int DeviceCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _devices.Count;
+            }
+        }
+    }
+
+    private void LoadIncidents()
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        // After a restart the open incidents are in the store; later changes arrive through ApplyIncident.
+        foreach (var incident in incidents.Unresolved())
+        {
+            _unresolved[incident.Id] = incident;
+        }
+
+        foreach (var record in directory.Devices)
+        {
+            DeviceOf(record.Id, record.Domain, record.Area);
+        }
+
+        _loaded = true;
+    }
+
+    private Device DeviceOf(string id, TelemetryDomain domain, string? area)
+    {
+        if (!_devices.TryGetValue(id, out var device))
+        {
+            var record = directory.Find(id);
+            _devices[id] = device = new Device(id, domain, area ?? record?.Area, record?.Name, record?.Latitude, record?.Longitude);
+        }
+        else if (area is not null)
+        {
+            device.Area = area;
+        }
+
+        return device;
+    }
+
+    private static bool IsOnline(Device device, long now) =>
+        device.StatusOnline != false && device.LastMs is { } last && now - last < SilentAfter.TotalMilliseconds;
+
+    private DeviceView View(Device d, long now)
+    {
+        var worst = _unresolved.Values.Where(i => i.DeviceId == d.Id).MaxBy(i => i.Severity);
+        var online = IsOnline(d, now);
+        var state = !online ? "offline" : worst is null ? "ok" : "incident";
+        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, worst?.Severity.Code(), d.LastMs, new Dictionary<string, double>(d.Values, StringComparer.Ordinal));
+    }
+
+    private Kpis KpisLocked(ViewFilter filter, long now)
+    {
+        var shown = _devices.Values.Where(d => filter.Shows(d.Domain.Name(), d.Area)).ToList();
+        var online = TelemetryDomains.All.ToDictionary(d => d.Name(), d => shown.Count(x => x.Domain == d && IsOnline(x, now)));
+        var total = TelemetryDomains.All.ToDictionary(d => d.Name(), d => shown.Count(x => x.Domain == d));
+        var open = _unresolved.Values.Where(i => filter.Area is null || i.Area == filter.Area).ToList();
+        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.Code(), s => open.Count(i => i.Severity == s));
+        var worst = shown.Where(d => d.LastAqi is not null).MaxBy(d => d.LastAqi!.Value);
+        var aqi = worst?.LastAqi is { } result
+            ? new AqiView(worst.Id, worst.Area, result.Value, result.Category.NameVi, result.Category.NameEn, result.Category.ColorHex)
+            : null;
+        var roads = shown.Where(d => d.Domain == TelemetryDomain.Traffic && IsOnline(d, now)).ToList();
+        var jammed = roads.Count(d => open.Any(i => i.Kind == IncidentKind.Congestion && i.DeviceId == d.Id && i.Active));
+        var links = shown.Where(d => d.Domain == TelemetryDomain.Connectivity).ToList();
+        var up = links.Count(d => IsOnline(d, now) && !open.Any(i => i.Kind == IncidentKind.ConnectivityDegraded && i.DeviceId == d.Id && i.Active));
+        return new Kpis(online, total, bySeverity, aqi,
+            roads.Count == 0 ? 0 : Math.Round(100.0 * jammed / roads.Count, 1),
+            links.Count == 0 ? 100 : Math.Round(100.0 * up / links.Count, 1));
+    }
+
+    private double? Average(TelemetryDomain domain, string metric, long now)
+    {
+        double sum = 0;
+        var count = 0;
+        foreach (var d in _devices.Values)
+        {
+            if (d.Domain == domain && IsOnline(d, now) && d.Values.TryGetValue(metric, out var v))
+            {
+                sum += v;
+                count++;
+            }
+        }
+
+        return count == 0 ? null : Math.Round(sum / count, 2);
+    }
+
+    private sealed class Device(string id, TelemetryDomain domain, string? area, string? name, double? latitude, double? longitude)
+    {
+        public string Id { get; } = id;
+
+        public TelemetryDomain Domain { get; } = domain;
+
+        public string? Area { get; set; } = area;
+
+        public string? Name { get; } = name;
+
+        public double? Latitude { get; } = latitude;
+
+        public double? Longitude { get; } = longitude;
+
+        public bool? StatusOnline { get; set; }
+
+        public bool ShownOnline { get; set; }
+
+        public long? LastMs { get; set; }
+
+        public Dictionary<string, double> Values { get; } = new(StringComparer.Ordinal);
+
+        public StationAqi? Aqi { get; } = domain == TelemetryDomain.Environment ? new StationAqi() : null;
+
+        public AqiResult? LastAqi { get; set; }
+    }
+}

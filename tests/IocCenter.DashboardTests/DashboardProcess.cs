@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace IocCenter.DashboardTests;
+
+/// <summary>
+/// The all-in-one host as a real process (Kestrel, the embedded broker, a small simulated fleet), from the
+/// dashboard's own build output, on free ports and a temporary data folder. Can be stopped and started again on
+/// the same ports and data (a server going away under the screens).
+/// </summary>
+public sealed class DashboardProcess : IAsyncLifetime
+{
+    public const int Traffic = 6, Environment = 3, Connectivity = 6;
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "iocc-dash-" + Guid.NewGuid().ToString("N")[..8]);
+    private Process? _process;
+
+    public int WebPort { get; } = FreePort();
+
+    public int BrokerPort { get; } = FreePort();
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{WebPort}/");
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IocCenter.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("IocCenter.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>Where tests leave screenshots: artifacts/screenshots under the repository.</summary>
+    public static string Artifacts => Directory.CreateDirectory(Path.Combine(RepositoryRoot, "artifacts", "screenshots")).FullName;
+
+    public async Task InitializeAsync() => await StartAsync();
+
+    public async Task StartAsync()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/{Configuration}/net10.0
+        var dll = Path.Combine(RepositoryRoot, "dashboard", "IocCenter.Dashboard", "bin", configuration, "net10.0", "iocc.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Directory.CreateDirectory(_data).FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+        {
+            dll, "--urls", $"http://127.0.0.1:{WebPort}",
+            $"--AllInOne:BrokerPort={BrokerPort}", "--AllInOne:BrokerAddress=127.0.0.1", $"--AllInOne:DataPath={Path.Combine(_data, "data")}",
+            $"--Simulator:Traffic={Traffic}", $"--Simulator:Environment={Environment}", $"--Simulator:Connectivity={Connectivity}",
+            "--Simulator:Interval=00:00:02", "--Simulator:Prefix=bt", "--Analytics:MlEnabled=false",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + dll);
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync("alive")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{dll} exited with {_process.ExitCode}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{dll} did not answer /alive within 30 s");
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
