@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # IocCenter's one test command: prepares a Docker engine and the service images (real mosquitto and
-# InfluxDB from Debian's packages), runs every test assembly, and ends with "N passed, M failed".
+# InfluxDB from Debian's packages) and Debian's Chromium, runs every test assembly (unit, integration,
+# dashboard + browser), and ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -8,6 +9,13 @@ if ! ./deploy/prepare-docker.sh; then
   echo "Docker could not be prepared; integration tests cannot run." >&2
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+# The browser tests drive Debian's Chromium (Playwright never downloads browsers here).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing Debian's chromium for the browser tests" >&2
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 
 # Testcontainers against this engine (see ENVIRONMENT.md): no reaper image, loopback, and the engine's API version.

@@ -42,7 +42,7 @@ public sealed class DashboardProcess : IAsyncLifetime
 
     public async Task StartAsync()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/{Configuration}/net10.0
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0
         var dll = Path.Combine(RepositoryRoot, "dashboard", "IocCenter.Dashboard", "bin", configuration, "net10.0", "iocc.dll");
         var start = new ProcessStartInfo("dotnet")
         {

@@ -24,7 +24,9 @@
   ].map(([k, label]) => `<span style="--c:${colors[k]}">${label}</span>`).join('');
 
   const clock = document.getElementById('clock');
-  setInterval(() => { clock.textContent = new Date().toLocaleTimeString(locale, { hour12: false }); }, 1000);
+  const tickClock = () => { clock.textContent = new Date().toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' }); };
+  tickClock();
+  setInterval(tickClock, 1000);
 
   // ---- connection state
   const banner = document.getElementById('banner');
@@ -130,7 +132,10 @@
     const plot = new uPlot({
       ...size(),
       legend: { show: false },
-      axes: [{ stroke: '#8ea0bf', grid: { stroke: '#23324d' } }, { stroke: '#8ea0bf', grid: { stroke: '#23324d' } }],
+      axes: [
+        { stroke: '#8ea0bf', grid: { stroke: '#23324d' }, values: (u, ticks) => ticks.map(v => new Date(v * 1000).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' })) },
+        { stroke: '#8ea0bf', grid: { stroke: '#23324d' } },
+      ],
       series: [{}, { stroke: color, width: 2 }],
     }, [[], []], el);
     new ResizeObserver(() => plot.setSize(size())).observe(el);
