@@ -1,4 +1,5 @@
 using IocCenter.Analytics;
+using IocCenter.Dashboard.Security;
 using IocCenter.Devices;
 using IocCenter.Ingest;
 using IocCenter.Simulators.Fleet;
@@ -63,6 +64,10 @@ public static class AllInOneRegistration
         builder.Services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<Live.LiveState>().Readings);
         builder.Services.AddSingleton<Live.LiveBroadcaster>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.LiveBroadcaster>());
+        builder.AddDashboardSecurity(data);
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
 

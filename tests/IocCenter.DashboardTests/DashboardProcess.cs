@@ -12,6 +12,7 @@ namespace IocCenter.DashboardTests;
 public sealed class DashboardProcess : IAsyncLifetime
 {
     public const int Traffic = 6, Environment = 3, Connectivity = 6;
+    public const string AdminPassword = "browser-tests-Huế-2026";
     private readonly string _data = Path.Combine(Path.GetTempPath(), "iocc-dash-" + Guid.NewGuid().ToString("N")[..8]);
     private Process? _process;
 
@@ -55,7 +56,7 @@ public sealed class DashboardProcess : IAsyncLifetime
             dll, "--urls", $"http://127.0.0.1:{WebPort}",
             $"--AllInOne:BrokerPort={BrokerPort}", "--AllInOne:BrokerAddress=127.0.0.1", $"--AllInOne:DataPath={Path.Combine(_data, "data")}",
             $"--Simulator:Traffic={Traffic}", $"--Simulator:Environment={Environment}", $"--Simulator:Connectivity={Connectivity}",
-            "--Simulator:Interval=00:00:02", "--Simulator:Prefix=bt", "--Analytics:MlEnabled=false",
+            "--Simulator:Interval=00:00:02", "--Simulator:Prefix=bt", "--Analytics:MlEnabled=false", $"--Dashboard:AdminPassword={AdminPassword}",
         })
         {
             start.ArgumentList.Add(arg);
@@ -95,6 +96,33 @@ public sealed class DashboardProcess : IAsyncLifetime
         }
 
         throw new TimeoutException($"{dll} did not answer /alive within 30 s");
+    }
+
+    /// <summary>Signs the admin in over HTTP (the login form and its anti-forgery token): a client for the API.</summary>
+    public async Task<HttpClient> AdminAsync()
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseUrl };
+        var page = await client.GetStringAsync("login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["userName"] = "admin", ["password"] = AdminPassword });
+        var login = await client.PostAsync("login", form);
+        if (login.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException("admin login failed: " + login.StatusCode);
+        }
+
+        var csrf = await client.GetStringAsync("api/antiforgery");
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", System.Text.Json.JsonDocument.Parse(csrf).RootElement.GetProperty("token").GetString());
+        return client;
+    }
+
+    /// <summary>A new kiosk link for a wall, made by the admin through the API.</summary>
+    public async Task<string> KioskLinkAsync(string name = "test wall")
+    {
+        using var admin = await AdminAsync();
+        var response = await admin.PostAsync("api/kiosk-tokens", new StringContent($$"""{"name":"{{name}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("link").GetString()!;
     }
 
     public async Task StopAsync()

@@ -6,6 +6,8 @@ using IocCenter.Dashboard.Live;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using System.Net.Http.Json;
+using IocCenter.Dashboard.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IocCenter.DashboardTests;
@@ -13,6 +15,7 @@ namespace IocCenter.DashboardTests;
 /// <summary>The all-in-one host in process (WebApplicationFactory; its embedded broker and fleet are real), watched through /hubs/ioc.</summary>
 public sealed class HubTests : IAsyncLifetime
 {
+    private const string AdminPassword = "hub-tests-Đồng-Tháp-2026";
     private readonly string _data = Path.Combine(Path.GetTempPath(), "iocc-hub-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<HubConnection> _connections = [];
     private WebApplicationFactory<Program> _factory = null!;
@@ -31,6 +34,7 @@ public sealed class HubTests : IAsyncLifetime
             web.UseSetting("Simulator:Interval", "00:00:01");
             web.UseSetting("Simulator:Prefix", "ht");
             web.UseSetting("Analytics:MlEnabled", "false");
+            web.UseSetting("Dashboard:AdminPassword", AdminPassword);
         });
         _ = _factory.Server; // start
         return Task.CompletedTask;
@@ -48,14 +52,30 @@ public sealed class HubTests : IAsyncLifetime
         Directory.Delete(_data, recursive: true);
     }
 
-    private async Task<(HubConnection Connection, Channel<object> Messages)> ConnectAsync()
+    /// <summary>A wall signed in with a new kiosk token (the default), or a person with their session cookie.</summary>
+    private async Task<(HubConnection Connection, Channel<object> Messages)> ConnectAsync(string? kioskToken = null, string? cookie = null)
     {
+        if (kioskToken is null && cookie is null)
+        {
+            kioskToken = _factory.Services.GetRequiredService<UserStore>().CreateKioskToken("test wall").Secret;
+        }
+
+        var url = new Uri(_factory.Server.BaseAddress, "hubs/ioc" + (kioskToken is null ? string.Empty : "?access_token=" + Uri.EscapeDataString(kioskToken)));
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_factory.Server.BaseAddress, "hubs/ioc"), o =>
+            .WithUrl(url, o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
-                o.WebSocketFactory = async (context, token) => await _factory.Server.CreateWebSocketClient().ConnectAsync(context.Uri, token);
+                o.WebSocketFactory = async (context, token) =>
+                {
+                    var client = _factory.Server.CreateWebSocketClient();
+                    if (cookie is not null)
+                    {
+                        client.ConfigureRequest = r => r.Headers.Cookie = cookie;
+                    }
+
+                    return await client.ConnectAsync(context.Uri, token);
+                };
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)))
             .Build();
@@ -63,9 +83,33 @@ public sealed class HubTests : IAsyncLifetime
         connection.On<Snapshot>("snapshot", s => messages.Writer.TryWrite(s));
         connection.On<Delta>("delta", d => messages.Writer.TryWrite(d));
         connection.On<Incident>("incident", i => messages.Writer.TryWrite(i));
+        connection.Closed += e => { messages.Writer.TryWrite(new ClosedMarker()); return Task.CompletedTask; };
         _connections.Add(connection);
         await connection.StartAsync();
         return (connection, messages);
+    }
+
+    private sealed record ClosedMarker;
+
+    /// <summary>Signs a person in through the login form (with its anti-forgery token); returns the cookie header.</summary>
+    private async Task<(string Cookie, HttpClient Client)> LoginAsync(string user, string password)
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var page = await client.GetStringAsync("/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["userName"] = user, ["password"] = password });
+        var response = await client.PostAsync("/login", form);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        var cookie = string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+
+        // Officers and admins act with the anti-forgery header (viewers are not given one).
+        var csrf = await client.GetAsync("/api/antiforgery");
+        if (csrf.IsSuccessStatusCode)
+        {
+            client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", (await csrf.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
+        }
+
+        return (cookie, client);
     }
 
     private static async Task<T> NextAsync<T>(Channel<object> messages, Func<T, bool>? match = null, int seconds = 15)
@@ -135,6 +179,79 @@ public sealed class HubTests : IAsyncLifetime
         var delta = await NextAsync<Delta>(messages, d => d.Devices.Count > 0);
         Assert.All(delta.Devices, d => Assert.Equal("environment", d.Domain));
         await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => connection.InvokeAsync("Watch", "weather", null));
+    }
+
+    [Fact]
+    public async Task AnAnonymousClient_CannotConnect()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_factory.Server.BaseAddress, "hubs/ioc"), o => o.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler())
+            .Build();
+        _connections.Add(connection);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task AWallCannotAcknowledge_AnOfficerCan_AndEveryScreenSeesIt()
+    {
+        var (wall, wallMessages) = await ConnectAsync();
+        await NextAsync<Snapshot>(wallMessages);
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.SensorFault, "ht-env-sa-dec-001", "sa-dec", Severity.Minor, new Evidence("stuck", 1, Detail: "test"));
+        await NextAsync<Incident>(wallMessages, i => i.Id == raised.Id);
+
+        var denied = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => wall.InvokeAsync<Incident>("Acknowledge", raised.Id, "from a wall"));
+        Assert.Contains("unauthorized", denied.Message, StringComparison.OrdinalIgnoreCase);
+
+        // An officer (created by the admin through the API) acknowledges through the hub.
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+        var created = await admin.PostAsJsonAsync("/api/users", new { userName = "can-bo-truc", displayName = "Cán bộ trực", role = "officer", password = "truc-dem-2026-an-toan" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var (officerCookie, _) = await LoginAsync("can-bo-truc", "truc-dem-2026-an-toan");
+        var (officer, officerMessages) = await ConnectAsync(cookie: officerCookie);
+        await NextAsync<Snapshot>(officerMessages);
+
+        var acknowledged = await officer.InvokeAsync<Incident>("Acknowledge", raised.Id, "đã kiểm tra");
+
+        Assert.Equal(IncidentState.Acknowledged, acknowledged.State);
+        Assert.Equal("can-bo-truc", acknowledged.AcknowledgedBy);
+        var seen = await NextAsync<Incident>(wallMessages, i => i.Id == raised.Id && i.State == IncidentState.Acknowledged);
+        Assert.Equal("can-bo-truc", seen.AcknowledgedBy);
+        var audit = _factory.Services.GetRequiredService<IncidentService>().AuditTrail(raised.Id);
+        Assert.Contains(audit, e => e.Actor == "can-bo-truc" && e.Comment == "đã kiểm tra");
+    }
+
+    [Fact]
+    public async Task RevokingAKioskToken_DisconnectsTheWallsUsingIt_AndTheyCannotComeBack()
+    {
+        var users = _factory.Services.GetRequiredService<UserStore>();
+        var (token, secret) = users.CreateKioskToken("phòng họp");
+        var (_, messages) = await ConnectAsync(kioskToken: secret);
+        await NextAsync<Snapshot>(messages);
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+
+        var revoked = await admin.DeleteAsync($"/api/kiosk-tokens/{token.Id}");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, revoked.StatusCode);
+        await NextAsync<ClosedMarker>(messages);
+        await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(kioskToken: secret));
+    }
+
+    [Fact]
+    public async Task TheApi_RefusesChangesWithoutTheAntiforgeryHeader_AndViewersCannotAct()
+    {
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-002", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+        using var bare = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await bare.GetAsync("/api/incidents")).StatusCode);
+        Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "xem", role = "viewer", password = "chi-xem-thoi-2026" })).IsSuccessStatusCode);
+        admin.DefaultRequestHeaders.Remove("X-CSRF-TOKEN");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/incidents/{raised.Id}/acknowledge", new { comment = "x" })).StatusCode);
+        var (_, viewer) = await LoginAsync("xem", "chi-xem-thoi-2026");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await viewer.GetAsync($"/api/incidents/{raised.Id}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync($"/api/incidents/{raised.Id}/acknowledge", new { comment = "x" })).StatusCode);
     }
 
     private static int FreePort()

@@ -35,12 +35,65 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
+    /// <summary>A wall opened with its kiosk link (a new token each time), as a screen in a control room would be.</summary>
     private async Task<IPage> OpenWallAsync(string query = "")
     {
         var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
-        await page.GotoAsync(new Uri(_server.BaseUrl, "wall" + query).ToString());
+        await page.GotoAsync(await _server.KioskLinkAsync() + query.Replace('?', '&'));
         await page.Locator("body[data-live=true]").WaitForAsync(new() { Timeout = 15_000 });
         return page;
+    }
+
+    [Fact]
+    public async Task TheWallWithoutAKioskLinkOrLogin_GoesToTheLoginPage()
+    {
+        var page = await _browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(_server.BaseUrl, "wall").ToString());
+
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Đăng nhập");
+    }
+
+    [Fact]
+    public async Task AnOfficerAcknowledgesInTheConsole_AndTheWallShowsItAcknowledged_WithinASecond()
+    {
+        var wall = await OpenWallAsync();
+        using (var admin = await _server.AdminAsync())
+        {
+            var created = await admin.PostAsync("api/users", new StringContent("""{"userName":"truc-ban","displayName":"Cán bộ trực ban","role":"officer","password":"truc-ban-2026-dong-thap"}""", Encoding.UTF8, "application/json"));
+            created.EnsureSuccessStatusCode();
+        }
+
+        await PublishOfflineAsync("bt-env-test-009");
+        var onWall = wall.Locator("#ticker li", new() { HasText = "bt-env-test-009" });
+        await Assertions.Expect(onWall).ToHaveAttributeAsync("data-state", "open", new() { Timeout = 5_000 });
+
+        var console = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        await console.GotoAsync(new Uri(_server.BaseUrl, "console").ToString());
+        await console.FillAsync("input[name=userName]", "truc-ban");
+        await console.FillAsync("input[name=password]", "truc-ban-2026-dong-thap");
+        await console.ClickAsync("button[type=submit]");
+        var row = console.Locator("#incidents tbody tr", new() { HasText = "bt-env-test-009" });
+        await row.ClickAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(console.Locator("#d-ack")).ToBeEnabledAsync();
+        await console.FillAsync("#d-comment", "Đã cử kỹ thuật viên kiểm tra trạm");
+        await console.ClickAsync("#d-ack");
+
+        await Assertions.Expect(onWall).ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 1_000 });
+        await Assertions.Expect(console.Locator("#d-audit")).ToContainTextAsync("Đã cử kỹ thuật viên kiểm tra trạm");
+        await Assertions.Expect(console.Locator("#who")).ToContainTextAsync("Cán bộ trực ban");
+        await console.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "console-1920x1080.png") });
+    }
+
+    private async Task PublishOfflineAsync(string device)
+    {
+        using var mqtt = new MqttClientFactory().CreateMqttClient();
+        await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _server.BrokerPort).WithClientId("test-" + device).Build());
+        var domain = device.Contains("-env-", StringComparison.Ordinal) ? "environment" : "traffic";
+        var reading = domain == "environment" ? """{"metrics":{"pm25_ugm3":21.5,"humidity_pct":78}}""" : """{"metrics":{"vehicle_count":12,"avg_speed_kmh":41.5,"occupancy_pct":18}}""";
+        await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"ioc/v1/{domain}/{device}/telemetry").WithPayload(Encoding.UTF8.GetBytes(reading)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"ioc/v1/{domain}/{device}/status").WithPayload("offline"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
     }
 
     [Fact]
@@ -69,14 +122,10 @@ public sealed class WallBrowserTests : IAsyncLifetime
     public async Task AnIncidentCausedByReadingsOnTheBroker_AppearsOnTheWall_WithinTwoSeconds()
     {
         var page = await OpenWallAsync();
-        using var mqtt = new MqttClientFactory().CreateMqttClient();
-        await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _server.BrokerPort).WithClientId("wall-test-device").Build());
 
         // A device reports, then says it is going offline (as its last will would): a device_offline incident.
         const string device = "bt-trf-test-001";
-        const string reading = """{"metrics":{"vehicle_count":12,"avg_speed_kmh":41.5,"occupancy_pct":18}}""";
-        await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"ioc/v1/traffic/{device}/telemetry").WithPayload(Encoding.UTF8.GetBytes(reading)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"ioc/v1/traffic/{device}/status").WithPayload("offline"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await PublishOfflineAsync(device);
 
         var item = page.Locator("#ticker li", new() { HasText = device });
         await Assertions.Expect(item).ToBeVisibleAsync(new() { Timeout = 2_000 });

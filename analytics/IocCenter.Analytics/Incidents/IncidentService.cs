@@ -130,9 +130,26 @@ public sealed class IncidentService : IDisposable
             return Save(resolved, [e]);
         });
 
-    public Incident? Find(long id) => _store.Find(id);
+    // Reads share the writer's gate: the store has one connection, and web requests read while detectors write.
+    public Incident? Find(long id) => Read(() => _store.Find(id));
 
-    public IReadOnlyList<IncidentEvent> AuditTrail(long id) => _store.Events(id);
+    /// <summary>The newest incidents in any state, newest first (the console's history).</summary>
+    public IReadOnlyList<Incident> Recent(int limit) => Read(() => _store.Recent(limit));
+
+    public IReadOnlyList<IncidentEvent> AuditTrail(long id) => Read(() => _store.Events(id));
+
+    private T Read<T>(Func<T> read)
+    {
+        _writer.Wait();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
 
     public void Dispose()
     {

@@ -81,6 +81,10 @@ public sealed class IncidentStore : IDisposable
             c.Parameters.AddWithValue("$subject", subject);
         }).FirstOrDefault();
 
+    /// <summary>The newest incidents (any state), newest first.</summary>
+    public IReadOnlyList<Incident> Recent(int limit) =>
+        Query("SELECT * FROM incidents ORDER BY id DESC LIMIT $n", c => c.Parameters.AddWithValue("$n", limit));
+
     public Incident? Find(long id) => Query("SELECT * FROM incidents WHERE id = $id", c => c.Parameters.AddWithValue("$id", id)).FirstOrDefault();
 
     public IReadOnlyList<IncidentEvent> Events(long incidentId)

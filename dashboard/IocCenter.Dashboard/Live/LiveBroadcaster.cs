@@ -26,10 +26,10 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
 
     public Snapshot Snapshot(ViewFilter filter) => state.Snapshot(filter, Province, AreaList);
 
-    /// <summary>A new screen: it gets a snapshot first, then deltas.</summary>
-    public void Connect(string connectionId)
+    /// <summary>A new screen: it gets a snapshot first, then deltas. <paramref name="abort"/> disconnects it.</summary>
+    public void Connect(string connectionId, long? kioskTokenId = null, Action? abort = null)
     {
-        var feed = new ClientFeed(connectionId);
+        var feed = new ClientFeed(connectionId) { KioskTokenId = kioskTokenId, Abort = abort };
         _feeds[connectionId] = feed;
         feed.Pump = Task.Run(() => PumpAsync(feed));
     }
@@ -41,6 +41,18 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
             feed.Stop();
             (feed.Pump ?? Task.CompletedTask).ContinueWith(_ => feed.Dispose(), TaskScheduler.Default);
         }
+    }
+
+    /// <summary>Disconnects every wall signed in with a kiosk token (it was revoked).</summary>
+    public int DisconnectKiosk(long tokenId)
+    {
+        var walls = _feeds.Values.Where(f => f.KioskTokenId == tokenId).ToList();
+        foreach (var wall in walls)
+        {
+            wall.Abort?.Invoke();
+        }
+
+        return walls.Count;
     }
 
     /// <summary>Changes what a screen watches (a domain and/or an area); it gets a snapshot of the new view.</summary>
@@ -174,6 +186,10 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         private bool _resync = true;
 
         public string ConnectionId { get; } = connectionId;
+
+        public long? KioskTokenId { get; init; }
+
+        public Action? Abort { get; init; }
 
         public Task? Pump { get; set; }
 

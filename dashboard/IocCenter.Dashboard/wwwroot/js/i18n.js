@@ -27,6 +27,16 @@ window.IocI18n = (() => {
         congestion: 'Ùn tắc giao thông', air_quality: 'Chất lượng không khí', connectivity_degraded: 'Suy giảm kết nối',
         device_offline: 'Thiết bị mất tín hiệu', sensor_fault: 'Lỗi cảm biến', anomaly: 'Bất thường', area_outage: 'Mất tín hiệu cả khu vực',
       },
+      console: {
+        title: 'Bàn trực sự cố', wall: 'Màn hình giám sát', logout: 'Đăng xuất', state: 'Trạng thái', severity: 'Mức độ',
+        domain: 'Lĩnh vực', area: 'Khu vực', kind: 'Loại', subject: 'Đối tượng', opened: 'Mở lúc', lastSeen: 'Gần nhất',
+        unresolved: 'Chưa xử lý xong', all: 'Tất cả', none: 'Không có sự cố', evidence: 'Bằng chứng', audit: 'Nhật ký thao tác',
+        comment: 'Ghi chú', acknowledge: 'Xác nhận', resolve: 'Đã xử lý', occurrences: 'Số lần', acknowledgedBy: 'Người xác nhận',
+        baseline: 'kỳ vọng', detector: 'bộ phát hiện', model: 'mô hình',
+        domains: { traffic: 'Giao thông', environment: 'Môi trường', connectivity: 'Kết nối mạng' },
+        roles: { viewer: 'xem', officer: 'cán bộ trực', admin: 'quản trị' },
+        actions: { opened: 'mở', acknowledged: 'xác nhận', cleared: 'hết điều kiện', resolved: 'đã xử lý', auto_resolved: 'tự đóng (đã hết, đã xác nhận)', reopened: 'mở lại', grouped: 'gộp vào sự cố khu vực' },
+      },
     },
     en: {
       titleMain: 'Intelligent Operations Center',
@@ -53,6 +63,16 @@ window.IocI18n = (() => {
       kind: {
         congestion: 'Traffic congestion', air_quality: 'Air quality', connectivity_degraded: 'Connectivity degraded',
         device_offline: 'Device offline', sensor_fault: 'Sensor fault', anomaly: 'Anomaly', area_outage: 'Area outage',
+      },
+      console: {
+        title: 'Incident desk', wall: 'Screen wall', logout: 'Log out', state: 'State', severity: 'Severity',
+        domain: 'Domain', area: 'Area', kind: 'Kind', subject: 'Subject', opened: 'Opened', lastSeen: 'Last seen',
+        unresolved: 'Not yet resolved', all: 'All', none: 'No incidents', evidence: 'Evidence', audit: 'Audit trail',
+        comment: 'Comment', acknowledge: 'Acknowledge', resolve: 'Resolve', occurrences: 'Occurrences', acknowledgedBy: 'Acknowledged by',
+        baseline: 'expected', detector: 'detector', model: 'model',
+        domains: { traffic: 'Traffic', environment: 'Environment', connectivity: 'Connectivity' },
+        roles: { viewer: 'viewer', officer: 'duty officer', admin: 'admin' },
+        actions: { opened: 'opened', acknowledged: 'acknowledged', cleared: 'cleared', resolved: 'resolved', auto_resolved: 'resolved automatically (cleared and acknowledged)', reopened: 'reopened', grouped: 'grouped into an area incident' },
       },
     },
   };

@@ -1,0 +1,134 @@
+using System.Security.Claims;
+using IocCenter.Analytics.Incidents;
+using IocCenter.Dashboard.Live;
+using IocCenter.Dashboard.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+
+namespace IocCenter.Dashboard.Api;
+
+public sealed record IncidentDetail(Incident Incident, IReadOnlyList<IncidentEvent> Audit);
+
+public sealed record ActionRequest(string? Comment);
+
+public sealed record NewUser(string UserName, string? DisplayName, string Role, string Password);
+
+public sealed record NewKioskToken(string Name);
+
+public sealed record CreatedKioskToken(KioskToken Token, string Secret, string Link);
+
+/// <summary>
+/// The REST API (JSON, described at <c>/openapi/v1.json</c>): incidents (list, get with audit trail, acknowledge,
+/// resolve), devices and their latest values, and for admins users and kiosk tokens. Reading needs any signed-in
+/// role or a kiosk token; acting needs an officer; managing needs an admin. Every change is made with the
+/// anti-forgery header (<c>X-CSRF-TOKEN</c>, from <c>GET /api/antiforgery</c>).
+/// </summary>
+public static class ApiEndpoints
+{
+    public static void MapApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.Viewer);
+        var acting = api.MapGroup(string.Empty).RequireAuthorization(Policies.Officer).AddEndpointFilter(ValidateAntiforgery);
+        var admin = api.MapGroup(string.Empty).RequireAuthorization(Policies.Admin);
+
+        api.MapGet("/antiforgery", (HttpContext context, IAntiforgery antiforgery) =>
+            Results.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken }))
+            .RequireAuthorization(Policies.Officer);
+
+        api.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity?.Name, displayName = user.FindFirstValue("display_name"), role = user.FindFirstValue(ClaimTypes.Role) }));
+
+        api.MapGet("/incidents", (IncidentService incidents, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit) =>
+        {
+            IEnumerable<Incident> list = state is null or "unresolved" ? incidents.Unresolved() : incidents.Recent(Math.Clamp(limit ?? 500, 1, 5000));
+            if (state is not null and not "unresolved" and not "all")
+            {
+                list = list.Where(i => i.State.Code() == state);
+            }
+
+            list = list.Where(i => (severity is null || i.Severity.Code() == severity) && (kind is null || i.Kind.Code() == kind) && (area is null || i.Area == area));
+            return Results.Ok(list.Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList());
+        }).WithSummary("Incidents: unresolved by default; state=all|open|acknowledged|resolved for history");
+
+        api.MapGet("/incidents/{id:long}", (long id, IncidentService incidents) =>
+            incidents.Find(id) is { } incident ? Results.Ok(new IncidentDetail(incident, incidents.AuditTrail(id))) : Results.NotFound());
+
+        acting.MapPost("/incidents/{id:long}/acknowledge", (long id, ActionRequest request, ClaimsPrincipal user, IncidentService incidents) =>
+            Act(() => incidents.AcknowledgeAsync(id, user.Identity!.Name!, request.Comment), incidents, id));
+
+        acting.MapPost("/incidents/{id:long}/resolve", (long id, ActionRequest request, ClaimsPrincipal user, IncidentService incidents) =>
+            Act(() => incidents.ResolveAsync(id, user.Identity!.Name!, request.Comment), incidents, id));
+
+        api.MapGet("/devices", (LiveBroadcaster live, [FromQuery] string? domain, [FromQuery] string? area) =>
+            Results.Ok(live.Snapshot(new ViewFilter(domain, area)).Devices));
+
+        api.MapGet("/devices/{id}", (string id, LiveBroadcaster live) =>
+            live.Snapshot(ViewFilter.All).Devices.FirstOrDefault(d => d.Id == id) is { } device ? Results.Ok(device) : Results.NotFound());
+
+        admin.MapGet("/users", (UserStore users) => Results.Ok(users.Users()));
+
+        admin.MapPost("/users", (NewUser request, UserStore users) =>
+        {
+            if (!Roles.IsValid(request.Role) || PasswordPolicy.Problem(request.Password) is not null)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [$"role must be viewer, officer or admin; password: {PasswordPolicy.Problem(request.Password) ?? "ok"}"] });
+            }
+
+            try
+            {
+                return Results.Ok(users.Create(request.UserName, request.DisplayName ?? request.UserName, request.Role, request.Password));
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteExtendedErrorCode == 2067)
+            {
+                return Results.Conflict(new { error = "user exists / tên đăng nhập đã tồn tại" });
+            }
+        }).AddEndpointFilter(ValidateAntiforgery);
+
+        admin.MapGet("/kiosk-tokens", (UserStore users) => Results.Ok(users.KioskTokens()));
+
+        admin.MapPost("/kiosk-tokens", (NewKioskToken request, UserStore users, HttpContext context) =>
+        {
+            var (token, secret) = users.CreateKioskToken(request.Name);
+            return Results.Ok(new CreatedKioskToken(token, secret, $"{context.Request.Scheme}://{context.Request.Host}/wall?token={secret}"));
+        }).AddEndpointFilter(ValidateAntiforgery);
+
+        admin.MapDelete("/kiosk-tokens/{id:long}", (long id, UserStore users, LiveBroadcaster live) =>
+        {
+            if (!users.RevokeKioskToken(id))
+            {
+                return Results.NotFound();
+            }
+
+            live.DisconnectKiosk(id); // walls using it are disconnected now, and cannot come back with it
+            return Results.NoContent();
+        }).AddEndpointFilter(ValidateAntiforgery);
+    }
+
+    private static async Task<IResult> Act(Func<Task<Incident>> action, IncidentService incidents, long id)
+    {
+        if (incidents.Find(id) is null)
+        {
+            return Results.NotFound();
+        }
+
+        try
+        {
+            return Results.Ok(await action());
+        }
+        catch (IllegalTransitionException e)
+        {
+            return Results.Conflict(new { error = e.Message });
+        }
+    }
+
+    private static async ValueTask<object?> ValidateAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
+        {
+            return Results.Problem("Missing or invalid anti-forgery token (X-CSRF-TOKEN) / thiếu mã chống giả mạo", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return await next(context);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace IocCenter.Dashboard.Security;
+
+/// <summary>People and walls. Configuration section <c>Dashboard</c>.</summary>
+public sealed class DashboardSecurityOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>The first admin's user name (created at the first start when <see cref="AdminPassword"/> is set).</summary>
+    public string AdminUser { get; set; } = "admin";
+
+    /// <summary>
+    /// The first admin's password. Unset: the first start prints a one-time setup code for <c>/setup</c> instead.
+    /// Outside Development the host refuses to start with an empty, default or short one.
+    /// </summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Users and kiosk tokens (SQLite); relative to the working directory.</summary>
+    public string? UsersDatabase { get; set; }
+}
+
+public static class Policies
+{
+    /// <summary>Any signed-in person or a wall with a kiosk token.</summary>
+    public const string Viewer = "viewer";
+
+    public const string Officer = "officer";
+
+    public const string Admin = "admin";
+}
+
+/// <summary>The one-time code that creates the first admin when none is configured; null once used.</summary>
+public sealed class SetupCode
+{
+    private string? _code = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+
+    public string? Current => _code;
+
+    public bool TryUse(string? code)
+    {
+        var current = _code;
+        if (current is null || code is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(current), System.Text.Encoding.UTF8.GetBytes(code.Trim().ToUpperInvariant())))
+        {
+            return false;
+        }
+
+        _code = null;
+        return true;
+    }
+
+    public void Retire() => _code = null;
+}
+
+/// <summary>
+/// A wall's kiosk link: <c>?token=</c> on the page, <c>access_token</c> on the hub (SignalR's WebSocket way), or
+/// the <c>iocc.kiosk</c> cookie set when the page was opened with its token. Signs the wall in as a viewer.
+/// </summary>
+public sealed class KioskTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, UserStore users)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "kiosk";
+    public const string Cookie = "iocc.kiosk";
+    public const string TokenIdClaim = "kiosk_token_id";
+
+    /// <summary>No challenge of its own: a page without a token goes to the login page (the cookie scheme's answer), the API and hub get 401.</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => Task.CompletedTask;
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var secret = Request.Query["token"].FirstOrDefault() ?? Request.Query["access_token"].FirstOrDefault() ?? Request.Cookies[Cookie];
+        if (string.IsNullOrEmpty(secret))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (users.FindKioskToken(secret) is not { } id)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("unknown or revoked kiosk token"));
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "kiosk-" + id), new Claim(ClaimTypes.Role, Roles.Viewer), new Claim(TokenIdClaim, id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+}
+
+public static partial class SecurityRegistration
+{
+    public static WebApplicationBuilder AddDashboardSecurity(this WebApplicationBuilder builder, string dataPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<DashboardSecurityOptions>().BindConfiguration(DashboardSecurityOptions.Section)
+            .Validate(
+                o => o.AdminPassword is null || development || PasswordPolicy.Problem(o.AdminPassword) is null,
+                "Dashboard:AdminPassword is empty, a default or shorter than 10 characters; outside Development the dashboard does not start with it / mật khẩu quản trị quá yếu")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value.UsersDatabase ?? Path.Combine(dataPath, "dashboard", "users.db")));
+        builder.Services.AddSingleton<SetupCode>();
+        builder.Services.AddHostedService<FirstAdmin>();
+
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "iocc.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/login";
+                o.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
+            })
+            .AddScheme<AuthenticationSchemeOptions, KioskTokenHandler>(KioskTokenHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Viewer, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, KioskTokenHandler.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(Policies.Officer, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Officer, Roles.Admin))
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Admin));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "X-CSRF-TOKEN";
+            o.Cookie.Name = "iocc.csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return builder;
+    }
+
+    /// <summary>The API and the hub answer 401/403; pages go to the login page.</summary>
+    private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    public static ClaimsPrincipal Principal(DashboardUser user) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(ClaimTypes.Name, user.UserName),
+            new Claim("display_name", user.DisplayName),
+            new Claim(ClaimTypes.Role, user.Role),
+        ],
+        CookieAuthenticationDefaults.AuthenticationScheme));
+
+    /// <summary>Creates the first admin from configuration, or prints how to create it with the setup code.</summary>
+    private sealed partial class FirstAdmin(UserStore users, SetupCode setup, IOptions<DashboardSecurityOptions> options, IConfiguration configuration, ILogger<FirstAdmin> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var url = (configuration["Urls"] ?? "http://localhost:5080").Split(';')[0].Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal).TrimEnd('/');
+            if (users.AnyUser())
+            {
+                setup.Retire();
+                LogLogin(logger, url + "/login", url + "/wall");
+                return Task.CompletedTask;
+            }
+
+            var o = options.Value;
+            if (o.AdminPassword is not null)
+            {
+                users.Create(o.AdminUser, o.AdminUser, Roles.Admin, o.AdminPassword);
+                setup.Retire();
+                LogAdminCreated(logger, o.AdminUser, url + "/login");
+                return Task.CompletedTask;
+            }
+
+            LogSetup(logger, url + "/setup", setup.Current!);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Đăng nhập / Log in: {Login} — màn hình giám sát / screen wall: {Wall} (kiosk link from an admin)")]
+        private static partial void LogLogin(ILogger logger, string login, string wall);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Đã tạo tài khoản quản trị đầu tiên '{User}' từ cấu hình / First admin '{User}' created from Dashboard:AdminPassword. Log in at {Login}")]
+        private static partial void LogAdminCreated(ILogger logger, string user, string login);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Chưa có tài khoản quản trị. Mở {Setup} và nhập mã thiết lập {Code} để tạo tài khoản đầu tiên / No admin yet: open {Setup} and enter the one-time setup code {Code} to create the first one (or start with --Dashboard:AdminPassword=...)")]
+        private static partial void LogSetup(ILogger logger, string setup, string code);
+    }
+}

@@ -1,0 +1,142 @@
+// The officer console: every unresolved incident (or the history), sortable and filterable, its evidence and
+// audit trail, acknowledge and resolve with a comment. Live: incident changes arrive over /hubs/ioc.
+(() => {
+  const { t, lang, locale } = window.IocI18n;
+  const c = t.console;
+  const $ = id => document.getElementById(id);
+  const rank = { critical: 4, major: 3, minor: 2, warning: 1 };
+  const state = { incidents: new Map(), devices: new Map(), areas: [], sort: { key: 'severity', dir: -1 }, selected: null, csrf: null };
+
+  // ---- text
+  document.title = 'IOC — ' + c.title;
+  $('title').textContent = c.title;
+  $('wall-link').textContent = c.wall;
+  $('lang-link').textContent = lang === 'en' ? 'Tiếng Việt' : 'English';
+  $('lang-link').href = lang === 'en' ? '?lang=vi' : '?lang=en';
+  $('logout').textContent = c.logout;
+  $('f-state-label').textContent = c.state; $('f-severity-label').textContent = c.severity;
+  $('f-domain-label').textContent = c.domain; $('f-area-label').textContent = c.area;
+  const heads = { severity: c.severity, kind: c.kind, subject: c.subject, area: c.area, state: c.state, openedAt: c.opened, lastSeenAt: c.lastSeen };
+  document.querySelectorAll('#incidents th').forEach(th => { th.textContent = heads[th.dataset.sort]; th.addEventListener('click', () => sortBy(th.dataset.sort)); });
+  $('d-evidence-title').textContent = c.evidence; $('d-audit-title').textContent = c.audit;
+  $('d-comment-label').textContent = c.comment; $('d-ack').textContent = c.acknowledge; $('d-resolve').textContent = c.resolve;
+
+  function fill(select, options) { select.innerHTML = options.map(([v, label]) => `<option value="${v}">${escapeHtml(label)}</option>`).join(''); }
+  fill($('f-state'), [['unresolved', c.unresolved], ['all', c.all], ['open', t.state.open], ['acknowledged', t.state.acknowledged], ['resolved', t.state.resolved]]);
+  fill($('f-severity'), [['', c.all], ...['critical', 'major', 'minor', 'warning'].map(s => [s, t.severity[s]])]);
+  fill($('f-domain'), [['', c.all], ['traffic', c.domains.traffic], ['environment', c.domains.environment], ['connectivity', c.domains.connectivity]]);
+  for (const id of ['f-severity', 'f-domain', 'f-area']) $(id).addEventListener('change', draw);
+  $('f-state').addEventListener('change', load);
+
+  function escapeHtml(s) { return String(s ?? '').replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch])); }
+  const time = iso => iso ? new Date(iso).toLocaleString(locale, { hour12: false }) : '';
+
+  async function api(path, options = {}) {
+    const response = await fetch(path, { credentials: 'same-origin', ...options, headers: { 'Content-Type': 'application/json', ...(state.csrf ? { 'X-CSRF-TOKEN': state.csrf } : {}), ...(options.headers || {}) } });
+    if (response.status === 401) { location.href = '/login?returnUrl=' + encodeURIComponent(location.pathname + location.search); throw new Error('401'); }
+    if (!response.ok) { let message = response.statusText; try { const body = await response.json(); message = body.error || body.detail || body.title || message; } catch { } throw new Error(message); }
+    return response.status === 204 ? null : response.json();
+  }
+
+  // ---- list
+  function domainOf(incident) { return incident.deviceId ? state.devices.get(incident.deviceId)?.domain : null; }
+  function visible() {
+    const severity = $('f-severity').value, domain = $('f-domain').value, area = $('f-area').value;
+    return [...state.incidents.values()].filter(i => (!severity || i.severity === severity) && (!domain || domainOf(i) === domain) && (!area || i.area === area));
+  }
+  function compare(a, b) {
+    const k = state.sort.key;
+    const va = k === 'severity' ? rank[a.severity] : k.endsWith('At') ? Date.parse(a[k]) : (t.kind[a[k]] || a[k] || '');
+    const vb = k === 'severity' ? rank[b.severity] : k.endsWith('At') ? Date.parse(b[k]) : (t.kind[b[k]] || b[k] || '');
+    return (va < vb ? -1 : va > vb ? 1 : 0) * state.sort.dir || (Date.parse(b.lastSeenAt) - Date.parse(a.lastSeenAt));
+  }
+  function sortBy(key) {
+    state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : (key === 'severity' || key.endsWith('At') ? -1 : 1) };
+    draw();
+  }
+  function draw() {
+    document.querySelectorAll('#incidents th').forEach(th => th.setAttribute('aria-sort', th.dataset.sort === state.sort.key ? (state.sort.dir > 0 ? 'ascending' : 'descending') : 'none'));
+    const rows = visible().sort(compare).map(i => `<tr data-id="${i.id}" data-state="${i.state}" class="${state.selected === i.id ? 'selected' : ''}">` +
+      `<td><span class="sev ${i.severity}">${t.severity[i.severity]}</span></td><td>${escapeHtml(t.kind[i.kind] || i.kind)}</td>` +
+      `<td>${escapeHtml(i.subject)}</td><td>${escapeHtml(areaName(i.area))}</td>` +
+      `<td>${t.state[i.state]}${i.active || i.state === 'resolved' ? '' : ' · ' + t.cleared}</td><td>${time(i.openedAt)}</td><td>${time(i.lastSeenAt)}</td></tr>`);
+    document.querySelector('#incidents tbody').innerHTML = rows.join('') || `<tr><td colspan="7">${c.none}</td></tr>`;
+  }
+  function areaName(id) { return state.areas.find(a => a.id === id)?.name || id || ''; }
+  document.querySelector('#incidents tbody').addEventListener('click', e => { const row = e.target.closest('tr[data-id]'); if (row) select(Number(row.dataset.id)); });
+
+  // ---- detail
+  async function select(id) {
+    state.selected = id; draw();
+    const { incident, audit } = await api(`/api/incidents/${id}`);
+    state.incidents.set(incident.id, incident);
+    $('detail').hidden = false;
+    $('d-title').textContent = `#${incident.id} ${t.kind[incident.kind] || incident.kind} — ${t.severity[incident.severity]}`;
+    const facts = [[c.subject, incident.subject], [c.area, areaName(incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
+      [c.opened, time(incident.openedAt)], [c.lastSeen, time(incident.lastSeenAt)], [c.occurrences, incident.occurrences],
+      [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—']];
+    $('d-facts').innerHTML = facts.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
+    const ev = incident.evidence;
+    $('d-evidence').textContent = [ev.detail, ev.metric && `${ev.metric} = ${ev.value}`, ev.baseline != null && `${c.baseline} ${ev.baseline}`, `${c.detector} ${ev.detector}`, ev.modelVersion && `${c.model} ${ev.modelVersion}`].filter(Boolean).join(' · ');
+    $('d-audit').querySelector('tbody').innerHTML = audit.map(a => `<tr><td>${time(a.at)}</td><td>${escapeHtml(a.actor)}</td><td>${escapeHtml(c.actions[a.action] || a.action)}</td><td>${escapeHtml(a.comment)}</td></tr>`).join('');
+    $('d-ack').disabled = incident.state !== 'open';
+    $('d-resolve').disabled = incident.state === 'resolved';
+    $('d-error').textContent = '';
+  }
+  async function act(action) {
+    const id = state.selected;
+    try {
+      const incident = await api(`/api/incidents/${id}/${action}`, { method: 'POST', body: JSON.stringify({ comment: $('d-comment').value || null }) });
+      state.incidents.set(incident.id, incident);
+      $('d-comment').value = '';
+      await select(id);
+    } catch (e) { $('d-error').textContent = e.message; }
+  }
+  $('d-ack').addEventListener('click', () => act('acknowledge'));
+  $('d-resolve').addEventListener('click', () => act('resolve'));
+
+  // ---- data
+  async function load() {
+    const stateFilter = $('f-state').value;
+    const list = await api(`/api/incidents?state=${stateFilter}&limit=1000`);
+    state.incidents = new Map(list.map(i => [i.id, i]));
+    draw();
+  }
+  async function init() {
+    state.csrf = (await api('/api/antiforgery')).token;
+    $('logout-token').value = state.csrf;
+    const me = await api('/api/me');
+    $('who').textContent = `${me.displayName || me.name} (${c.roles[me.role] || me.role})`;
+    const devices = await api('/api/devices');
+    for (const d of devices) state.devices.set(d.id, d);
+    await load();
+    connect();
+  }
+
+  function connect() {
+    const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/ioc')
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * 2 ** Math.min(ctx.previousRetryCount, 5)) }).build();
+    const banner = $('banner');
+    connection.on('snapshot', s => {
+      state.areas = s.areas;
+      if (!$('f-area').options.length) fill($('f-area'), [['', c.all], ...s.areas.map(a => [a.id, a.name])]);
+      for (const d of s.devices) state.devices.set(d.id, d);
+      if ($('f-state').value === 'unresolved') { state.incidents = new Map(s.incidents.map(i => [i.id, i])); }
+      draw();
+    });
+    connection.on('incident', i => {
+      const filter = $('f-state').value;
+      if (filter === 'unresolved' && i.state === 'resolved') state.incidents.delete(i.id);
+      else if (filter === 'unresolved' || filter === 'all' || filter === i.state) state.incidents.set(i.id, i);
+      else state.incidents.delete(i.id);
+      draw();
+      if (state.selected === i.id) select(i.id);
+    });
+    connection.onreconnecting(() => { banner.hidden = false; banner.textContent = t.banner; });
+    connection.onreconnected(() => { banner.hidden = true; });
+    connection.onclose(() => { banner.hidden = false; banner.textContent = t.banner; setTimeout(connect, 3000); });
+    connection.start().then(() => { banner.hidden = true; }).catch(() => { banner.hidden = false; banner.textContent = t.banner; setTimeout(connect, 3000); });
+  }
+
+  init().catch(e => { if (e.message !== '401') { $('banner').hidden = false; $('banner').textContent = e.message; } });
+})();
