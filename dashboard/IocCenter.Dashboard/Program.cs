@@ -44,6 +44,7 @@ app.MapGet("/wall", [Authorize(Policy = Policies.Viewer)] (HttpContext context) 
     return Results.File("wall.html", "text/html; charset=utf-8");
 });
 app.MapGet("/console", [Authorize(Policy = Policies.Officer)] () => Results.File("console.html", "text/html; charset=utf-8"));
+app.MapGet("/device", [Authorize(Policy = Policies.Officer)] () => Results.File("device.html", "text/html; charset=utf-8"));
 return app.RunChecked();
 
 /// <summary>The entry point, for <c>WebApplicationFactory</c> in tests.</summary>

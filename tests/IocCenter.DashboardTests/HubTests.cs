@@ -254,6 +254,36 @@ public sealed class HubTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync($"/api/incidents/{raised.Id}/acknowledge", new { comment = "x" })).StatusCode);
     }
 
+    [Fact]
+    public async Task TheApi_GivesADevicesHistoryDownsampledByTheStore_AndDescribesItselfInOpenApi()
+    {
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+        var devices = await admin.GetFromJsonAsync<JsonElement>("/api/devices?domain=traffic");
+        var device = devices[0].GetProperty("id").GetString();
+
+        // The fleet reports every second: within a few seconds the store has readings for the last hour.
+        JsonElement history = default;
+        for (var i = 0; i < 50 && (history.ValueKind == JsonValueKind.Undefined || history.GetProperty("points").GetArrayLength() == 0); i++)
+        {
+            await Task.Delay(200);
+            history = await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{device}/history?metric=avg_speed_kmh&range=1h");
+        }
+
+        Assert.Equal("avg_speed_kmh", history.GetProperty("metric").GetString());
+        Assert.Equal(30, history.GetProperty("bucketSeconds").GetInt64());
+        var point = history.GetProperty("points")[0];
+        Assert.InRange(point.GetProperty("mean").GetDouble(), point.GetProperty("min").GetDouble(), point.GetProperty("max").GetDouble());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/devices/{device}/history?range=2y")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.GetAsync("/api/devices/no-such-device/history")).StatusCode);
+
+        var openApi = await admin.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = openApi.GetProperty("paths");
+        foreach (var path in new[] { "/api/incidents", "/api/incidents/{id}", "/api/incidents/{id}/acknowledge", "/api/incidents/{id}/resolve", "/api/devices", "/api/devices/{id}/history" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

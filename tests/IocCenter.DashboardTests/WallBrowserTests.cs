@@ -83,7 +83,32 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await Assertions.Expect(onWall).ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 1_000 });
         await Assertions.Expect(console.Locator("#d-audit")).ToContainTextAsync("Đã cử kỹ thuật viên kiểm tra trạm");
         await Assertions.Expect(console.Locator("#who")).ToContainTextAsync("Cán bộ trực ban");
+        await Assertions.Expect(console.Locator("#d-chart")).ToHaveAttributeAsync("data-points", new System.Text.RegularExpressions.Regex("^[1-9]"), new() { Timeout = 5_000 });
         await console.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "console-1920x1080.png") });
+    }
+
+    [Fact]
+    public async Task TheDevicePage_ShowsLatestValuesAndHistoryFromTheStore()
+    {
+        string device;
+        using (var admin = await _server.AdminAsync())
+        {
+            using var devices = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("api/devices?domain=traffic"));
+            device = devices.RootElement[0].GetProperty("id").GetString()!;
+        }
+
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        await page.GotoAsync(new Uri(_server.BaseUrl, "device?id=" + device).ToString());
+        await page.FillAsync("input[name=userName]", "admin");
+        await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+
+        await Assertions.Expect(page.Locator("#title")).ToHaveTextAsync("Thiết bị " + device, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#values")).ToContainTextAsync("avg_speed_kmh");
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-points", new System.Text.RegularExpressions.Regex("^[1-9]"), new() { Timeout = 10_000 });
+        await page.ClickAsync("button[data-range='24h']");
+        await Assertions.Expect(page.Locator("button[data-range='24h']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.Locator("#chart .uplot")).ToHaveCountAsync(1);
     }
 
     private async Task PublishOfflineAsync(string device)

@@ -61,6 +61,24 @@ public abstract class TelemetryHistoryContract
     }
 
     [Fact]
+    public async Task Series_IsDownsampledByTheStore_IntoBucketsWithMeanMinAndMax_ForOneDeviceAndMetric()
+    {
+        // trf-0's vehicle_count is 0..9 at minutes 0..9; two-minute buckets: (0,1) (2,3) … (8,9).
+        var history = await StoreAsync(Points());
+
+        var series = await history.SeriesAsync(TelemetryDomain.Traffic, "trf-0", "vehicle_count", Base, Base.AddMinutes(10), TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(b => Base.AddMinutes(2 * b).ToUnixTimeMilliseconds()), series.Select(p => p.StartMs));
+        Assert.Equal([0.5, 2.5, 4.5, 6.5, 8.5], series.Select(p => p.Mean));
+        Assert.Equal([0.0, 2, 4, 6, 8], series.Select(p => p.Min));
+        Assert.Equal([1.0, 3, 5, 7, 9], series.Select(p => p.Max));
+        var narrow = await history.SeriesAsync(TelemetryDomain.Traffic, "trf-2", "avg_speed_kmh", Base.AddMinutes(3), Base.AddMinutes(5), TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal([43.5, 44.5], narrow.Select(p => p.Mean));
+        Assert.Empty(await history.SeriesAsync(TelemetryDomain.Traffic, "trf-9", "vehicle_count", Base, Base.AddHours(1), TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Empty(await history.SeriesAsync(TelemetryDomain.Traffic, "it's \\ odd", "vehicle_count", Base, Base.AddHours(1), TimeSpan.FromMinutes(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AMalformedLine_IsRefused_AsNotRetryable()
     {
         var (store, _) = await CreateAsync();

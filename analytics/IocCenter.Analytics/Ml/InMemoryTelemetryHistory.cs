@@ -38,4 +38,17 @@ public sealed class InMemoryTelemetryHistory(int maxPerDevice = 20_000) : ITelem
             .ToList();
         return Task.FromResult<IReadOnlyList<HistoryReading>>(result);
     }
+
+    public Task<IReadOnlyList<SeriesPoint>> SeriesAsync(TelemetryDomain domain, string deviceId, string metric, DateTimeOffset since, DateTimeOffset until, TimeSpan bucket, CancellationToken cancellationToken)
+    {
+        var (start, end, size) = (since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(), Math.Max(1, (long)bucket.TotalMilliseconds));
+        var values = _readings.GetValueOrDefault((domain, deviceId))?
+            .Where(r => r.TimestampMs >= start && r.TimestampMs < end)
+            .SelectMany(r => r.Metrics.Where(m => m.Name == metric).Select(m => (Bucket: r.TimestampMs / size * size, m.Value)))
+            .GroupBy(v => v.Bucket)
+            .OrderBy(g => g.Key)
+            .Select(g => new SeriesPoint(g.Key, g.Average(v => v.Value), g.Min(v => v.Value), g.Max(v => v.Value)))
+            .ToList() ?? [];
+        return Task.FromResult<IReadOnlyList<SeriesPoint>>(values);
+    }
 }

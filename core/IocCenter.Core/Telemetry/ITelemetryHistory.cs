@@ -1,5 +1,8 @@
 namespace IocCenter.Telemetry;
 
+/// <summary>One bucket of a downsampled series: the mean, smallest and largest value of a metric in [Start, Start + bucket).</summary>
+public readonly record struct SeriesPoint(long StartMs, double Mean, double Min, double Max);
+
 /// <summary>One stored reading of a device.</summary>
 public sealed record HistoryReading(string DeviceId, long TimestampMs, MetricValue[] Metrics);
 
@@ -15,4 +18,10 @@ public interface ITelemetryHistory
     /// by device, oldest first within a device.
     /// </summary>
     Task<IReadOnlyList<HistoryReading>> ReadAsync(TelemetryDomain domain, DateTimeOffset since, DateTimeOffset until, int maxDevices, int maxPerDevice, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One device's metric in [<paramref name="since"/>, <paramref name="until"/>), downsampled by the store into
+    /// buckets of <paramref name="bucket"/> (aligned to the epoch), oldest first; empty buckets are left out.
+    /// </summary>
+    Task<IReadOnlyList<SeriesPoint>> SeriesAsync(TelemetryDomain domain, string deviceId, string metric, DateTimeOffset since, DateTimeOffset until, TimeSpan bucket, CancellationToken cancellationToken);
 }

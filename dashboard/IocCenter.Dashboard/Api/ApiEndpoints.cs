@@ -2,6 +2,7 @@ using System.Security.Claims;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Dashboard.Live;
 using IocCenter.Dashboard.Security;
+using IocCenter.Telemetry;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,6 +11,8 @@ namespace IocCenter.Dashboard.Api;
 public sealed record IncidentDetail(Incident Incident, IReadOnlyList<IncidentEvent> Audit);
 
 public sealed record ActionRequest(string? Comment);
+
+public sealed record SeriesResponse(string Device, string Metric, long BucketSeconds, IReadOnlyList<SeriesPoint> Points);
 
 public sealed record NewUser(string UserName, string? DisplayName, string Role, string Password);
 
@@ -65,6 +68,54 @@ public static class ApiEndpoints
         api.MapGet("/devices/{id}", (string id, LiveBroadcaster live) =>
             live.Snapshot(ViewFilter.All).Devices.FirstOrDefault(d => d.Id == id) is { } device ? Results.Ok(device) : Results.NotFound());
 
+        api.MapGet("/devices/{id}/history", async (string id, [FromQuery] string? metric, [FromQuery] string? range, LiveBroadcaster live, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            if (live.Snapshot(ViewFilter.All).Devices.FirstOrDefault(d => d.Id == id) is not { } device || !TelemetryDomains.TryParse(device.Domain, out var domain))
+            {
+                return Results.NotFound();
+            }
+
+            var (span, bucket) = range switch
+            {
+                "7d" => (TimeSpan.FromDays(7), TimeSpan.FromHours(1)),
+                "24h" => (TimeSpan.FromHours(24), TimeSpan.FromMinutes(10)),
+                "1h" or null => (TimeSpan.FromHours(1), TimeSpan.FromSeconds(30)),
+                _ => (TimeSpan.Zero, TimeSpan.Zero),
+            };
+            metric ??= MetricCatalog.For(domain).First().Name;
+            if (span == TimeSpan.Zero || !MetricCatalog.IsValidName(metric))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["range"] = ["range is 1h, 24h or 7d; metric a metric name / khoảng thời gian 1h, 24h hoặc 7d"] });
+            }
+
+            var until = time.GetUtcNow();
+            var points = await history.SeriesAsync(domain, id, metric, until - span, until, bucket, cancellationToken);
+            return Results.Ok(new SeriesResponse(id, metric, (long)bucket.TotalSeconds, points));
+        }).WithSummary("A device's metric over 1h / 24h / 7d, downsampled by the telemetry store");
+
+        api.MapGet("/incidents/{id:long}/evidence", async (long id, IncidentService incidents, LiveBroadcaster live, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            if (incidents.Find(id) is not { } incident || incident.DeviceId is null)
+            {
+                return Results.NotFound();
+            }
+
+            var device = live.Snapshot(ViewFilter.All).Devices.FirstOrDefault(d => d.Id == incident.DeviceId);
+            if (device is null || !TelemetryDomains.TryParse(device.Domain, out var domain))
+            {
+                return Results.NotFound();
+            }
+
+            // The metric the detector judged (or the kind's usual one) from an hour before to half an hour after.
+            var metric = incident.Evidence.Metric is { } m && m != "pca" && MetricCatalog.IsValidName(m) ? m : EvidenceMetric(incident.Kind, domain);
+            var since = incident.OpenedAt.AddHours(-1);
+            var end = (incident.ResolvedAt ?? incident.ClearedAt ?? time.GetUtcNow()).AddMinutes(30);
+            var until = end > time.GetUtcNow() ? time.GetUtcNow() : end;
+            var bucket = TimeSpan.FromSeconds(Math.Max(10, Math.Ceiling((until - since).TotalSeconds / 200)));
+            var points = await history.SeriesAsync(domain, incident.DeviceId, metric, since, until, bucket, cancellationToken);
+            return Results.Ok(new SeriesResponse(incident.DeviceId, metric, (long)bucket.TotalSeconds, points));
+        }).WithSummary("The metric around an incident, from the telemetry store");
+
         admin.MapGet("/users", (UserStore users) => Results.Ok(users.Users()));
 
         admin.MapPost("/users", (NewUser request, UserStore users) =>
@@ -103,6 +154,14 @@ public static class ApiEndpoints
             return Results.NoContent();
         }).AddEndpointFilter(ValidateAntiforgery);
     }
+
+    private static string EvidenceMetric(IncidentKind kind, TelemetryDomain domain) => kind switch
+    {
+        IncidentKind.Congestion => "avg_speed_kmh",
+        IncidentKind.AirQuality => "pm25_ugm3",
+        IncidentKind.ConnectivityDegraded => "packet_loss_pct",
+        _ => MetricCatalog.For(domain).First().Name,
+    };
 
     private static async Task<IResult> Act(Func<Task<Incident>> action, IncidentService incidents, long id)
     {

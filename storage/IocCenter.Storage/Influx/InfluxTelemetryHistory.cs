@@ -54,4 +54,27 @@ public sealed class InfluxTelemetryHistory(InfluxHttpClient influx) : ITelemetry
 
         return readings;
     }
+
+    public async Task<IReadOnlyList<SeriesPoint>> SeriesAsync(TelemetryDomain domain, string deviceId, string metric, DateTimeOffset since, DateTimeOffset until, TimeSpan bucket, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        var field = "\"" + metric.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        var device = deviceId.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT mean({field}), min({field}), max({field}) FROM \"{domain.Name()}\" WHERE \"device\" = '{device}' AND time >= {since.ToUnixTimeMilliseconds()}ms AND time < {until.ToUnixTimeMilliseconds()}ms GROUP BY time({(long)bucket.TotalMilliseconds}ms) fill(none)");
+        var points = new List<SeriesPoint>();
+        foreach (var series in await influx.QueryAsync(query, cancellationToken))
+        {
+            foreach (var row in series.Values)
+            {
+                if (row[0] is long at && row[1] is not null)
+                {
+                    points.Add(new SeriesPoint(at, Convert.ToDouble(row[1], CultureInfo.InvariantCulture), Convert.ToDouble(row[2], CultureInfo.InvariantCulture), Convert.ToDouble(row[3], CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        return points;
+    }
 }

@@ -166,6 +166,39 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, ITelemetryHistory, I
         return Task.FromResult<IReadOnlyList<HistoryReading>>(readings);
     }
 
+    public Task<IReadOnlyList<SeriesPoint>> SeriesAsync(TelemetryDomain domain, string deviceId, string metric, DateTimeOffset since, DateTimeOffset until, TimeSpan bucket, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        var points = new List<SeriesPoint>();
+        if (!File.Exists(Path))
+        {
+            return Task.FromResult<IReadOnlyList<SeriesPoint>>(points);
+        }
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (time_ms / $b) * $b AS start, avg(v), min(v), max(v) FROM (
+                SELECT time_ms, json_extract(fields, $path) AS v FROM points
+                WHERE measurement = $m AND device = $d AND time_ms >= $since AND time_ms < $until)
+            WHERE v IS NOT NULL GROUP BY start ORDER BY start
+            """;
+        command.Parameters.AddWithValue("$b", Math.Max(1, (long)bucket.TotalMilliseconds));
+        command.Parameters.AddWithValue("$path", "$.\"" + metric.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+        command.Parameters.AddWithValue("$m", domain.Name());
+        command.Parameters.AddWithValue("$d", deviceId);
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            points.Add(new SeriesPoint(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)));
+        }
+
+        return Task.FromResult<IReadOnlyList<SeriesPoint>>(points);
+    }
+
     public void Dispose() => _writer.Dispose();
 
     private SqliteConnection Open()

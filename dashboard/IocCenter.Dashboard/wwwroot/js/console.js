@@ -79,6 +79,17 @@
     const ev = incident.evidence;
     $('d-evidence').textContent = [ev.detail, ev.metric && `${ev.metric} = ${ev.value}`, ev.baseline != null && `${c.baseline} ${ev.baseline}`, `${c.detector} ${ev.detector}`, ev.modelVersion && `${c.model} ${ev.modelVersion}`].filter(Boolean).join(' · ');
     $('d-audit').querySelector('tbody').innerHTML = audit.map(a => `<tr><td>${time(a.at)}</td><td>${escapeHtml(a.actor)}</td><td>${escapeHtml(c.actions[a.action] || a.action)}</td><td>${escapeHtml(a.comment)}</td></tr>`).join('');
+    $('d-device').hidden = !incident.deviceId;
+    $('d-device').textContent = c.devicePage;
+    $('d-device').href = `/device?id=${encodeURIComponent(incident.deviceId || '')}${lang === 'en' ? '&lang=en' : ''}`;
+    $('d-chart').replaceChildren();
+    if (incident.deviceId) {
+      api(`/api/incidents/${id}/evidence`).then(series => {
+        if (state.selected !== id) return;
+        $('d-chart').dataset.points = String(series.points.length);
+        window.IocCharts.draw($('d-chart'), series, { mean: `${series.metric} (${c.mean})`, min: c.min, max: c.max });
+      }).catch(() => { });
+    }
     $('d-ack').disabled = incident.state !== 'open';
     $('d-resolve').disabled = incident.state === 'resolved';
     $('d-error').textContent = '';
