@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace IocCenter.Dashboard.Live;
 
 /// <summary>
-/// Streams the live state to every screen. Readings and incident changes go into <see cref="LiveState"/>; once a
-/// second each screen gets a delta of what changed for its view; incident changes go out at once. Every screen has
+/// Streams the live state to every screen. Readings and incident changes go into <see cref="LiveState"/>; ten
+/// times a second each screen gets a delta of the devices that changed for its view (each device at most once a
+/// second), once a second the tiles and a chart point; incident changes go out at once. Every screen has
 /// its own feed and sender: what it has not been sent yet is a set of device ids (latest state wins, bounded by the
 /// number of devices) and a short queue of incident changes, so a slow screen falls behind alone and never slows
 /// the others; one that falls too far behind gets a fresh snapshot instead.
@@ -17,6 +18,8 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
 {
     public const string Province = DongThap.Name;
     private const int MaxQueuedIncidents = 500;
+    private const int TicksPerSecond = 10;
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1000 / TicksPerSecond);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
     private static readonly IReadOnlyList<AreaView> AreaList = DongThap.Areas.Select(a => new AreaView(a.Id, a.Name, a.Latitude, a.Longitude)).ToList();
 
@@ -68,12 +71,18 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
     {
         var readings = ApplyReadingsAsync(stoppingToken);
         var changes = ApplyIncidentsAsync(stoppingToken);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(Tick);
+        var ticks = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var (changed, chart) = state.Tick();
+                var (changed, chart) = state.Tick(full: ++ticks % TicksPerSecond == 0);
+                if (changed.Count == 0 && chart is null)
+                {
+                    continue;
+                }
+
                 foreach (var feed in _feeds.Values)
                 {
                     feed.AddDevices(changed, chart);
@@ -144,9 +153,13 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
                         await client.SendAsync("incident", incident, timeout.Token);
                     }
 
-                    if (work.Chart is { } chart)
+                    if (work.Chart is not null || work.Devices.Count > 0)
                     {
-                        await client.SendAsync("delta", state.Delta(work.Devices, work.Filter, chart), timeout.Token);
+                        var delta = state.Delta(work.Devices, work.Filter, work.Chart);
+                        if (delta.Devices.Count > 0 || delta.Chart is not null)
+                        {
+                            await client.SendAsync("delta", delta, timeout.Token);
+                        }
                     }
                 }
                 catch (OperationCanceledException) when (!feed.Stopping.IsCancellationRequested)
@@ -223,12 +236,12 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
             }
         }
 
-        public void AddDevices(IReadOnlyList<string> changed, ChartPoint chart)
+        public void AddDevices(IReadOnlyList<string> changed, ChartPoint? chart)
         {
             lock (_gate)
             {
                 _devices.UnionWith(changed);
-                _chart = chart;
+                _chart = chart ?? _chart;
             }
 
             Signal();
@@ -285,7 +298,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         {
             lock (_gate)
             {
-                return _resync || _incidents.Count > 0 || _chart is not null;
+                return _resync || _incidents.Count > 0 || _chart is not null || _devices.Count > 0;
             }
         }
 

@@ -36,8 +36,11 @@ public sealed record AreaView(string Id, string Name, double Lat, double Lon);
 /// <summary>What a screen gets on connecting (and after any gap): everything it shows.</summary>
 public sealed record Snapshot(string Province, IReadOnlyList<AreaView> Areas, IReadOnlyList<DeviceView> Devices, Kpis Kpis, IReadOnlyList<Incident> Incidents, IReadOnlyList<ChartPoint> Chart);
 
-/// <summary>At most one a second per screen: the devices that changed since it was last told, and the tiles.</summary>
-public sealed record Delta(IReadOnlyList<DeviceView> Devices, Kpis Kpis, ChartPoint Chart);
+/// <summary>
+/// What changed for a screen since it was last told: devices (each at most once a second), and once a second
+/// the tiles and a chart point (null in the deltas between).
+/// </summary>
+public sealed record Delta(IReadOnlyList<DeviceView> Devices, Kpis? Kpis, ChartPoint? Chart);
 
 /// <summary>A screen's view: all of the province, or one domain and/or one area.</summary>
 public sealed record ViewFilter(string? Domain, string? Area)

@@ -24,6 +24,7 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
     private readonly Dictionary<long, Incident> _unresolved = [];
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly Queue<ChartPoint> _chart = new();
+    private readonly Dictionary<ViewFilter, Kpis> _kpis = [];
     private bool _loaded;
 
     public LiveReadings Readings { get; } = new(50_000);
@@ -79,17 +80,41 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
         }
     }
 
-    /// <summary>The devices changed since the last call (the broadcaster's tick), and a new chart point.</summary>
-    public (IReadOnlyList<string> Changed, ChartPoint Chart) Tick()
+    /// <summary>
+    /// The broadcaster's tick (several a second): the changed devices that may be shown now — each device at most
+    /// once a second, a later change waits for its second — and, once a second (<paramref name="full"/>), the devices
+    /// that went silent and a new chart point.
+    /// </summary>
+    public (IReadOnlyList<string> Changed, ChartPoint? Chart) Tick(bool full)
     {
         lock (_gate)
         {
             LoadIncidents();
-            var changed = _changed.ToList();
-            _changed.Clear();
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var changed = new List<string>();
+            _changed.RemoveWhere(id =>
+            {
+                if (!_devices.TryGetValue(id, out var device))
+                {
+                    return true;
+                }
+
+                if (now - device.ShownAtMs < 1000)
+                {
+                    return false; // shown less than a second ago: next time
+                }
+
+                device.ShownAtMs = now;
+                changed.Add(id);
+                return true;
+            });
+
+            if (!full)
+            {
+                return (changed, null);
+            }
 
             // Devices going silent change without a reading: look for them too.
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var device in _devices.Values)
             {
                 var online = IsOnline(device, now);
@@ -107,6 +132,7 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
                 _chart.Dequeue();
             }
 
+            _kpis.Clear();
             return (changed, point);
         }
     }
@@ -124,7 +150,8 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
         }
     }
 
-    public Delta Delta(IEnumerable<string> deviceIds, ViewFilter filter, ChartPoint chart)
+    /// <summary>A screen's delta: its view's devices among <paramref name="deviceIds"/>; the tiles and chart point once a second.</summary>
+    public Delta Delta(IEnumerable<string> deviceIds, ViewFilter filter, ChartPoint? chart)
     {
         ArgumentNullException.ThrowIfNull(filter);
         lock (_gate)
@@ -132,7 +159,13 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var devices = deviceIds.Select(id => _devices.GetValueOrDefault(id)).OfType<Device>()
                 .Where(d => filter.Shows(d.Domain.Name(), d.Area)).Select(d => View(d, now)).ToList();
-            return new Delta(devices, KpisLocked(filter, now), chart);
+            Kpis? kpis = null;
+            if (chart is not null && !_kpis.TryGetValue(filter, out kpis))
+            {
+                _kpis[filter] = kpis = KpisLocked(filter, now); // once per view and second, whatever the number of screens
+            }
+
+            return new Delta(devices, kpis, chart);
         }
     }
 
@@ -247,6 +280,8 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
         public bool? StatusOnline { get; set; }
 
         public bool ShownOnline { get; set; }
+
+        public long ShownAtMs { get; set; } = long.MinValue / 2;
 
         public long? LastMs { get; set; }
 

@@ -174,10 +174,12 @@
   }
   function onDelta(d) {
     for (const dev of d.devices) { state.devices.set(dev.id, dev); drawDevice(dev); }
-    drawKpis(d.kpis);
-    state.chart.push(d.chart);
-    if (state.chart.length > maxChartPoints) state.chart.splice(0, state.chart.length - maxChartPoints);
-    drawCharts();
+    if (d.kpis) drawKpis(d.kpis);
+    if (d.chart) {
+      state.chart.push(d.chart);
+      if (state.chart.length > maxChartPoints) state.chart.splice(0, state.chart.length - maxChartPoints);
+      drawCharts();
+    }
   }
   function onIncident(i) {
     const isNew = !state.incidents.has(i.id);

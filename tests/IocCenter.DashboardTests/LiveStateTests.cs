@@ -1,0 +1,92 @@
+using IocCenter.Analytics.Incidents;
+using IocCenter.Analytics.Live;
+using IocCenter.Dashboard.Live;
+using IocCenter.Devices;
+using IocCenter.Telemetry;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IocCenter.DashboardTests;
+
+/// <summary>The live state's rules, on a fake clock: each device at most once a second per view, tiles once a second, silence noticed.</summary>
+public sealed class LiveStateTests : IDisposable
+{
+    private readonly string _db = Path.Combine(Path.GetTempPath(), "iocc-live-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-22T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly IncidentStore _store;
+    private readonly IncidentService _incidents;
+    private readonly LiveState _state;
+
+    public LiveStateTests()
+    {
+        _store = new IncidentStore(_db);
+        _incidents = new IncidentService(_store, _time, TimeSpan.FromMinutes(30));
+        _state = new LiveState(new DeviceDirectory([new DeviceRecord("trf-1", TelemetryDomain.Traffic, "sa-dec"), new DeviceRecord("env-1", TelemetryDomain.Environment, "lai-vung")]), _incidents, _time);
+    }
+
+    public void Dispose()
+    {
+        _incidents.Dispose();
+        _store.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_db);
+    }
+
+    private void Reading(string device, TelemetryDomain domain, double speed) =>
+        _state.Apply(new LiveReading(device, domain, null, _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("avg_speed_kmh", speed, false)]));
+
+    [Fact]
+    public void ADeviceChangingOftenIsShownAtMostOnceASecond_WithItsLatestValue()
+    {
+        Reading("trf-1", TelemetryDomain.Traffic, 40);
+        Assert.Equal(["trf-1"], _state.Tick(full: false).Changed);
+
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Reading("trf-1", TelemetryDomain.Traffic, 41);
+        Assert.Empty(_state.Tick(full: false).Changed); // shown 300 ms ago: it waits
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Reading("trf-1", TelemetryDomain.Traffic, 42);
+        Assert.Empty(_state.Tick(full: false).Changed);
+
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        var (changed, chart) = _state.Tick(full: false);
+        Assert.Equal(["trf-1"], changed);
+        Assert.Null(chart);
+        var delta = _state.Delta(changed, ViewFilter.All, null);
+        Assert.Equal(42, Assert.Single(delta.Devices).Values["avg_speed_kmh"]);
+        Assert.Null(delta.Kpis);
+    }
+
+    [Fact]
+    public void OnceASecond_TilesAndAChartPoint_AndADeviceGoneSilentIsShownOffline()
+    {
+        Reading("trf-1", TelemetryDomain.Traffic, 40);
+        var (_, chart) = _state.Tick(full: true);
+        Assert.NotNull(chart);
+        Assert.Equal(40, chart!.AvgSpeedKmh);
+        var delta = _state.Delta(["trf-1"], ViewFilter.All, chart);
+        Assert.Equal(1, delta.Kpis!.Online["traffic"]);
+        Assert.Equal(0, delta.Kpis.Online["environment"]);
+        Assert.Equal(1, delta.Kpis.Total["environment"]);
+
+        _time.Advance(LiveState.SilentAfter + TimeSpan.FromSeconds(1));
+        var (changed, _) = _state.Tick(full: true);
+
+        Assert.Contains("trf-1", changed);
+        var silent = Assert.Single(_state.Delta(changed, ViewFilter.All, null).Devices, d => d.Id == "trf-1");
+        Assert.Equal("offline", silent.State);
+    }
+
+    [Fact]
+    public async Task AnOpenIncident_ColoursItsDevice_AndIsInTheSnapshotOfItsAreaOnly()
+    {
+        Reading("trf-1", TelemetryDomain.Traffic, 8);
+        var incident = await _incidents.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Major, new Evidence("rule", 1));
+        _state.ApplyIncident(incident);
+
+        var device = Assert.Single(_state.Snapshot(ViewFilter.All, "Đồng Tháp", []).Devices, d => d.Id == "trf-1");
+        Assert.Equal("incident", device.State);
+        Assert.Equal("major", device.Severity);
+        Assert.Single(_state.Snapshot(new ViewFilter(null, "sa-dec"), "Đồng Tháp", []).Incidents);
+        Assert.Empty(_state.Snapshot(new ViewFilter(null, "lai-vung"), "Đồng Tháp", []).Incidents);
+    }
+}
