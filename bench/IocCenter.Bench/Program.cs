@@ -15,6 +15,17 @@ using Microsoft.Extensions.Logging;
 // iocc-bench: publish N readings at QoS1 as fast as the broker takes them, through the real ingest, into
 // InfluxDB; print one JSON line. Without --broker/--influx it starts Debian's mosquitto and influxd itself.
 var settings = new ConfigurationBuilder().AddCommandLine(args).Build();
+if (settings["screens"] is { } screens)
+{
+    // The screens benchmark: the all-in-one host, N SignalR screens, readings at --rate (see ScreensBenchmark).
+    return await ScreensBenchmark.RunAsync(
+        int.Parse(screens, CultureInfo.InvariantCulture),
+        double.Parse(settings["rate"] ?? "10000", CultureInfo.InvariantCulture),
+        int.Parse(settings["devices"] ?? "2000", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(settings["seconds"] ?? "60", CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(settings["warmup"] ?? "10", CultureInfo.InvariantCulture)));
+}
+
 var readings = long.Parse(settings["readings"] ?? "200000", CultureInfo.InvariantCulture);
 var devices = int.Parse(settings["devices"] ?? "300", CultureInfo.InvariantCulture);
 var inFlight = int.Parse(settings["in-flight"] ?? "16", CultureInfo.InvariantCulture);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Resilience;
 using IocCenter.Simulators.Province;
@@ -23,7 +25,15 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
     private static readonly IReadOnlyList<AreaView> AreaList = DongThap.Areas.Select(a => new AreaView(a.Id, a.Name, a.Latitude, a.Longitude)).ToList();
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
     private readonly ConcurrentDictionary<string, ClientFeed> _feeds = new(StringComparer.Ordinal);
+
+    // A tick's delta for one view, serialized once for every screen that is in step (most of them).
+    private readonly ConcurrentDictionary<(long Tick, ViewFilter Filter), Lazy<JsonElement?>> _shared = new();
 
     public int Screens => _feeds.Count;
 
@@ -78,14 +88,20 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var (changed, chart) = state.Tick(full: ++ticks % TicksPerSecond == 0);
+                foreach (var old in _shared.Keys.Where(k => k.Tick < ticks - (10 * TicksPerSecond)))
+                {
+                    _shared.TryRemove(old, out _);
+                }
+
                 if (changed.Count == 0 && chart is null)
                 {
                     continue;
                 }
 
+                var tick = new TickChanges(ticks, changed, chart);
                 foreach (var feed in _feeds.Values)
                 {
-                    feed.AddDevices(changed, chart);
+                    feed.AddTick(tick);
                 }
             }
         }
@@ -153,8 +169,18 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
                         await client.SendAsync("incident", incident, timeout.Token);
                     }
 
-                    if (work.Chart is not null || work.Devices.Count > 0)
+                    if (work.Shared is { } tick)
                     {
+                        // In step: the tick's delta for this view, serialized once for all such screens.
+                        var shared = _shared.GetOrAdd((tick.Number, work.Filter), key => new Lazy<JsonElement?>(() => Serialize(tick.Changed, key.Filter, tick.Chart))).Value;
+                        if (shared is { } element)
+                        {
+                            await client.SendAsync("delta", element, timeout.Token);
+                        }
+                    }
+                    else if (work.Chart is not null || work.Devices.Count > 0)
+                    {
+                        // Behind (or just resynced): its own delta of everything it has not been sent.
                         var delta = state.Delta(work.Devices, work.Filter, work.Chart);
                         if (delta.Devices.Count > 0 || delta.Chart is not null)
                         {
@@ -180,6 +206,15 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         }
     }
 
+    private JsonElement? Serialize(IReadOnlyList<string> changed, ViewFilter filter, ChartPoint? chart)
+    {
+        var delta = state.Delta(changed, filter, chart);
+        return delta.Devices.Count == 0 && delta.Chart is null ? null : JsonSerializer.SerializeToElement(delta, Json);
+    }
+
+    /// <summary>What one tick changed: the devices to show and, once a second, the chart point.</summary>
+    private sealed record TickChanges(long Number, IReadOnlyList<string> Changed, ChartPoint? Chart);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Screen {ConnectionId} is too slow; it will get a snapshot when it catches up")]
     private static partial void LogSlowScreen(ILogger logger, string connectionId);
 
@@ -196,6 +231,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         private readonly List<Incident> _incidents = [];
         private ViewFilter _filter = ViewFilter.All;
         private ChartPoint? _chart;
+        private TickChanges? _shared;
         private bool _resync = true;
 
         public string ConnectionId { get; } = connectionId;
@@ -218,30 +254,49 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
             return !_stop.IsCancellationRequested;
         }
 
-        public (bool Resync, ViewFilter Filter, IReadOnlyList<Incident> Incidents, IReadOnlyList<string> Devices, ChartPoint? Chart) Take()
+        public (bool Resync, ViewFilter Filter, IReadOnlyList<Incident> Incidents, IReadOnlyList<string> Devices, ChartPoint? Chart, TickChanges? Shared) Take()
         {
             lock (_gate)
             {
-                var work = (_resync, _filter, (IReadOnlyList<Incident>)[.. _incidents], (IReadOnlyList<string>)[.. _devices], _chart);
+                var work = (_resync, _filter, (IReadOnlyList<Incident>)[.. _incidents], (IReadOnlyList<string>)[.. _devices], _chart, _shared);
                 if (_resync)
                 {
-                    work = (true, _filter, [], [], null);
+                    work = (true, _filter, [], [], null, null);
                 }
 
                 _resync = false;
                 _incidents.Clear();
                 _devices.Clear();
                 _chart = null;
+                _shared = null;
                 return work;
             }
         }
 
-        public void AddDevices(IReadOnlyList<string> changed, ChartPoint? chart)
+        /// <summary>
+        /// A tick's changes. A screen with nothing else pending takes the tick as it is (the shared, serialized-once
+        /// delta); one that is behind merges it into what it has not been sent (latest state wins).
+        /// </summary>
+        public void AddTick(TickChanges tick)
         {
             lock (_gate)
             {
-                _devices.UnionWith(changed);
-                _chart = chart ?? _chart;
+                if (!_resync && _shared is null && _devices.Count == 0 && _chart is null)
+                {
+                    _shared = tick;
+                }
+                else
+                {
+                    if (_shared is { } earlier)
+                    {
+                        _devices.UnionWith(earlier.Changed);
+                        _chart = earlier.Chart ?? _chart;
+                        _shared = null;
+                    }
+
+                    _devices.UnionWith(tick.Changed);
+                    _chart = tick.Chart ?? _chart;
+                }
             }
 
             Signal();
@@ -298,7 +353,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         {
             lock (_gate)
             {
-                return _resync || _incidents.Count > 0 || _chart is not null || _devices.Count > 0;
+                return _resync || _incidents.Count > 0 || _chart is not null || _devices.Count > 0 || _shared is not null;
             }
         }
 

@@ -25,6 +25,7 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly Queue<ChartPoint> _chart = new();
     private readonly Dictionary<ViewFilter, Kpis> _kpis = [];
+    private readonly Dictionary<string, Severity> _worst = new(StringComparer.Ordinal);
     private bool _loaded;
 
     public LiveReadings Readings { get; } = new(50_000);
@@ -71,6 +72,11 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
             else
             {
                 _unresolved[incident.Id] = incident;
+            }
+
+            if (incident.DeviceId is { } device)
+            {
+                UpdateWorst(device);
             }
 
             if (incident.DeviceId is { } id && _devices.ContainsKey(id))
@@ -191,6 +197,10 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
         foreach (var incident in incidents.Unresolved())
         {
             _unresolved[incident.Id] = incident;
+            if (incident.DeviceId is { } device)
+            {
+                UpdateWorst(device);
+            }
         }
 
         foreach (var record in directory.Devices)
@@ -219,12 +229,26 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
     private static bool IsOnline(Device device, long now) =>
         device.StatusOnline != false && device.LastMs is { } last && now - last < SilentAfter.TotalMilliseconds;
 
+    /// <summary>The most severe unresolved incident of a device, kept up to date as incidents change (not searched per view).</summary>
+    private void UpdateWorst(string device)
+    {
+        var worst = _unresolved.Values.Where(i => i.DeviceId == device).Select(i => (Severity?)i.Severity).Max();
+        if (worst is { } severity)
+        {
+            _worst[device] = severity;
+        }
+        else
+        {
+            _worst.Remove(device);
+        }
+    }
+
     private DeviceView View(Device d, long now)
     {
-        var worst = _unresolved.Values.Where(i => i.DeviceId == d.Id).MaxBy(i => i.Severity);
         var online = IsOnline(d, now);
+        var worst = _worst.TryGetValue(d.Id, out var severity) ? severity : (Severity?)null;
         var state = !online ? "offline" : worst is null ? "ok" : "incident";
-        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, worst?.Severity.Code(), d.LastMs, new Dictionary<string, double>(d.Values, StringComparer.Ordinal));
+        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, worst?.Code(), d.LastMs, new Dictionary<string, double>(d.Values, StringComparer.Ordinal));
     }
 
     private Kpis KpisLocked(ViewFilter filter, long now)

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using IocCenter.Simulators.Fleet;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace IocCenter.Bench;
+
+/// <summary>
+/// <c>iocc-bench --screens 200 --rate 10000</c>: the all-in-one host as a real process (its own broker, SQLite store,
+/// analytics; no built-in fleet), N SignalR screens signed in with a kiosk link, and a steady stream of readings
+/// published to its broker. Every device a screen receives carries the reading's timestamp (stamped at publish),
+/// so each receipt gives one publish → screen delay. Prints the delays' percentiles and the server's CPU and memory.
+/// </summary>
+internal static class ScreensBenchmark
+{
+    public static async Task<int> RunAsync(int screens, double rate, int devices, TimeSpan duration, TimeSpan warmUp)
+    {
+        var root = FindRoot();
+        var dll = Path.Combine(root, "dashboard", "IocCenter.Dashboard", "bin", "Release", "net10.0", "iocc.dll");
+        if (!File.Exists(dll))
+        {
+            Console.Error.WriteLine($"Build it first: dotnet build -c Release dashboard/IocCenter.Dashboard ({dll} is missing)");
+            return 2;
+        }
+
+        var (web, broker) = (FreePort(), FreePort());
+        var data = Path.Combine(Path.GetTempPath(), "iocc-bench-screens-" + Guid.NewGuid().ToString("N")[..8]);
+        const string password = "bench-screens-2026-secret";
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Directory.CreateDirectory(data).FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{web}", $"--AllInOne:BrokerPort={broker}", "--AllInOne:BrokerAddress=127.0.0.1", "--AllInOne:Simulators=false", $"--AllInOne:DataPath={data}/data", $"--Dashboard:AdminPassword={password}", "--Logging:LogLevel:Default=Warning" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var server = Process.Start(start)!;
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        var baseUrl = new Uri($"http://127.0.0.1:{web}/");
+        try
+        {
+            await WaitAliveAsync(baseUrl);
+            var token = await KioskTokenAsync(baseUrl, password);
+
+            // The screens.
+            var delays = new List<double>(1 << 22);
+            var measuring = false;
+            long deltas = 0, snapshots = 0;
+            var connections = new List<HubConnection>();
+            for (var i = 0; i < screens; i++)
+            {
+                var connection = new HubConnectionBuilder()
+                    .WithUrl(new Uri(baseUrl, "hubs/ioc?access_token=" + token), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; })
+                    .Build();
+                connection.On<JsonElement>("snapshot", _ => Interlocked.Increment(ref snapshots));
+                connection.On<JsonElement>("delta", delta =>
+                {
+                    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    Interlocked.Increment(ref deltas);
+                    if (!Volatile.Read(ref measuring))
+                    {
+                        return;
+                    }
+
+                    var batch = new List<double>();
+                    foreach (var device in delta.GetProperty("devices").EnumerateArray())
+                    {
+                        if (device.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.Number)
+                        {
+                            batch.Add(now - ts.GetInt64());
+                        }
+                    }
+
+                    lock (delays)
+                    {
+                        delays.AddRange(batch);
+                    }
+                });
+                await connection.StartAsync();
+                connections.Add(connection);
+            }
+
+            // The readings: a fleet of `devices` publishing `rate` readings a second in all, through the broker.
+            var fleet = FleetPlan.Create(new FleetOptions { Traffic = devices * 2 / 5, Environment = devices / 5, Connectivity = devices - (devices * 2 / 5) - (devices / 5), Prefix = "bs" });
+            await using var publisher = new PipelinedPublisher(fleet, "127.0.0.1", broker, "iocc-bench-screens", 2000);
+            await publisher.ConnectAsync();
+            using var stop = new CancellationTokenSource();
+            var total = (long)(rate * (warmUp + duration).TotalSeconds);
+            var publishing = publisher.PublishAsync(total, rate, stop.Token);
+
+            await Task.Delay(warmUp);
+            var (cpuBefore, _) = Usage(server.Id);
+            var clock = Stopwatch.StartNew();
+            Volatile.Write(ref measuring, true);
+            long peakRss = 0;
+            while (clock.Elapsed < duration)
+            {
+                await Task.Delay(1000);
+                peakRss = Math.Max(peakRss, Usage(server.Id).RssBytes);
+            }
+
+            Volatile.Write(ref measuring, false);
+            var (cpuAfter, rss) = Usage(server.Id);
+            var seconds = clock.Elapsed.TotalSeconds;
+            await publishing;
+
+            double[] sorted;
+            lock (delays)
+            {
+                sorted = [.. delays.Order()];
+            }
+
+            double P(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+            var result = new
+            {
+                screens,
+                devices,
+                readingsPerSecond = rate,
+                measuredSeconds = Math.Round(seconds, 1),
+                deviceUpdatesReceived = sorted.Length,
+                deltas,
+                snapshots,
+                publishToScreenMs = new { p50 = P(0.5), p90 = P(0.9), p99 = P(0.99), max = sorted.Length == 0 ? double.NaN : sorted[^1] },
+                serverCpuCores = Math.Round((cpuAfter - cpuBefore) / seconds, 2),
+                serverRssMb = Math.Round(rss / 1048576.0),
+                serverPeakRssMb = Math.Round(peakRss / 1048576.0),
+            };
+            Console.WriteLine(JsonSerializer.Serialize(result));
+            foreach (var c in connections)
+            {
+                await c.DisposeAsync();
+            }
+
+            return 0;
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>CPU seconds (user + system) and resident memory of a process, from /proc.</summary>
+    private static (double CpuSeconds, long RssBytes) Usage(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var rss = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return (ticks / 100.0, long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024);
+    }
+
+    private static async Task<string> KioskTokenAsync(Uri baseUrl, string password)
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = baseUrl };
+        var page = await client.GetStringAsync("login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["userName"] = "admin", ["password"] = password });
+        using var login = await client.PostAsync("login", form);
+        if (login.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException("admin login failed: " + login.StatusCode);
+        }
+
+        using var csrf = JsonDocument.Parse(await client.GetStringAsync("api/antiforgery"));
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", csrf.RootElement.GetProperty("token").GetString());
+        using var created = await client.PostAsync("api/kiosk-tokens", new StringContent("{\"name\":\"bench\"}", System.Text.Encoding.UTF8, "application/json"));
+        created.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("secret").GetString()!;
+    }
+
+    private static async Task WaitAliveAsync(Uri baseUrl)
+    {
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 150; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("alive")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("the all-in-one host did not answer /alive");
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IocCenter.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
