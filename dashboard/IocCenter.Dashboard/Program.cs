@@ -45,6 +45,7 @@ app.MapGet("/wall", [Authorize(Policy = Policies.Viewer)] (HttpContext context) 
 });
 app.MapGet("/console", [Authorize(Policy = Policies.Officer)] () => Results.File("console.html", "text/html; charset=utf-8"));
 app.MapGet("/device", [Authorize(Policy = Policies.Officer)] () => Results.File("device.html", "text/html; charset=utf-8"));
+app.MapGet("/admin", [Authorize(Policy = Policies.Admin)] () => Results.File("admin.html", "text/html; charset=utf-8"));
 return app.RunChecked();
 
 /// <summary>The entry point, for <c>WebApplicationFactory</c> in tests.</summary>

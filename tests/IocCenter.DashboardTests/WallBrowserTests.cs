@@ -111,6 +111,35 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#chart .uplot")).ToHaveCountAsync(1);
     }
 
+    [Fact]
+    public async Task AnAdminMakesAKioskLinkForAWall_AndRevokingItTakesTheWallOffline()
+    {
+        var admin = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        await admin.GotoAsync(new Uri(_server.BaseUrl, "admin").ToString());
+        await admin.FillAsync("input[name=userName]", "admin");
+        await admin.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
+        await admin.ClickAsync("button[type=submit]");
+        await Assertions.Expect(admin.Locator("#title")).ToHaveTextAsync("Quản trị", new() { Timeout = 10_000 });
+
+        await admin.FillAsync("#new-kiosk input[name=name]", "Phòng điều hành — màn hình 1");
+        await admin.ClickAsync("#add-kiosk");
+        await Assertions.Expect(admin.Locator("#new-link")).ToContainTextAsync("/wall?token=");
+        var link = (await admin.Locator("#new-link").TextContentAsync())!.Split(' ').Last(w => w.Contains("/wall?token=", StringComparison.Ordinal));
+        await admin.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "admin-1920x1080.png") });
+
+        var wall = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        await wall.GotoAsync(link);
+        await wall.Locator("body[data-live=true]").WaitForAsync(new() { Timeout = 15_000 });
+
+        admin.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await admin.ClickAsync("#kiosks tbody tr:has-text('Phòng điều hành — màn hình 1') button[data-revoke]");
+
+        await Assertions.Expect(wall.Locator("#banner")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await wall.WaitForTimeoutAsync(3_000); // it keeps trying, and stays out
+        await Assertions.Expect(wall.Locator("body")).ToHaveAttributeAsync("data-live", "false");
+        await Assertions.Expect(admin.Locator("#kiosks")).ToContainTextAsync("Đã thu hồi");
+    }
+
     private async Task PublishOfflineAsync(string device)
     {
         using var mqtt = new MqttClientFactory().CreateMqttClient();

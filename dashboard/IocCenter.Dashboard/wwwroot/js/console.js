@@ -118,6 +118,8 @@
     $('logout-token').value = state.csrf;
     const me = await api('/api/me');
     $('who').textContent = `${me.displayName || me.name} (${c.roles[me.role] || me.role})`;
+    $('admin-link').hidden = me.role !== 'admin';
+    $('admin-link').textContent = t.admin.title;
     const devices = await api('/api/devices');
     for (const d of devices) state.devices.set(d.id, d);
     await load();

@@ -39,6 +39,12 @@ window.IocI18n = (() => {
         device: 'Thiết bị', lastValues: 'Giá trị gần nhất', metric: 'Chỉ số', range: 'Khoảng thời gian', back: 'Về bàn trực', noData: 'Không có số liệu trong khoảng này',
         actions: { opened: 'mở', acknowledged: 'xác nhận', cleared: 'hết điều kiện', resolved: 'đã xử lý', auto_resolved: 'tự đóng (đã hết, đã xác nhận)', reopened: 'mở lại', grouped: 'gộp vào sự cố khu vực' },
       },
+      admin: {
+        title: 'Quản trị', users: 'Người dùng', user: 'Tên đăng nhập', name: 'Họ tên', role: 'Vai trò', created: 'Tạo lúc', password: 'Mật khẩu (ít nhất 10 ký tự)',
+        addUser: 'Thêm người dùng', kiosks: 'Đường dẫn màn hình giám sát (kiosk)', kioskHelp: 'Mỗi màn hình giám sát mở một đường dẫn riêng có mã bí mật; thu hồi mã sẽ ngắt kết nối màn hình đó ngay.',
+        kioskName: 'Tên màn hình', addKiosk: 'Tạo đường dẫn', active: 'Đang dùng', revoked: 'Đã thu hồi', revoke: 'Thu hồi',
+        linkOnce: 'Đường dẫn mới (chỉ hiển thị một lần — hãy sao chép ngay):', confirmRevoke: 'Thu hồi đường dẫn này? Màn hình đang dùng sẽ bị ngắt kết nối.',
+      },
     },
     en: {
       titleMain: 'Intelligent Operations Center',
@@ -77,6 +83,12 @@ window.IocI18n = (() => {
         devicePage: 'Device page and history', mean: 'mean', min: 'min', max: 'max',
         device: 'Device', lastValues: 'Latest values', metric: 'Metric', range: 'Range', back: 'Back to the desk', noData: 'No readings in this range',
         actions: { opened: 'opened', acknowledged: 'acknowledged', cleared: 'cleared', resolved: 'resolved', auto_resolved: 'resolved automatically (cleared and acknowledged)', reopened: 'reopened', grouped: 'grouped into an area incident' },
+      },
+      admin: {
+        title: 'Administration', users: 'People', user: 'User name', name: 'Full name', role: 'Role', created: 'Created', password: 'Password (10 characters or more)',
+        addUser: 'Add person', kiosks: 'Screen wall links (kiosk)', kioskHelp: 'Each screen wall opens its own link carrying a secret; revoking it disconnects that wall at once.',
+        kioskName: 'Screen name', addKiosk: 'Create link', active: 'In use', revoked: 'Revoked', revoke: 'Revoke',
+        linkOnce: 'New link (shown only once — copy it now):', confirmRevoke: 'Revoke this link? Walls using it are disconnected.',
       },
     },
   };
