@@ -69,7 +69,7 @@ internal static class EvaluateCommand
         {
             truth = ScenarioEpisode.ReadAll(truthPath).Select(e => new TruthEpisode(e.Kind, e.Device, e.Area, e.Start, e.End)).ToList();
             using var store = new IncidentStore(database);
-            raised = store.All().Select(i => new RaisedIncident(i.Kind.Code(), i.DeviceId, i.Area, i.OpenedAt, i.Evidence.Detail)).ToList();
+            raised = store.All().Select(i => new RaisedIncident(i.Kind.Code(), i.DeviceId, i.Area, i.OpenedAt, i.Evidence.Detector + ": " + i.Evidence.Detail)).ToList();
         }
         else
         {
@@ -89,7 +89,7 @@ internal static class EvaluateCommand
         {
             var (missed, falseAlarms) = Evaluator.Errors(truth, raised);
             var byDetector = raised.Where(i => i.Kind == "anomaly" && i.Detail is not null)
-                .GroupBy(i => i.Detail!.Split(' ')[0]).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
+                .GroupBy(i => i.Detail!.Split(':')[0]).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
             Console.WriteLine("anomaly incidents by detector / theo bộ phát hiện: " + string.Join(", ", byDetector));
             foreach (var e in missed)
             {

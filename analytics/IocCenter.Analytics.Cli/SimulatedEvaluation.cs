@@ -96,7 +96,7 @@ internal static class SimulatedEvaluation
                 }
                 else if (open.Add(key) && change.AtMs >= evaluateFrom)
                 {
-                    raised.Add(new RaisedIncident(change.Kind.Code(), change.DeviceId, change.Area, DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), change.Evidence.Detail));
+                    raised.Add(new RaisedIncident(change.Kind.Code(), change.DeviceId, change.Area, DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), change.Evidence.Detector + ": " + change.Evidence.Detail));
                 }
             }
 

@@ -125,8 +125,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             {
                 var version = metric == "pca" ? string.Join(',', pca?.Versions ?? []) : null;
                 var detail = metric == "pca"
-                    ? string.Create(CultureInfo.InvariantCulture, $"PCA model {version}: reading unlike the domain's usual ones (score {score.Score:0.00})")
-                    : string.Create(CultureInfo.InvariantCulture, $"{score.Detector} on {metric}: {value} (expected about {score.Baseline:0.###})");
+                    ? string.Create(CultureInfo.InvariantCulture, $"mô hình PCA {version}: số liệu khác thường so với lĩnh vực (điểm {score.Score:0.00}) / PCA model {version}: reading unlike the domain's usual ones (score {score.Score:0.00})")
+                    : string.Create(CultureInfo.InvariantCulture, $"{DetectorVi(score.Detector)} ở {metric}: {value} (kỳ vọng khoảng {score.Baseline:0.###}) / {score.Detector} on {metric}: {value} (expected about {score.Baseline:0.###})");
                 changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, version, detail), sample.TimestampMs));
             }
         }
@@ -140,11 +140,18 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
                 _anomalousMetrics[sample.DeviceId] = left;
                 if (left == 0)
                 {
-                    changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, false, Severity.Warning, new Evidence("series", 0, metric, value, Detail: "back to normal"), sample.TimestampMs));
+                    changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, false, Severity.Warning, new Evidence("series", 0, metric, value, Detail: "trở lại bình thường / back to normal"), sample.TimestampMs));
                 }
             }
         }
     }
+
+    private static string DetectorVi(string? detector) => detector switch
+    {
+        "spike" => "đột biến",
+        "level_shift" => "thay đổi mức nền",
+        _ => detector ?? "bất thường",
+    };
 
     private sealed class SeriesState
     {

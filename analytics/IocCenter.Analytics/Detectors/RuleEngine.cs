@@ -61,13 +61,13 @@ public sealed class RuleEngine(RuleOptions options)
             if (!_areasOut.Contains(area) && offline >= options.AreaOutageMinDevices && share >= options.AreaOutageShare)
             {
                 _areasOut.Add(area);
-                var detail = string.Create(CultureInfo.InvariantCulture, $"{offline} of {devices} devices in {area} are offline");
+                var detail = string.Create(CultureInfo.InvariantCulture, $"{offline}/{devices} thiết bị ở {area} mất tín hiệu / {offline} of {devices} devices in {area} are offline");
                 changes.Add(new(IncidentKind.AreaOutage, null, area, true, Severity.Critical, new Evidence("rule.area_outage", share, Value: offline, Baseline: devices, Detail: detail), nowMs));
             }
             else if (_areasOut.Contains(area) && share < options.AreaOutageShare / 2)
             {
                 _areasOut.Remove(area);
-                changes.Add(new(IncidentKind.AreaOutage, null, area, false, Severity.Critical, new Evidence("rule.area_outage", share, Detail: "devices are back"), nowMs));
+                changes.Add(new(IncidentKind.AreaOutage, null, area, false, Severity.Critical, new Evidence("rule.area_outage", share, Detail: "các thiết bị đã hoạt động lại / devices are back"), nowMs));
             }
         }
     }
@@ -102,7 +102,7 @@ public sealed class RuleEngine(RuleOptions options)
             if (_offline)
             {
                 _offline = false;
-                changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, false, Severity.Major, new Evidence("rule.silence", 0, Detail: "readings resumed"), sample.TimestampMs));
+                changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, false, Severity.Major, new Evidence("rule.silence", 0, Detail: "có số liệu trở lại / readings resumed"), sample.TimestampMs));
             }
 
             switch (sample.Domain)
@@ -129,7 +129,7 @@ public sealed class RuleEngine(RuleOptions options)
             }
 
             _offline = !online;
-            changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, !online, Severity.Major, new Evidence("status", online ? 0 : 1, Detail: online ? "device reported online" : "device reported offline (last will)"), atMs));
+            changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, !online, Severity.Major, new Evidence("status", online ? 0 : 1, Detail: online ? "thiết bị báo trực tuyến / device reported online" : "thiết bị báo mất kết nối (di chúc MQTT) / device reported offline (last will)"), atMs));
         }
 
         public void CheckSilence(long nowMs, List<ConditionChange> changes)
@@ -144,7 +144,7 @@ public sealed class RuleEngine(RuleOptions options)
             if (silent > options.SilenceIntervals * interval)
             {
                 _offline = true;
-                var detail = string.Create(CultureInfo.InvariantCulture, $"no reading for {silent / 1000.0:0} s; usual interval {interval / 1000.0:0.#} s");
+                var detail = string.Create(CultureInfo.InvariantCulture, $"không có số liệu {silent / 1000.0:0} s, chu kỳ thường {interval / 1000.0:0.#} s / no reading for {silent / 1000.0:0} s; usual interval {interval / 1000.0:0.#} s");
                 changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, true, Severity.Major, new Evidence("rule.silence", Math.Min(1, silent / (options.SilenceIntervals * interval * 2)), Value: silent / 1000.0, Baseline: interval / 1000.0, Detail: detail), nowMs));
             }
         }
@@ -173,7 +173,7 @@ public sealed class RuleEngine(RuleOptions options)
             if (_congestion.Observe(jammed, severity, sample.TimestampMs, out var present))
             {
                 var score = Math.Clamp(1 - (speed / Math.Max(1, options.CongestionSpeedBelowKmh * 2)), 0, 1);
-                var detail = string.Create(CultureInfo.InvariantCulture, $"speed {speed:0.#} km/h, occupancy {occupancy:0.#} %");
+                var detail = string.Create(CultureInfo.InvariantCulture, $"tốc độ {speed:0.#} km/h, chiếm dụng {occupancy:0.#} % / speed {speed:0.#} km/h, occupancy {occupancy:0.#} %");
                 changes.Add(new(IncidentKind.Congestion, deviceId, area, present, severity, new Evidence("rule.congestion", present ? score : 0, "avg_speed_kmh", speed, options.CongestionSpeedBelowKmh, Detail: detail), sample.TimestampMs));
             }
         }
@@ -196,7 +196,7 @@ public sealed class RuleEngine(RuleOptions options)
             if (_connectivity.Observe(degraded, severity, sample.TimestampMs, out var present))
             {
                 var score = Math.Clamp(Math.Max(loss / (options.ConnectivityLossAbovePct * 4), latency / (options.ConnectivityLatencyAboveMs * 4)), 0, 1);
-                var detail = string.Create(CultureInfo.InvariantCulture, $"packet loss {loss:0.##} %, latency {latency:0} ms");
+                var detail = string.Create(CultureInfo.InvariantCulture, $"mất gói {loss:0.##} %, độ trễ {latency:0} ms / packet loss {loss:0.##} %, latency {latency:0} ms");
                 changes.Add(new(IncidentKind.ConnectivityDegraded, deviceId, area, present, severity, new Evidence("rule.connectivity", present ? score : 0, "packet_loss_pct", loss, options.ConnectivityLossAbovePct, Detail: detail), sample.TimestampMs));
             }
         }
@@ -214,7 +214,7 @@ public sealed class RuleEngine(RuleOptions options)
             if (_airQuality.Observe(aqi.Value > 100, severity, sample.TimestampMs, out var present))
             {
                 var category = aqi.Category;
-                var detail = string.Create(CultureInfo.InvariantCulture, $"VN_AQI {aqi.Value} ({category.NameVi} / {category.NameEn}), mainly {aqi.Dominant}");
+                var detail = string.Create(CultureInfo.InvariantCulture, $"VN_AQI {aqi.Value} ({category.NameVi}), chủ yếu do {aqi.Dominant} / VN_AQI {aqi.Value} ({category.NameEn}), mainly {aqi.Dominant}");
                 changes.Add(new(IncidentKind.AirQuality, deviceId, area, present, severity, new Evidence("vn_aqi", Math.Min(1, aqi.Value / 300.0), aqi.Dominant.Metric(), aqi.Value, 100, Detail: detail), sample.TimestampMs));
             }
         }
@@ -267,8 +267,8 @@ public sealed class RuleEngine(RuleOptions options)
                 if (stuck ? _stuckMetrics == 1 : _stuckMetrics == 0)
                 {
                     var detail = stuck
-                        ? string.Create(CultureInfo.InvariantCulture, $"{metric.Name} has read {metric.Value} {state.Repeats + 1} times in a row")
-                        : $"{metric.Name} varies again";
+                        ? string.Create(CultureInfo.InvariantCulture, $"{metric.Name} lặp lại giá trị {metric.Value} {state.Repeats + 1} lần liên tiếp / {metric.Name} has read {metric.Value} {state.Repeats + 1} times in a row")
+                        : $"{metric.Name} biến đổi trở lại / {metric.Name} varies again";
                     changes.Add(new(IncidentKind.SensorFault, deviceId, area, stuck, Severity.Minor, new Evidence("rule.stuck", stuck ? 0.8 : 0, metric.Name, metric.Value, Detail: detail), sample.TimestampMs));
                 }
             }

@@ -77,7 +77,10 @@
       [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—']];
     $('d-facts').innerHTML = facts.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
     const ev = incident.evidence;
-    $('d-evidence').textContent = [ev.detail, ev.metric && `${ev.metric} = ${ev.value}`, ev.baseline != null && `${c.baseline} ${ev.baseline}`, `${c.detector} ${ev.detector}`, ev.modelVersion && `${c.model} ${ev.modelVersion}`].filter(Boolean).join(' · ');
+    // Evidence lines come as "Tiếng Việt / English": show the reader's language.
+    const parts = (ev.detail || '').split(' / ');
+    const detail = parts.length === 2 ? parts[lang === 'en' ? 1 : 0] : ev.detail;
+    $('d-evidence').textContent = [detail, ev.metric && `${ev.metric} = ${ev.value}`, ev.baseline != null && `${c.baseline} ${ev.baseline}`, `${c.detector} ${ev.detector}`, ev.modelVersion && `${c.model} ${ev.modelVersion}`].filter(Boolean).join(' · ');
     $('d-audit').querySelector('tbody').innerHTML = audit.map(a => `<tr><td>${time(a.at)}</td><td>${escapeHtml(a.actor)}</td><td>${escapeHtml(c.actions[a.action] || a.action)}</td><td>${escapeHtml(a.comment)}</td></tr>`).join('');
     $('d-device').hidden = !incident.deviceId;
     $('d-device').textContent = c.devicePage;
