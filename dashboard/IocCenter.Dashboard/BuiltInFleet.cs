@@ -1,4 +1,5 @@
 using IocCenter.Resilience;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using IocCenter.Simulators.Fleet;
 
 namespace IocCenter.Dashboard;
@@ -8,10 +9,23 @@ namespace IocCenter.Dashboard;
 /// retained status). Section <c>Simulator</c> (<see cref="FleetOptions"/>). If the broker is not there yet or goes
 /// away, the fleet reconnects with backoff.
 /// </summary>
-internal sealed partial class BuiltInFleet(FleetOptions options, ILogger<BuiltInFleet> logger) : BackgroundService
+internal sealed partial class BuiltInFleet(FleetOptions options, HealthCheckService health, ILogger<BuiltInFleet> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The devices announce themselves once, as they connect (retained): let ingest be subscribed first, so
+        // those announcements arrive as live messages rather than depending on the broker's retained store.
+        for (var i = 0; i < 300 && !stoppingToken.IsCancellationRequested; i++)
+        {
+            var report = await health.CheckHealthAsync(c => c.Tags.Contains("ready"), stoppingToken);
+            if (report.Entries.TryGetValue("ingest", out var ingest) && ingest.Data.TryGetValue("broker_connected", out var connected) && connected is true)
+            {
+                break;
+            }
+
+            await Task.Delay(100, stoppingToken).IgnoreCancellationAsync();
+        }
+
         for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
         {
             await using var fleet = new FleetRunner(options);

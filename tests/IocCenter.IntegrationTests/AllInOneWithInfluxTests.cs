@@ -14,7 +14,7 @@ public sealed class AllInOneWithInfluxTests(ServicesFixture services) : IClassFi
     }
 
     [Fact]
-    public async Task WithInfluxUrl_TheFleetsTelemetryIsStoredInInfluxDb_AndNoSqliteTelemetryStoreIsCreated()
+    public async Task WithInfluxUrl_TheFleetsReadingsAndStatusesAreStoredInInfluxDb_AndNoSqliteTelemetryStoreIsCreated()
     {
         var database = "aio_" + Guid.NewGuid().ToString("N")[..12];
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -44,6 +44,8 @@ public sealed class AllInOneWithInfluxTests(ServicesFixture services) : IClassFi
         await Eventually.WaitAsync(() => influx.CountAsync("environment", "pm25_ugm3"), n => n >= 2, TimeSpan.FromSeconds(30), "environment points in InfluxDB");
         await Eventually.WaitAsync(() => influx.CountAsync("connectivity", "latency_ms"), n => n >= 3, TimeSpan.FromSeconds(30), "connectivity points in InfluxDB");
 
+        // Every device's retained "online" announcement, made as the fleet connects, is stored too.
+        await Eventually.WaitAsync(() => influx.CountAsync("device_status", "online"), n => n >= 8, TimeSpan.FromSeconds(30), "device statuses in InfluxDB");
         Assert.False(File.Exists(Path.Combine(_folder.Path, "telemetry", "telemetry.db")));
     }
 }
