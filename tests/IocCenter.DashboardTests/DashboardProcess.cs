@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace IocCenter.DashboardTests;
 
@@ -16,9 +15,9 @@ public sealed class DashboardProcess : IAsyncLifetime
     private readonly string _data = Path.Combine(Path.GetTempPath(), "iocc-dash-" + Guid.NewGuid().ToString("N")[..8]);
     private Process? _process;
 
-    public int WebPort { get; } = FreePort();
+    public int WebPort { get; } = TestSupport.FreePort();
 
-    public int BrokerPort { get; } = FreePort();
+    public int BrokerPort { get; } = TestSupport.FreePort();
 
     public Uri BaseUrl => new($"http://127.0.0.1:{WebPort}/");
 
@@ -68,49 +67,34 @@ public sealed class DashboardProcess : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
+        var process = _process;
+        await IntegrationTests.Eventually.WaitAsync(
+            async () =>
             {
-                if ((await http.GetAsync("alive")).StatusCode == HttpStatusCode.OK)
+                if (process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"{dll} exited with {process.ExitCode}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
 
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"{dll} exited with {_process.ExitCode}");
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{dll} did not answer /alive within 30 s");
+                try
+                {
+                    return (await http.GetAsync(new Uri("alive", UriKind.Relative))).StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false; // not listening or not answering yet
+                }
+            },
+            alive => alive,
+            TimeSpan.FromSeconds(30),
+            dll + " answering /alive");
     }
 
     /// <summary>Signs the admin in over HTTP (the login form and its anti-forgery token): a client for the API.</summary>
     public async Task<HttpClient> AdminAsync()
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseUrl };
-        var page = await client.GetStringAsync("login");
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["userName"] = "admin", ["password"] = AdminPassword });
-        var login = await client.PostAsync("login", form);
-        if (login.StatusCode != HttpStatusCode.Redirect)
-        {
-            throw new InvalidOperationException("admin login failed: " + login.StatusCode);
-        }
-
+        await TestSupport.LoginAsync(client, "admin", AdminPassword);
         var csrf = await client.GetStringAsync("api/antiforgery");
         client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", System.Text.Json.JsonDocument.Parse(csrf).RootElement.GetProperty("token").GetString());
         return client;
@@ -148,12 +132,5 @@ public sealed class DashboardProcess : IAsyncLifetime
         {
             // Best effort.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -22,7 +22,7 @@ public sealed class HubTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var brokerPort = FreePort();
+        var brokerPort = TestSupport.FreePort();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("AllInOne:BrokerPort", brokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -95,11 +95,7 @@ public sealed class HubTests : IAsyncLifetime
     private async Task<(string Cookie, HttpClient Client)> LoginAsync(string user, string password)
     {
         var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var page = await client.GetStringAsync("/login");
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["userName"] = user, ["password"] = password });
-        var response = await client.PostAsync("/login", form);
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        var response = await TestSupport.LoginAsync(client, user, password);
         var cookie = string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
 
         // Officers and admins act with the anti-forgery header (viewers are not given one).
@@ -266,12 +262,11 @@ public sealed class HubTests : IAsyncLifetime
         var device = devices[0].GetProperty("id").GetString();
 
         // The fleet reports every second: within a few seconds the store has readings for the last hour.
-        JsonElement history = default;
-        for (var i = 0; i < 50 && (history.ValueKind == JsonValueKind.Undefined || history.GetProperty("points").GetArrayLength() == 0); i++)
-        {
-            await Task.Delay(200);
-            history = await admin.GetFromJsonAsync<JsonElement>($"/api/devices/{device}/history?metric=avg_speed_kmh&range=1h");
-        }
+        var history = await IntegrationTests.Eventually.WaitAsync(
+            () => admin.GetFromJsonAsync<JsonElement>($"/api/devices/{device}/history?metric=avg_speed_kmh&range=1h"),
+            h => h.GetProperty("points").GetArrayLength() > 0,
+            TimeSpan.FromSeconds(10),
+            "history points");
 
         Assert.Equal("avg_speed_kmh", history.GetProperty("metric").GetString());
         Assert.Equal(30, history.GetProperty("bucketSeconds").GetInt64());
@@ -286,12 +281,5 @@ public sealed class HubTests : IAsyncLifetime
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using IocCenter.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace IocCenter.Dashboard.Security;
@@ -172,15 +173,7 @@ public sealed class UserStore
 
     private static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    private SqliteConnection Open() => SqliteConnections.OpenDurable(_connectionString);
 }
 
 /// <summary>What a password must be: at least 10 characters and not a well-known default.</summary>

@@ -201,15 +201,7 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, ITelemetryHistory, I
 
     public void Dispose() => _writer.Dispose();
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    private SqliteConnection Open() => SqliteConnections.OpenDurable(_connectionString);
 
     /// <summary>Fields as a JSON object; an integer metric is written as a whole number, so it reads back as one.</summary>
     private static string Fields(IReadOnlyList<MetricValue> fields)

@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace IocCenter.DashboardTests;
+
+/// <summary>What the dashboard tests share: free ports and signing in through the login form.</summary>
+internal static partial class TestSupport
+{
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Posts the login form with its anti-forgery token; the client keeps the cookies. Expects the redirect of a success.</summary>
+    public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string user, string password)
+    {
+        var page = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["userName"] = user, ["password"] = password });
+        var response = await client.PostAsync(new Uri("/login", UriKind.Relative), form);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"login of {user} failed: {response.StatusCode}");
+        }
+
+        return response;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
