@@ -65,12 +65,12 @@ public static class ApiEndpoints
         api.MapGet("/devices", (LiveBroadcaster live, [FromQuery] string? domain, [FromQuery] string? area) =>
             Results.Ok(live.Snapshot(new ViewFilter(domain, area)).Devices));
 
-        api.MapGet("/devices/{id}", (string id, LiveBroadcaster live) =>
-            live.Snapshot(ViewFilter.All).Devices.FirstOrDefault(d => d.Id == id) is { } device ? Results.Ok(device) : Results.NotFound());
+        api.MapGet("/devices/{id}", (string id, LiveState state) =>
+            state.Find(id) is { } device ? Results.Ok(device) : Results.NotFound());
 
-        api.MapGet("/devices/{id}/history", async (string id, [FromQuery] string? metric, [FromQuery] string? range, LiveBroadcaster live, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
+        api.MapGet("/devices/{id}/history", async (string id, [FromQuery] string? metric, [FromQuery] string? range, LiveState state, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            if (live.Snapshot(ViewFilter.All).Devices.FirstOrDefault(d => d.Id == id) is not { } device || !TelemetryDomains.TryParse(device.Domain, out var domain))
+            if (state.Find(id) is not { } device || !TelemetryDomains.TryParse(device.Domain, out var domain))
             {
                 return Results.NotFound();
             }
@@ -93,14 +93,14 @@ public static class ApiEndpoints
             return Results.Ok(new SeriesResponse(id, metric, (long)bucket.TotalSeconds, points));
         }).WithSummary("A device's metric over 1h / 24h / 7d, downsampled by the telemetry store");
 
-        api.MapGet("/incidents/{id:long}/evidence", async (long id, IncidentService incidents, LiveBroadcaster live, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
+        api.MapGet("/incidents/{id:long}/evidence", async (long id, IncidentService incidents, LiveState state, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
         {
             if (incidents.Find(id) is not { } incident || incident.DeviceId is null)
             {
                 return Results.NotFound();
             }
 
-            var device = live.Snapshot(ViewFilter.All).Devices.FirstOrDefault(d => d.Id == incident.DeviceId);
+            var device = state.Find(incident.DeviceId);
             if (device is null || !TelemetryDomains.TryParse(device.Domain, out var domain))
             {
                 return Results.NotFound();

@@ -156,6 +156,16 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
         }
     }
 
+    /// <summary>One device as the screens show it, or null.</summary>
+    public DeviceView? Find(string deviceId)
+    {
+        lock (_gate)
+        {
+            LoadIncidents();
+            return _devices.TryGetValue(deviceId, out var device) ? View(device, time.GetUtcNow().ToUnixTimeMilliseconds()) : null;
+        }
+    }
+
     /// <summary>A screen's delta: its view's devices among <paramref name="deviceIds"/>; the tiles and chart point once a second.</summary>
     public Delta Delta(IEnumerable<string> deviceIds, ViewFilter filter, ChartPoint? chart)
     {
