@@ -23,7 +23,9 @@ if (settings["screens"] is { } screens)
         double.Parse(settings["rate"] ?? "10000", CultureInfo.InvariantCulture),
         int.Parse(settings["devices"] ?? "2000", CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(settings["seconds"] ?? "60", CultureInfo.InvariantCulture)),
-        TimeSpan.FromSeconds(double.Parse(settings["warmup"] ?? "10", CultureInfo.InvariantCulture)));
+        TimeSpan.FromSeconds(double.Parse(settings["warmup"] ?? "10", CultureInfo.InvariantCulture)),
+        bool.Parse(settings["values"] ?? "false"),
+        double.Parse(settings["flips"] ?? "20", CultureInfo.InvariantCulture));
 }
 
 var readings = long.Parse(settings["readings"] ?? "200000", CultureInfo.InvariantCulture);

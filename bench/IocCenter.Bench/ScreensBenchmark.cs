@@ -12,12 +12,18 @@ namespace IocCenter.Bench;
 /// <summary>
 /// <c>iocc-bench --screens 200 --rate 10000</c>: the all-in-one host as a real process (its own broker, SQLite store,
 /// analytics; no built-in fleet), N SignalR screens signed in with a kiosk link, and a steady stream of readings
-/// published to its broker. Every device a screen receives carries the reading's timestamp (stamped at publish),
-/// so each receipt gives one publish → screen delay. Prints the delays' percentiles and the server's CPU and memory.
+/// published to its broker. Prints the publish → screen delays' percentiles and the server's CPU and memory.
+/// <list type="bullet">
+/// <item>Walls (the default) are sent device states, not values: while the readings flow, the benchmark turns
+/// <c>--flips</c> devices a second offline or back online (a retained status, as devices do) and times each flip from
+/// its publish to every screen's receipt.</item>
+/// <item>With <c>--values true</c> the screens ask for every device's values once a second; each device update carries
+/// its reading's timestamp (stamped at publish), so each receipt gives one delay.</item>
+/// </list>
 /// </summary>
 internal static class ScreensBenchmark
 {
-    public static async Task<int> RunAsync(int screens, double rate, int devices, TimeSpan duration, TimeSpan warmUp)
+    public static async Task<int> RunAsync(int screens, double rate, int devices, TimeSpan duration, TimeSpan warmUp, bool values, double flipsPerSecond)
     {
         var root = FindRoot();
         var dll = Path.Combine(root, "dashboard", "IocCenter.Dashboard", "bin", "Release", "net10.0", "iocc.dll");
@@ -50,38 +56,66 @@ internal static class ScreensBenchmark
             // The screens.
             var delays = new List<double>(1 << 22);
             var measuring = false;
-            long deltas = 0, snapshots = 0;
+            long deltas = 0, snapshots = 0, deltaChars = 0;
+            var flips = new System.Collections.Concurrent.ConcurrentDictionary<string, (bool Online, long AtMs)>(StringComparer.Ordinal);
             var connections = new List<HubConnection>();
             for (var i = 0; i < screens; i++)
             {
                 var connection = new HubConnectionBuilder()
                     .WithUrl(new Uri(baseUrl, "hubs/ioc?access_token=" + token), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; })
                     .Build();
-                connection.On<JsonElement>("snapshot", _ => Interlocked.Increment(ref snapshots));
+                var shown = new Dictionary<string, bool>(StringComparer.Ordinal); // what this screen shows: online or not
+                connection.On<JsonElement>("snapshot", snapshot =>
+                {
+                    Interlocked.Increment(ref snapshots);
+                    foreach (var device in snapshot.GetProperty("devices").EnumerateArray())
+                    {
+                        shown[device.GetProperty("id").GetString()!] = device.GetProperty("online").GetBoolean();
+                    }
+                });
                 connection.On<JsonElement>("delta", delta =>
                 {
                     var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                     Interlocked.Increment(ref deltas);
-                    if (!Volatile.Read(ref measuring))
-                    {
-                        return;
-                    }
-
+                    Interlocked.Add(ref deltaChars, delta.GetRawText().Length);
                     var batch = new List<double>();
-                    foreach (var device in delta.GetProperty("devices").EnumerateArray())
+                    foreach (var device in delta.GetProperty("devices").EnumerateArray().Concat(delta.GetProperty("changes").EnumerateArray()))
                     {
-                        if (device.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.Number)
+                        if (values)
                         {
-                            batch.Add(now - ts.GetInt64());
+                            if (device.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.Number)
+                            {
+                                batch.Add(now - ts.GetInt64());
+                            }
+
+                            continue;
                         }
+
+                        // A wall: time the flips it is shown (a device's state can change for other reasons too).
+                        var id = device.GetProperty("id").GetString()!;
+                        var online = device.GetProperty("online").GetBoolean();
+                        if (shown.TryGetValue(id, out var before) && before != online && flips.TryGetValue(id, out var flip) && flip.Online == online)
+                        {
+                            batch.Add(now - flip.AtMs);
+                        }
+
+                        shown[id] = online;
                     }
 
-                    lock (delays)
+                    if (Volatile.Read(ref measuring))
                     {
-                        delays.AddRange(batch);
+                        lock (delays)
+                        {
+                            delays.AddRange(batch);
+                        }
                     }
                 });
                 await connection.StartAsync();
+                if (values)
+                {
+                    await connection.InvokeAsync("Watch", null, null, true);
+                }
+
                 connections.Add(connection);
             }
 
@@ -92,9 +126,11 @@ internal static class ScreensBenchmark
             using var stop = new CancellationTokenSource();
             var total = (long)(rate * (warmUp + duration).TotalSeconds);
             var publishing = publisher.PublishAsync(total, rate, stop.Token);
+            var flipping = values || flipsPerSecond <= 0 ? Task.CompletedTask : FlipAsync(fleet, broker, flipsPerSecond, flips, stop.Token);
 
             await Task.Delay(warmUp);
             var (cpuBefore, _) = Usage(server.Id);
+            var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             Volatile.Write(ref measuring, true);
             long peakRss = 0;
@@ -107,7 +143,10 @@ internal static class ScreensBenchmark
             Volatile.Write(ref measuring, false);
             var (cpuAfter, rss) = Usage(server.Id);
             var seconds = clock.Elapsed.TotalSeconds;
+            var own = (Process.GetCurrentProcess().TotalProcessorTime - ownBefore).TotalSeconds;
             await publishing;
+            await stop.CancelAsync();
+            await flipping;
 
             double[] sorted;
             lock (delays)
@@ -122,13 +161,16 @@ internal static class ScreensBenchmark
                 devices,
                 readingsPerSecond = rate,
                 measuredSeconds = Math.Round(seconds, 1),
-                deviceUpdatesReceived = sorted.Length,
+                delaysMeasured = sorted.Length,
+                mode = values ? "values: every device's values once a second" : $"walls: device states; {flipsPerSecond} status flips a second timed",
                 deltas,
+                averageDeltaChars = deltas == 0 ? 0 : deltaChars / deltas,
                 snapshots,
                 publishToScreenMs = new { p50 = P(0.5), p90 = P(0.9), p99 = P(0.99), max = sorted.Length == 0 ? double.NaN : sorted[^1] },
                 serverCpuCores = Math.Round((cpuAfter - cpuBefore) / seconds, 2),
                 serverRssMb = Math.Round(rss / 1048576.0),
                 serverPeakRssMb = Math.Round(peakRss / 1048576.0),
+                benchCpuCores = Math.Round(own / seconds, 2), // the publisher and the screens, on the same machine
             };
             Console.WriteLine(JsonSerializer.Serialize(result));
             foreach (var c in connections)
@@ -143,6 +185,58 @@ internal static class ScreensBenchmark
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
             Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Turns devices offline and back online, <paramref name="perSecond"/> status messages a second round-robin over
+    /// the fleet (retained, QoS1, as devices publish them), noting when each was published.
+    /// </summary>
+    private static async Task FlipAsync(IReadOnlyList<SimulatedDevice> fleet, int broker, double perSecond, System.Collections.Concurrent.ConcurrentDictionary<string, (bool Online, long AtMs)> flips, CancellationToken stop)
+    {
+        using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        var options = new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker).WithClientId("iocc-bench-flips").WithTimeout(TimeSpan.FromSeconds(30)).Build();
+        await client.ConnectAsync(options, stop);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (long i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var wait = TimeSpan.FromSeconds(i / perSecond) - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, stop);
+                }
+
+                var device = fleet[(int)(i % fleet.Count)];
+                var online = (i / fleet.Count) % 2 == 1; // first round offline, the next back online, …
+                flips[device.Record.Id] = (online, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                try
+                {
+                    if (!client.IsConnected)
+                    {
+                        await client.ConnectAsync(options, stop);
+                    }
+
+                    await client.PublishAsync(
+                        new MQTTnet.MqttApplicationMessageBuilder().WithTopic(device.StatusTopic).WithPayload(online ? "online" : "offline")
+                            .WithRetainFlag(true).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                        stop);
+                }
+                catch (MQTTnet.Exceptions.MqttCommunicationException) when (stop.IsCancellationRequested)
+                {
+                    break; // the run is over
+                }
+                catch (MQTTnet.Exceptions.MqttCommunicationException e)
+                {
+                    // The broker did not acknowledge in time: the flip may still arrive (and be timed); say so and go on.
+                    Console.Error.WriteLine($"status flip {i}: {e.Message}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Done.
         }
     }
 

@@ -124,7 +124,7 @@ public sealed class HubTests : IAsyncLifetime
     [Fact]
     public async Task OnConnect_ASnapshotOfTheProvince_ThenDeltasWithTheFleetsReadings()
     {
-        var (_, messages) = await ConnectAsync();
+        var (connection, messages) = await ConnectAsync();
 
         var snapshot = await NextAsync<Snapshot>(messages);
         Assert.Equal("Đồng Tháp", snapshot.Province);
@@ -133,15 +133,43 @@ public sealed class HubTests : IAsyncLifetime
         Assert.All(snapshot.Devices, d => Assert.NotNull(d.Lat));
 
         // Readings go simulator → embedded broker → ingest → the screens; only changed devices are sent.
-        var delta = await NextAsync<Delta>(messages, d => d.Devices.Any(x => x.Values.Count > 0 && x.Online));
-        Assert.InRange(delta.Devices.Count, 1, 10);
-        Assert.Contains(delta.Devices, d => d.Domain == "traffic" && d.Values.ContainsKey("avg_speed_kmh"));
-        Assert.All(delta.Devices.GroupBy(d => d.Id), g => Assert.Single(g));
+        // A screen that asks for values: the first time a device is sent it goes in full, afterwards as a change
+        // (state and values, not its place).
+        await connection.InvokeAsync("Watch", null, null, true);
+        await NextAsync<Snapshot>(messages);
+        var traffic = snapshot.Devices.Where(d => d.Domain == "traffic").Select(d => d.Id).ToHashSet();
+        var delta = await NextAsync<Delta>(messages, d => d.Changes.Any(x => x.Values is { Count: > 0 } && x.Online));
+        Assert.InRange(delta.Devices.Count + delta.Changes.Count, 1, 10);
+        Assert.Contains(delta.Changes, c => traffic.Contains(c.Id) && c.Values!.ContainsKey("avg_speed_kmh") && c.Ts > 0);
+        Assert.All(delta.Devices.Select(d => d.Id).Concat(delta.Changes.Select(c => c.Id)).GroupBy(id => id), g => Assert.Single(g));
 
         // Once a second: the tiles and a chart point.
         var tiles = await NextAsync<Delta>(messages, d => d.Kpis is not null);
         Assert.True(tiles.Kpis!.Total["traffic"] == 4 && tiles.Kpis.Total["connectivity"] == 4);
         Assert.NotNull(tiles.Chart);
+    }
+
+    [Fact]
+    public async Task AWall_GetsOnlyStateChanges_AndADevicesIncidentWithinASecond()
+    {
+        var (_, messages) = await ConnectAsync();
+        var snapshot = await NextAsync<Snapshot>(messages);
+        var service = _factory.Services.GetRequiredService<IncidentService>();
+        var device = snapshot.Devices.First(d => d.Domain == "traffic").Id;
+
+        // Two whole seconds: every device has been announced once (in full); the fleet reports every second.
+        await NextAsync<Delta>(messages, d => d.Kpis is not null);
+        await NextAsync<Delta>(messages, d => d.Kpis is not null);
+        var raised = await service.RaiseAsync(IncidentKind.Congestion, device, "sa-dec", Severity.Critical, new Evidence("rule", 0.9, Detail: "test"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var coloured = await NextAsync<Delta>(messages, d => d.Changes.Any(c => c.Id == device && c.State == "incident"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the wall saw the incident's device after {clock.Elapsed}");
+        var change = Assert.Single(coloured.Changes, c => c.Id == device);
+        Assert.Equal("critical", change.Severity);
+        Assert.All(coloured.Changes, c => Assert.Null(c.Values)); // a wall is sent states, not values
+
+        await service.ResolveAsync(raised.Id, "officer-a", "xong");
+        Assert.Contains((await NextAsync<Delta>(messages, d => d.Changes.Any(c => c.Id == device))).Changes, c => c.Id == device && c.State == "ok");
     }
 
     [Fact]
@@ -171,14 +199,16 @@ public sealed class HubTests : IAsyncLifetime
         var (connection, messages) = await ConnectAsync();
         await NextAsync<Snapshot>(messages);
 
-        await connection.InvokeAsync("Watch", "environment", null);
+        await connection.InvokeAsync("Watch", "environment", null, true);
 
         var snapshot = await NextAsync<Snapshot>(messages);
         Assert.Equal(2, snapshot.Devices.Count);
         Assert.All(snapshot.Devices, d => Assert.Equal("environment", d.Domain));
-        var delta = await NextAsync<Delta>(messages, d => d.Devices.Count > 0);
+        var environment = snapshot.Devices.Select(d => d.Id).ToHashSet();
+        var delta = await NextAsync<Delta>(messages, d => d.Devices.Count + d.Changes.Count > 0);
         Assert.All(delta.Devices, d => Assert.Equal("environment", d.Domain));
-        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => connection.InvokeAsync("Watch", "weather", null));
+        Assert.All(delta.Changes, c => Assert.Contains(c.Id, environment));
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => connection.InvokeAsync("Watch", "weather", null, false));
     }
 
     [Fact]

@@ -48,19 +48,67 @@ public sealed class LiveStateTests : IDisposable
         Assert.Empty(_state.Tick(full: false).Changed);
 
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        var (changed, chart) = _state.Tick(full: false);
+        var (changed, _, _, chart) = _state.Tick(full: false);
         Assert.Equal(["trf-1"], changed);
         Assert.Null(chart);
         var delta = _state.Delta(changed, ViewFilter.All, null);
         Assert.Equal(42, Assert.Single(delta.Devices).Values["avg_speed_kmh"]);
+        Assert.Empty(_state.Tick(full: false).Changed);
         Assert.Null(delta.Kpis);
+    }
+
+    [Fact]
+    public void ScreensGetADeviceInFullOnce_ThenOnlyItsChanges_AndInFullAgainWhenItMovesArea()
+    {
+        Reading("trf-1", TelemetryDomain.Traffic, 40);
+        var first = _state.Tick(full: false);
+        Assert.Equal(["trf-1"], first.Announced);
+        var full = _state.Delta(first.Changed, ViewFilter.All, null, first.Announced);
+        Assert.Equal("sa-dec", Assert.Single(full.Devices).Area);
+        Assert.Empty(full.Changes);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Reading("trf-1", TelemetryDomain.Traffic, 35);
+        var second = _state.Tick(full: false);
+        Assert.Empty(second.Announced);
+        Assert.Empty(second.States); // still "ok": a wall is sent nothing
+        var values = new ViewFilter(null, null, Values: true);
+        var compact = _state.Delta(second.For(values), values, null, second.Announced);
+        Assert.Empty(compact.Devices);
+        var change = Assert.Single(compact.Changes);
+        Assert.Equal(("trf-1", "ok", 35.0), (change.Id, change.State, change.Values!["avg_speed_kmh"]));
+
+        // A screen catching up (no announcement set) gets every device in full.
+        Assert.Single(_state.Delta(second.Changed, ViewFilter.All, null).Devices);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _state.Apply(new LiveReading("trf-1", TelemetryDomain.Traffic, "lai-vung", _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("avg_speed_kmh", 30, false)]));
+        var moved = _state.Tick(full: false);
+        Assert.Equal("lai-vung", Assert.Single(_state.Delta(moved.Changed, ViewFilter.All, null, moved.Announced).Devices).Area);
+    }
+
+    [Fact]
+    public async Task AChangeOfState_IsShownAtTheNextTick_EvenRightAfterAReading_AndWallsGetItWithoutValues()
+    {
+        Reading("trf-1", TelemetryDomain.Traffic, 40);
+        _state.Tick(full: false);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Reading("trf-1", TelemetryDomain.Traffic, 8);
+        _state.ApplyIncident(await _incidents.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Major, new Evidence("rule", 1)));
+
+        var tick = _state.Tick(full: false);
+        Assert.Equal(["trf-1"], tick.States);
+        Assert.Equal(["trf-1"], tick.Changed);
+        var change = Assert.Single(_state.Delta(tick.For(ViewFilter.All), ViewFilter.All, null, tick.Announced).Changes);
+        Assert.Equal(("incident", "major"), (change.State, change.Severity));
+        Assert.Null(change.Values);
     }
 
     [Fact]
     public void OnceASecond_TilesAndAChartPoint_AndADeviceGoneSilentIsShownOffline()
     {
         Reading("trf-1", TelemetryDomain.Traffic, 40);
-        var (_, chart) = _state.Tick(full: true);
+        var (_, _, _, chart) = _state.Tick(full: true);
         Assert.NotNull(chart);
         Assert.Equal(40, chart!.AvgSpeedKmh);
         var delta = _state.Delta(["trf-1"], ViewFilter.All, chart);
@@ -69,7 +117,7 @@ public sealed class LiveStateTests : IDisposable
         Assert.Equal(1, delta.Kpis.Total["environment"]);
 
         _time.Advance(LiveState.SilentAfter + TimeSpan.FromSeconds(1));
-        var (changed, _) = _state.Tick(full: true);
+        var (changed, _, _, _) = _state.Tick(full: true);
 
         Assert.Contains("trf-1", changed);
         var silent = Assert.Single(_state.Delta(changed, ViewFilter.All, null).Devices, d => d.Id == "trf-1");

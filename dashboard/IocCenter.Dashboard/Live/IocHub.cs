@@ -46,14 +46,18 @@ public sealed class IocHub(LiveBroadcaster broadcaster, IncidentService incident
         return base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>Watch one domain (<c>traffic</c>, <c>environment</c>, <c>connectivity</c>) and/or one area; null for all.</summary>
-    public void Watch(string? domain, string? area)
+    /// <summary>
+    /// Watch one domain (<c>traffic</c>, <c>environment</c>, <c>connectivity</c>) and/or one area, null for all; with
+    /// <paramref name="values"/>, every device's latest values once a second, otherwise (the default, a wall's map)
+    /// only devices whose state changes.
+    /// </summary>
+    public void Watch(string? domain, string? area, bool values)
     {
         if (domain is not null && !Telemetry.TelemetryDomains.TryParse(domain, out _))
         {
             throw new HubException($"Unknown domain '{domain}' / lĩnh vực không hợp lệ");
         }
 
-        broadcaster.Watch(Context.ConnectionId, new ViewFilter(domain, string.IsNullOrEmpty(area) ? null : area));
+        broadcaster.Watch(Context.ConnectionId, new ViewFilter(domain, string.IsNullOrEmpty(area) ? null : area, values));
     }
 }

@@ -10,11 +10,12 @@ namespace IocCenter.Dashboard.Live;
 
 /// <summary>
 /// Streams the live state to every screen. Readings and incident changes go into <see cref="LiveState"/>; ten
-/// times a second each screen gets a delta of the devices that changed for its view (each device at most once a
-/// second), once a second the tiles and a chart point; incident changes go out at once. Every screen has
-/// its own feed and sender: what it has not been sent yet is a set of device ids (latest state wins, bounded by the
-/// number of devices) and a short queue of incident changes, so a slow screen falls behind alone and never slows
-/// the others; one that falls too far behind gets a fresh snapshot instead.
+/// times a second each screen gets a delta for its view — a wall the devices whose state changed, a screen that
+/// asked for values also every changed device's values (each device at most once a second) — and once a second the
+/// tiles and a chart point; incident changes go out at once. Every screen has its own feed and sender: what it has
+/// not been sent yet is a set of device ids (latest state wins, bounded by the number of devices) and a short queue
+/// of incident changes, so a slow screen falls behind alone and never slows the others; one that falls too far
+/// behind gets a fresh snapshot instead.
 /// </summary>
 public sealed partial class LiveBroadcaster(LiveState state, IncidentService incidents, IHubContext<IocHub> hub, ILogger<LiveBroadcaster> logger) : BackgroundService
 {
@@ -87,21 +88,20 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var (changed, chart) = state.Tick(full: ++ticks % TicksPerSecond == 0);
+                var tick = state.Tick(full: ++ticks % TicksPerSecond == 0);
                 foreach (var old in _shared.Keys.Where(k => k.Tick < ticks - (10 * TicksPerSecond)))
                 {
                     _shared.TryRemove(old, out _);
                 }
 
-                if (changed.Count == 0 && chart is null)
+                if (tick.Changed.Count == 0 && tick.Chart is null)
                 {
                     continue;
                 }
 
-                var tick = new TickChanges(ticks, changed, chart);
                 foreach (var feed in _feeds.Values)
                 {
-                    feed.AddTick(tick);
+                    feed.AddTick(ticks, tick);
                 }
             }
         }
@@ -169,20 +169,21 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
                         await client.SendAsync("incident", incident, timeout.Token);
                     }
 
-                    if (work.Shared is { } tick)
+                    if (work.Shared is { } shared)
                     {
                         // In step: the tick's delta for this view, serialized once for all such screens.
-                        var shared = _shared.GetOrAdd((tick.Number, work.Filter), key => new Lazy<JsonElement?>(() => Serialize(tick.Changed, key.Filter, tick.Chart))).Value;
-                        if (shared is { } element)
+                        var (number, tick) = shared;
+                        var element = _shared.GetOrAdd((number, work.Filter), key => new Lazy<JsonElement?>(() => Serialize(tick, key.Filter))).Value;
+                        if (element is { } json)
                         {
-                            await client.SendAsync("delta", element, timeout.Token);
+                            await client.SendAsync("delta", json, timeout.Token);
                         }
                     }
                     else if (work.Chart is not null || work.Devices.Count > 0)
                     {
                         // Behind (or just resynced): its own delta of everything it has not been sent.
                         var delta = state.Delta(work.Devices, work.Filter, work.Chart);
-                        if (delta.Devices.Count > 0 || delta.Chart is not null)
+                        if (delta.Devices.Count > 0 || delta.Chart is not null) // a catching-up delta has no changes: all in full
                         {
                             await client.SendAsync("delta", delta, timeout.Token);
                         }
@@ -206,14 +207,11 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         }
     }
 
-    private JsonElement? Serialize(IReadOnlyList<string> changed, ViewFilter filter, ChartPoint? chart)
+    private JsonElement? Serialize(TickResult tick, ViewFilter filter)
     {
-        var delta = state.Delta(changed, filter, chart);
-        return delta.Devices.Count == 0 && delta.Chart is null ? null : JsonSerializer.SerializeToElement(delta, Json);
+        var delta = state.Delta(tick.For(filter), filter, tick.Chart, tick.Announced);
+        return delta.Devices.Count == 0 && delta.Changes.Count == 0 && delta.Chart is null ? null : JsonSerializer.SerializeToElement(delta, Json);
     }
-
-    /// <summary>What one tick changed: the devices to show and, once a second, the chart point.</summary>
-    private sealed record TickChanges(long Number, IReadOnlyList<string> Changed, ChartPoint? Chart);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Screen {ConnectionId} is too slow; it will get a snapshot when it catches up")]
     private static partial void LogSlowScreen(ILogger logger, string connectionId);
@@ -231,7 +229,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
         private readonly List<Incident> _incidents = [];
         private ViewFilter _filter = ViewFilter.All;
         private ChartPoint? _chart;
-        private TickChanges? _shared;
+        private (long Number, TickResult Tick)? _shared;
         private bool _resync = true;
 
         public string ConnectionId { get; } = connectionId;
@@ -254,7 +252,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
             return !_stop.IsCancellationRequested;
         }
 
-        public (bool Resync, ViewFilter Filter, IReadOnlyList<Incident> Incidents, IReadOnlyList<string> Devices, ChartPoint? Chart, TickChanges? Shared) Take()
+        public (bool Resync, ViewFilter Filter, IReadOnlyList<Incident> Incidents, IReadOnlyList<string> Devices, ChartPoint? Chart, (long Number, TickResult Tick)? Shared) Take()
         {
             lock (_gate)
             {
@@ -275,26 +273,32 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
 
         /// <summary>
         /// A tick's changes. A screen with nothing else pending takes the tick as it is (the shared, serialized-once
-        /// delta); one that is behind merges it into what it has not been sent (latest state wins).
+        /// delta); one that is behind merges it into what it has not been sent (latest state wins) and catches up with
+        /// every device in full, so it never misses a device's announcement.
         /// </summary>
-        public void AddTick(TickChanges tick)
+        public void AddTick(long number, TickResult tick)
         {
             lock (_gate)
             {
+                if (tick.For(_filter).Count == 0 && tick.Chart is null)
+                {
+                    return; // nothing for this view (a wall, when only values changed)
+                }
+
                 if (!_resync && _shared is null && _devices.Count == 0 && _chart is null)
                 {
-                    _shared = tick;
+                    _shared = (number, tick);
                 }
                 else
                 {
                     if (_shared is { } earlier)
                     {
-                        _devices.UnionWith(earlier.Changed);
-                        _chart = earlier.Chart ?? _chart;
+                        _devices.UnionWith(earlier.Tick.For(_filter));
+                        _chart = earlier.Tick.Chart ?? _chart;
                         _shared = null;
                     }
 
-                    _devices.UnionWith(tick.Changed);
+                    _devices.UnionWith(tick.For(_filter));
                     _chart = tick.Chart ?? _chart;
                 }
             }

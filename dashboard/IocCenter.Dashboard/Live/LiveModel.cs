@@ -16,6 +16,20 @@ public sealed record DeviceView(
     long? Ts,
     IReadOnlyDictionary<string, double> Values);
 
+/// <summary>
+/// A device a screen already knows (from its snapshot or an earlier delta), as it changed: its state and last values
+/// without what does not change (domain, area, name, position). A third smaller than a <see cref="DeviceView"/>,
+/// and a wall receives one per device every second.
+/// </summary>
+/// <remarks><see cref="Values"/> only for screens that asked for values (see <see cref="ViewFilter.Values"/>).</remarks>
+public sealed record DeviceChange(
+    string Id,
+    bool Online,
+    string State,
+    string? Severity,
+    long? Ts,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double>? Values);
+
 /// <summary>The worst station's hourly VN_AQI with its official category and colour.</summary>
 public sealed record AqiView(string Device, string? Area, int Value, string CategoryVi, string CategoryEn, string Color);
 
@@ -37,16 +51,27 @@ public sealed record AreaView(string Id, string Name, double Lat, double Lon);
 public sealed record Snapshot(string Province, IReadOnlyList<AreaView> Areas, IReadOnlyList<DeviceView> Devices, Kpis Kpis, IReadOnlyList<Incident> Incidents, IReadOnlyList<ChartPoint> Chart);
 
 /// <summary>
-/// What changed for a screen since it was last told: devices (each at most once a second), and once a second
-/// the tiles and a chart point (null in the deltas between).
+/// What changed for a screen since it was last told: devices (each at most once a second) — in full when they are
+/// new to screens (<see cref="Devices"/>), as a <see cref="DeviceChange"/> otherwise (<see cref="Changes"/>) — and
+/// once a second the tiles and a chart point (null in the deltas between).
 /// </summary>
-public sealed record Delta(IReadOnlyList<DeviceView> Devices, Kpis? Kpis, ChartPoint? Chart);
+public sealed record Delta(IReadOnlyList<DeviceView> Devices, IReadOnlyList<DeviceChange> Changes, Kpis? Kpis, ChartPoint? Chart);
 
-/// <summary>A screen's view: all of the province, or one domain and/or one area.</summary>
-public sealed record ViewFilter(string? Domain, string? Area)
+/// <summary>
+/// A screen's view: all of the province, or one domain and/or one area; with <see cref="Values"/>, every device's
+/// latest values once a second, otherwise (a wall's map) only the devices whose state changed.
+/// </summary>
+public sealed record ViewFilter(string? Domain, string? Area, bool Values = false)
 {
     public static ViewFilter All { get; } = new(null, null);
 
     public bool Shows(string domain, string? area) =>
         (Domain is null || Domain == domain) && (Area is null || Area == area);
+}
+
+/// <summary>One broadcaster tick of <see cref="LiveState"/>: see <see cref="LiveState.Tick"/>.</summary>
+public sealed record TickResult(IReadOnlyCollection<string> Changed, IReadOnlyCollection<string> States, IReadOnlySet<string> Announced, ChartPoint? Chart)
+{
+    /// <summary>The devices a delta for <paramref name="filter"/> carries.</summary>
+    public IReadOnlyCollection<string> For(ViewFilter filter) => filter.Values ? Changed : States;
 }

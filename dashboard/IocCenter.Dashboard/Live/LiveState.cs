@@ -87,17 +87,22 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
     }
 
     /// <summary>
-    /// The broadcaster's tick (several a second): the changed devices that may be shown now — each device at most
-    /// once a second, a later change waits for its second — and, once a second (<paramref name="full"/>), the devices
-    /// that went silent and a new chart point.
+    /// The broadcaster's tick (several a second). <c>Changed</c>, for screens that show values: the changed devices
+    /// that may be shown now — each device at most once a second, a later reading waits for its second, a change of
+    /// state never waits. <c>States</c>, for screens that show states only (the walls): the devices whose state
+    /// (online, ok / incident / offline, severity) changed. Once a second (<paramref name="full"/>) it also looks for
+    /// devices gone silent and takes a chart point. <c>Announced</c> are the devices screens have not been shown in
+    /// full yet (new, or moved to another area): a delta carries those in full, the others as changes.
     /// </summary>
-    public (IReadOnlyList<string> Changed, ChartPoint? Chart) Tick(bool full)
+    public TickResult Tick(bool full)
     {
         lock (_gate)
         {
             LoadIncidents();
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var changed = new List<string>();
+            var changed = new HashSet<string>(StringComparer.Ordinal);
+            var states = new HashSet<string>(StringComparer.Ordinal);
+            var announced = new HashSet<string>(StringComparer.Ordinal);
             _changed.RemoveWhere(id =>
             {
                 if (!_devices.TryGetValue(id, out var device))
@@ -105,28 +110,28 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
                     return true;
                 }
 
-                if (now - device.ShownAtMs < 1000)
+                var restated = Restate(device, now, states, announced);
+                if (!restated && now - device.ShownAtMs < 1000)
                 {
-                    return false; // shown less than a second ago: next time
+                    return false; // values shown less than a second ago: next time
                 }
 
                 device.ShownAtMs = now;
                 changed.Add(id);
+                Announce(device, announced);
                 return true;
             });
 
             if (!full)
             {
-                return (changed, null);
+                return new TickResult(changed, states, announced, null);
             }
 
             // Devices going silent change without a reading: look for them too.
             foreach (var device in _devices.Values)
             {
-                var online = IsOnline(device, now);
-                if (online != device.ShownOnline)
+                if (Restate(device, now, states, announced))
                 {
-                    device.ShownOnline = online;
                     changed.Add(device.Id);
                 }
             }
@@ -139,7 +144,31 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
             }
 
             _kpis.Clear();
-            return (changed, point);
+            return new TickResult(changed, states, announced, point);
+        }
+    }
+
+    /// <summary>Whether the device's state differs from what screens were last shown; if so it is in <paramref name="states"/> now.</summary>
+    private bool Restate(Device device, long now, HashSet<string> states, HashSet<string> announced)
+    {
+        var (online, state, severity) = StateOf(device, now);
+        if (device.Shown is { } shown && shown == (online, state, severity))
+        {
+            return false;
+        }
+
+        device.Shown = (online, state, severity);
+        states.Add(device.Id);
+        Announce(device, announced);
+        return true;
+    }
+
+    private static void Announce(Device device, HashSet<string> announced)
+    {
+        if (!device.Announced)
+        {
+            device.Announced = true;
+            announced.Add(device.Id);
         }
     }
 
@@ -166,22 +195,44 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
         }
     }
 
-    /// <summary>A screen's delta: its view's devices among <paramref name="deviceIds"/>; the tiles and chart point once a second.</summary>
-    public Delta Delta(IEnumerable<string> deviceIds, ViewFilter filter, ChartPoint? chart)
+    /// <summary>
+    /// A screen's delta: its view's devices among <paramref name="deviceIds"/>; the tiles and chart point once a
+    /// second. With <paramref name="announced"/> (a tick's delta for screens in step), only those devices go in full
+    /// and the rest as changes; without it (a screen catching up), every device goes in full.
+    /// </summary>
+    public Delta Delta(IEnumerable<string> deviceIds, ViewFilter filter, ChartPoint? chart, IReadOnlySet<string>? announced = null)
     {
         ArgumentNullException.ThrowIfNull(filter);
         lock (_gate)
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var devices = deviceIds.Select(id => _devices.GetValueOrDefault(id)).OfType<Device>()
-                .Where(d => filter.Shows(d.Domain.Name(), d.Area)).Select(d => View(d, now)).ToList();
+            var devices = new List<DeviceView>();
+            var changes = new List<DeviceChange>();
+            foreach (var id in deviceIds)
+            {
+                if (!_devices.TryGetValue(id, out var d) || !filter.Shows(d.Domain.Name(), d.Area))
+                {
+                    continue;
+                }
+
+                var view = View(d, now);
+                if (announced is null || announced.Contains(id))
+                {
+                    devices.Add(view);
+                }
+                else
+                {
+                    changes.Add(new DeviceChange(view.Id, view.Online, view.State, view.Severity, view.Ts, filter.Values ? view.Values : null));
+                }
+            }
+
             Kpis? kpis = null;
             if (chart is not null && !_kpis.TryGetValue(filter, out kpis))
             {
                 _kpis[filter] = kpis = KpisLocked(filter, now); // once per view and second, whatever the number of screens
             }
 
-            return new Delta(devices, kpis, chart);
+            return new Delta(devices, changes, kpis, chart);
         }
     }
 
@@ -228,9 +279,10 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
             var record = directory.Find(id);
             _devices[id] = device = new Device(id, domain, area ?? record?.Area, record?.Name, record?.Latitude, record?.Longitude);
         }
-        else if (area is not null)
+        else if (area is not null && area != device.Area)
         {
             device.Area = area;
+            device.Announced = false; // screens learn the new area in full
         }
 
         return device;
@@ -253,12 +305,17 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
         }
     }
 
-    private DeviceView View(Device d, long now)
+    private (bool Online, string State, string? Severity) StateOf(Device d, long now)
     {
         var online = IsOnline(d, now);
         var worst = _worst.TryGetValue(d.Id, out var severity) ? severity : (Severity?)null;
-        var state = !online ? "offline" : worst is null ? "ok" : "incident";
-        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, worst?.Code(), d.LastMs, new Dictionary<string, double>(d.Values, StringComparer.Ordinal));
+        return (online, !online ? "offline" : worst is null ? "ok" : "incident", worst?.Code());
+    }
+
+    private DeviceView View(Device d, long now)
+    {
+        var (online, state, severity) = StateOf(d, now);
+        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, severity, d.LastMs, new Dictionary<string, double>(d.Values, StringComparer.Ordinal));
     }
 
     private Kpis KpisLocked(ViewFilter filter, long now)
@@ -313,7 +370,11 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
 
         public bool? StatusOnline { get; set; }
 
-        public bool ShownOnline { get; set; }
+        /// <summary>The state screens were last shown (null: never).</summary>
+        public (bool Online, string State, string? Severity)? Shown { get; set; }
+
+        /// <summary>Whether screens have been sent this device in full since it appeared or moved.</summary>
+        public bool Announced { get; set; }
 
         public long ShownAtMs { get; set; } = long.MinValue / 2;
 

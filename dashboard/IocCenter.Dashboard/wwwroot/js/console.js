@@ -140,6 +140,8 @@
       if ($('f-state').value === 'unresolved') { state.incidents = new Map(s.incidents.map(i => [i.id, i])); }
       draw();
     });
+    // Devices new to screens come in full: the domain filter knows them too (state changes need no redraw here).
+    connection.on('delta', d => { for (const dev of d.devices) state.devices.set(dev.id, dev); });
     connection.on('incident', i => {
       const filter = $('f-state').value;
       if (filter === 'unresolved' && i.state === 'resolved') state.incidents.delete(i.id);

@@ -174,6 +174,11 @@
   }
   function onDelta(d) {
     for (const dev of d.devices) { state.devices.set(dev.id, dev); drawDevice(dev); }
+    // A device already known comes as a change: its state and values, not its place.
+    for (const change of d.changes) {
+      const dev = state.devices.get(change.id);
+      if (dev) { Object.assign(dev, change); drawDevice(dev); }
+    }
     if (d.kpis) drawKpis(d.kpis);
     if (d.chart) {
       state.chart.push(d.chart);
