@@ -16,7 +16,9 @@ internal sealed class Publisher : IAsyncDisposable
         return publisher;
     }
 
-    public async Task PublishAsync(string topic, string payload)
+    public Task PublishAsync(string topic, string payload) => PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload));
+
+    public async Task PublishAsync(string topic, byte[] payload)
     {
         var result = await _client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)

@@ -37,6 +37,8 @@ internal sealed class PipelineHarness : IDisposable
 
     public IngestMetrics Metrics { get; }
 
+    public System.Diagnostics.Metrics.IMeterFactory MeterFactory => _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
     public TelemetryJournal Journal { get; }
 
     public DeadLetterSink DeadLetters { get; }
@@ -45,7 +47,9 @@ internal sealed class PipelineHarness : IDisposable
 
     public List<string> Acknowledged { get; } = [];
 
-    public async Task AcceptAsync(string topic, string payload)
+    public Task AcceptAsync(string topic, string payload) => AcceptAsync(topic, Encoding.UTF8.GetBytes(payload));
+
+    public async Task AcceptAsync(string topic, byte[] payload)
     {
         var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).Build();
         var delivery = new MqttApplicationMessageReceivedEventArgs("ingest", message, new MqttPublishPacket(), (e, _) =>
