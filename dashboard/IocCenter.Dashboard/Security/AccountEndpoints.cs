@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace IocCenter.Dashboard.Security;
 
 /// <summary>Log in, log out, and the one-time setup of the first admin: small server-rendered forms with anti-forgery tokens.</summary>
-public static class AccountEndpoints
+public static partial class AccountEndpoints
 {
     public static void MapAccount(this WebApplication app)
     {
@@ -15,12 +16,27 @@ public static class AccountEndpoints
         app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, [FromQuery] string? returnUrl, [FromQuery] string? lang) =>
             Page(context, antiforgery, lang, error: null, returnUrl));
 
-        app.MapPost("/login", async (HttpContext context, IAntiforgery antiforgery, UserStore users, [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, [FromForm] string? lang) =>
+        app.MapPost("/login", async (HttpContext context, IAntiforgery antiforgery, UserStore users, LoginThrottle throttle, ILoggerFactory loggers, [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, [FromForm] string? lang) =>
         {
+            var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (throttle.Refusal(userName, client) is { } wait)
+            {
+                var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return Page(context, antiforgery, lang, error: string.Format(CultureInfo.InvariantCulture, Text(lang).Locked, minutes), returnUrl, StatusCodes.Status429TooManyRequests);
+            }
+
             if (users.Verify(userName, password) is not { } user)
             {
+                if (throttle.Failed(userName))
+                {
+                    LogLocked(loggers.CreateLogger("IocCenter.Dashboard.Login"), userName, client);
+                }
+
                 return Page(context, antiforgery, lang, error: Text(lang).Wrong, returnUrl, StatusCodes.Status401Unauthorized);
             }
+
+            throttle.Succeeded(userName);
 
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SecurityRegistration.Principal(user));
             var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : user.Role == Roles.Viewer ? "/wall" : "/console";
@@ -102,8 +118,11 @@ public static class AccountEndpoints
     private static string E(string value) => WebUtility.HtmlEncode(value);
 
     private static Words Text(string? lang) => lang == "en"
-        ? new("Sign in", "User name", "Password", "Sign in", "Wrong user name or password.", "First administrator", "Enter the one-time setup code printed in the server's log, then choose the administrator's name and password (at least 10 characters).", "Setup code", "Create administrator", "The setup code is not valid (or an administrator already exists).", "The password is too weak")
-        : new("Đăng nhập", "Tên đăng nhập", "Mật khẩu", "Đăng nhập", "Sai tên đăng nhập hoặc mật khẩu.", "Quản trị viên đầu tiên", "Nhập mã thiết lập một lần in trong nhật ký của máy chủ, rồi chọn tên và mật khẩu quản trị (ít nhất 10 ký tự).", "Mã thiết lập", "Tạo tài khoản quản trị", "Mã thiết lập không đúng (hoặc đã có tài khoản quản trị).", "Mật khẩu quá yếu");
+        ? new("Sign in", "User name", "Password", "Sign in", "Wrong user name or password.", "First administrator", "Enter the one-time setup code printed in the server's log, then choose the administrator's name and password (at least 10 characters).", "Setup code", "Create administrator", "The setup code is not valid (or an administrator already exists).", "The password is too weak", "Too many attempts: sign-in is paused for this account or this computer. Try again in {0} min.")
+        : new("Đăng nhập", "Tên đăng nhập", "Mật khẩu", "Đăng nhập", "Sai tên đăng nhập hoặc mật khẩu.", "Quản trị viên đầu tiên", "Nhập mã thiết lập một lần in trong nhật ký của máy chủ, rồi chọn tên và mật khẩu quản trị (ít nhất 10 ký tự).", "Mã thiết lập", "Tạo tài khoản quản trị", "Mã thiết lập không đúng (hoặc đã có tài khoản quản trị).", "Mật khẩu quá yếu", "Thử quá nhiều lần: tạm dừng đăng nhập cho tài khoản hoặc máy này. Thử lại sau {0} phút.");
 
-    private sealed record Words(string LoginTitle, string User, string Password, string Login, string Wrong, string SetupTitle, string SetupHelp, string Code, string Create, string BadCode, string Weak);
+    private sealed record Words(string LoginTitle, string User, string Password, string Login, string Wrong, string SetupTitle, string SetupHelp, string Code, string Create, string BadCode, string Weak, string Locked);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tài khoản '{User}' bị tạm khóa sau nhiều lần sai mật khẩu (từ {Client}) / Account '{User}' locked after repeated wrong passwords (from {Client})")]
+    private static partial void LogLocked(ILogger logger, string user, string client);
 }

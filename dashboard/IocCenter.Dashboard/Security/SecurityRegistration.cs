@@ -23,6 +23,15 @@ public sealed class DashboardSecurityOptions
 
     /// <summary>Users and kiosk tokens (SQLite); relative to the working directory.</summary>
     public string? UsersDatabase { get; set; }
+
+    /// <summary>Wrong passwords in a row that lock an account.</summary>
+    public int LockoutFailures { get; set; } = 5;
+
+    /// <summary>How long a locked account refuses every password.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Sign-in attempts one client address may make a minute, whatever the account.</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 20;
 }
 
 public static class Policies
@@ -104,6 +113,7 @@ public static partial class SecurityRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value.UsersDatabase ?? Path.Combine(dataPath, "dashboard", "users.db")));
         builder.Services.AddSingleton<SetupCode>();
+        builder.Services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.AddHostedService<FirstAdmin>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
