@@ -138,7 +138,7 @@ public sealed class HubTests : IAsyncLifetime
         await connection.InvokeAsync("Watch", null, null, true);
         await NextAsync<Snapshot>(messages);
         var traffic = snapshot.Devices.Where(d => d.Domain == "traffic").Select(d => d.Id).ToHashSet();
-        var delta = await NextAsync<Delta>(messages, d => d.Changes.Any(x => x.Values is { Count: > 0 } && x.Online));
+        var delta = await NextAsync<Delta>(messages, d => d.Changes.Any(x => traffic.Contains(x.Id) && x.Values is { Count: > 0 } && x.Online));
         Assert.InRange(delta.Devices.Count + delta.Changes.Count, 1, 10);
         Assert.Contains(delta.Changes, c => traffic.Contains(c.Id) && c.Values!.ContainsKey("avg_speed_kmh") && c.Ts > 0);
         Assert.All(delta.Devices.Select(d => d.Id).Concat(delta.Changes.Select(c => c.Id)).GroupBy(id => id), g => Assert.Single(g));
