@@ -76,6 +76,13 @@ public sealed class IngestKilledTests(ServicesFixture services) : IClassFixture<
 
             var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0
             var dll = Path.Combine(root.FullName, "ingest", "IocCenter.Ingest.Host", "bin", configuration, "net10.0", "iocc-ingest.dll");
+            if (!File.Exists(dll))
+            {
+                // Not a project reference on purpose: its appsettings.json would land beside these tests and become
+                // the all-in-one host's settings. The solution build (the README's test command) builds it.
+                throw new InvalidOperationException($"{dll} is missing: build the solution (dotnet build IocCenter.sln -c {configuration})");
+            }
+
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Directory.CreateDirectory(data).FullName, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[]
