@@ -40,9 +40,7 @@ public sealed class AllInOneWithInfluxTests(ServicesFixture services) : IClassFi
         await influx.CreateAsync(CancellationToken.None); // so the probes below can query before the first write
         _ = factory.Server;
 
-        // The first wait is long: test assemblies run side by side on 2 cores, and once (1 run in 6) the first points
-        // took longer than 30 s to arrive while the dashboard's browser tests ran.
-        await Eventually.WaitAsync(() => influx.CountAsync("traffic", "avg_speed_kmh"), n => n >= 3, TimeSpan.FromSeconds(90), "traffic points in InfluxDB");
+        await Eventually.WaitAsync(() => influx.CountAsync("traffic", "avg_speed_kmh"), n => n >= 3, TimeSpan.FromSeconds(30), "traffic points in InfluxDB");
         await Eventually.WaitAsync(() => influx.CountAsync("environment", "pm25_ugm3"), n => n >= 2, TimeSpan.FromSeconds(30), "environment points in InfluxDB");
         await Eventually.WaitAsync(() => influx.CountAsync("connectivity", "latency_ms"), n => n >= 3, TimeSpan.FromSeconds(30), "connectivity points in InfluxDB");
 
