@@ -269,6 +269,63 @@ public sealed class HubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryApiEndpoint_IsAuthorizedByRole_ForAnonymousKioskViewerOfficerAndAdmin()
+    {
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-003", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+        Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "nguoi-xem", role = "viewer", password = "chi-xem-thoi-2026" })).IsSuccessStatusCode);
+        Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "truc-ban", role = "officer", password = "truc-ban-dem-2026" })).IsSuccessStatusCode);
+        var kiosk = _factory.Services.GetRequiredService<UserStore>().CreateKioskToken("ma trận quyền").Secret;
+        var callers = new (string Name, int Rank, HttpClient Client, string Query)[]
+        {
+            ("anonymous", 0, _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }), string.Empty),
+            ("kiosk", 1, _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false }), "token=" + Uri.EscapeDataString(kiosk)),
+            ("viewer", 1, (await LoginAsync("nguoi-xem", "chi-xem-thoi-2026")).Client, string.Empty),
+            ("officer", 2, (await LoginAsync("truc-ban", "truc-ban-dem-2026")).Client, string.Empty),
+            ("admin", 3, admin, string.Empty),
+        };
+        var endpoints = new (HttpMethod Method, string Path, int Rank, object? Body)[]
+        {
+            (HttpMethod.Get, "/api/me", 1, null),
+            (HttpMethod.Get, "/api/incidents", 1, null),
+            (HttpMethod.Get, $"/api/incidents/{raised.Id}", 1, null),
+            (HttpMethod.Get, $"/api/incidents/{raised.Id}/evidence", 1, null),
+            (HttpMethod.Get, "/api/devices", 1, null),
+            (HttpMethod.Get, "/api/devices/ht-trf-sa-dec-003", 1, null),
+            (HttpMethod.Get, "/api/devices/ht-trf-sa-dec-003/history?range=1h", 1, null),
+            (HttpMethod.Get, "/api/antiforgery", 2, null),
+            (HttpMethod.Post, $"/api/incidents/{raised.Id}/acknowledge", 2, new { comment = "kiểm tra quyền" }),
+            (HttpMethod.Post, $"/api/incidents/{raised.Id}/resolve", 2, new { comment = "kiểm tra quyền" }),
+            (HttpMethod.Get, "/api/users", 3, null),
+            (HttpMethod.Post, "/api/users", 3, new { userName = "", role = "viewer", password = "x" }),
+            (HttpMethod.Get, "/api/kiosk-tokens", 3, null),
+            (HttpMethod.Post, "/api/kiosk-tokens", 3, new { name = "tường phụ" }),
+            (HttpMethod.Delete, "/api/kiosk-tokens/999999", 3, null),
+        };
+
+        var wrong = new List<string>();
+        foreach (var (method, path, rank, body) in endpoints)
+        {
+            foreach (var caller in callers)
+            {
+                var url = caller.Query.Length == 0 ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + caller.Query;
+                using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+                using var response = await caller.Client.SendAsync(request);
+                var code = (int)response.StatusCode;
+                var expected = caller.Rank == 0 ? "401" : caller.Rank < rank ? "403" : "allowed";
+                var actual = code is 401 or 403 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : code < 500 ? "allowed" : "error " + code;
+                if (actual != expected)
+                {
+                    wrong.Add($"{caller.Name} {method} {path}: {code}, expected {expected}");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+        Assert.Equal(IncidentState.Resolved, _factory.Services.GetRequiredService<IncidentService>().Find(raised.Id)!.State); // the officer's actions took effect
+    }
+
+    [Fact]
     public async Task TheApi_RefusesChangesWithoutTheAntiforgeryHeader_AndViewersCannotAct()
     {
         var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-002", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
