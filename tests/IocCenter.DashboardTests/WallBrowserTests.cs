@@ -193,6 +193,20 @@ public sealed class WallBrowserTests : IAsyncLifetime
         var page = await OpenWallAsync();
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-snapshots", "1");
 
+        // An incident acknowledged before the server is killed (SIGKILL: no shutdown code runs) …
+        await PublishOfflineAsync("bt-env-test-007");
+        var onWall = page.Locator("#ticker li", new() { HasText = "bt-env-test-007" });
+        await Assertions.Expect(onWall).ToHaveAttributeAsync("data-state", "open", new() { Timeout = 5_000 });
+        long id;
+        using (var admin = await _server.AdminAsync())
+        {
+            using var list = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("api/incidents"));
+            id = list.RootElement.EnumerateArray().First(i => i.GetProperty("deviceId").GetString() == "bt-env-test-007").GetProperty("id").GetInt64();
+            (await admin.PostAsync($"api/incidents/{id}/acknowledge", new StringContent("""{"comment":"trước khi khởi động lại"}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        }
+
+        await Assertions.Expect(onWall).ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 2_000 });
+
         await _server.StopAsync();
         var banner = page.Locator("#banner");
         await Assertions.Expect(banner).ToBeVisibleAsync(new() { Timeout = 15_000 });
@@ -202,5 +216,12 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await _server.StartAsync();
         await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-snapshots", "2", new() { Timeout = 10_000 }); // resynced
+
+        // … is still open and acknowledged after the restart, on the wall (from the new snapshot) and with its audit trail.
+        await Assertions.Expect(onWall).ToHaveAttributeAsync("data-state", "acknowledged");
+        using var again = await _server.AdminAsync();
+        using var incident = System.Text.Json.JsonDocument.Parse(await again.GetStringAsync($"api/incidents/{id}"));
+        Assert.Equal("acknowledged", incident.RootElement.GetProperty("incident").GetProperty("state").GetString());
+        Assert.Contains(incident.RootElement.GetProperty("audit").EnumerateArray(), e => e.ToString().Contains("trước khi khởi động lại", StringComparison.Ordinal));
     }
 }
