@@ -17,10 +17,7 @@ public sealed class AllInOneWithInfluxTests(ServicesFixture services) : IClassFi
     public async Task WithInfluxUrl_TheFleetsReadingsAndStatusesAreStoredInInfluxDb_AndNoSqliteTelemetryStoreIsCreated()
     {
         var database = "aio_" + Guid.NewGuid().ToString("N")[..12];
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var brokerPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var brokerPort = TestFleet.FreePort();
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("AllInOne:BrokerPort", brokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));

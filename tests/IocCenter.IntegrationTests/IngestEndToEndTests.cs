@@ -43,18 +43,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
         }
     }
 
-    private FleetOptions Fleet(string prefix) => new()
-    {
-        BrokerUrl = services.MqttUrl,
-        Traffic = 100,
-        Environment = 50,
-        Connectivity = 100,
-        Pacing = Pacing.Flood,
-        Count = Readings,
-        Interval = TimeSpan.FromSeconds(10),
-        Start = DateTimeOffset.UtcNow.AddDays(-1).AddTicks(-(DateTimeOffset.UtcNow.Ticks % TimeSpan.TicksPerMinute)),
-        Prefix = prefix,
-    };
+    private FleetOptions Fleet(string prefix) => TestFleet.Flood(services.MqttUrl, prefix, Readings);
 
     [Fact]
     public async Task Simulator20000ReadingsWith500Malformed_StoresExactly20000_AndDeadLettersThe500WithTheirReasons()

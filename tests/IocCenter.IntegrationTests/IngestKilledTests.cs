@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using IocCenter.Simulators.Fleet;
 
@@ -24,18 +22,7 @@ public sealed class IngestKilledTests(ServicesFixture services) : IClassFixture<
     {
         var influx = services.InfluxClient(_database);
         using var first = await IngestProcess.StartAsync(services, _database, _folder.Path);
-        await using var fleet = new FleetRunner(new FleetOptions
-        {
-            BrokerUrl = services.MqttUrl,
-            Traffic = 100,
-            Environment = 50,
-            Connectivity = 100,
-            Pacing = Pacing.Flood,
-            Count = Readings,
-            Interval = TimeSpan.FromSeconds(10),
-            Start = DateTimeOffset.UtcNow.AddDays(-1).AddTicks(-(DateTimeOffset.UtcNow.Ticks % TimeSpan.TicksPerMinute)),
-            Prefix = "kill",
-        });
+        await using var fleet = new FleetRunner(TestFleet.Flood(services.MqttUrl, "kill", Readings));
         var run = fleet.RunAsync(CancellationToken.None);
 
         await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 4, Deadline, "first quarter sent");
@@ -83,7 +70,7 @@ public sealed class IngestKilledTests(ServicesFixture services) : IClassFixture<
                 throw new InvalidOperationException($"{dll} is missing: build the solution (dotnet build IocCenter.sln -c {configuration})");
             }
 
-            var port = FreePort();
+            var port = TestFleet.FreePort();
             var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Directory.CreateDirectory(data).FullName, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[]
             {
@@ -148,13 +135,6 @@ public sealed class IngestKilledTests(ServicesFixture services) : IClassFixture<
             using var response = await _http.GetAsync(new Uri("health", UriKind.Relative));
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             return body.RootElement.GetProperty("checks").GetProperty("ingest").GetProperty("data").Clone();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

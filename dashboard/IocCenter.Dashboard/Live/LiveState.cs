@@ -215,14 +215,14 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
                     continue;
                 }
 
-                var view = View(d, now);
                 if (announced is null || announced.Contains(id))
                 {
-                    devices.Add(view);
+                    devices.Add(View(d, now));
                 }
                 else
                 {
-                    changes.Add(new DeviceChange(view.Id, view.Online, view.State, view.Severity, view.Ts, filter.Values ? view.Values : null));
+                    var (online, state, severity) = StateOf(d, now);
+                    changes.Add(new DeviceChange(d.Id, online, state, severity, d.LastMs, filter.Values ? Values(d) : null));
                 }
             }
 
@@ -315,8 +315,11 @@ public sealed class LiveState(DeviceDirectory directory, IncidentService inciden
     private DeviceView View(Device d, long now)
     {
         var (online, state, severity) = StateOf(d, now);
-        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, severity, d.LastMs, new Dictionary<string, double>(d.Values, StringComparer.Ordinal));
+        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, severity, d.LastMs, Values(d));
     }
+
+    /// <summary>A copy of the device's last values (the device keeps changing under the lock).</summary>
+    private static Dictionary<string, double> Values(Device d) => new(d.Values, StringComparer.Ordinal);
 
     private Kpis KpisLocked(ViewFilter filter, long now)
     {
