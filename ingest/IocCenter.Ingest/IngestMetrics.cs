@@ -17,6 +17,7 @@ public sealed class IngestMetrics
     private readonly Counter<long> _writeErrors;
     private readonly Counter<long> _writeRetries;
     private readonly Counter<long> _deadLettersUnpublished;
+    private readonly Counter<long> _brokerConnects;
     private readonly Histogram<double> _lag;
     private readonly Histogram<double> _readingAge;
     private readonly KeyValuePair<string, object?>[][] _reasonTags;
@@ -35,6 +36,7 @@ public sealed class IngestMetrics
         _writeErrors = meter.CreateCounter<long>("ioc.ingest.write.errors", "{request}", "Write requests that failed, by outcome.");
         _writeRetries = meter.CreateCounter<long>("ioc.ingest.write.retries", "{request}", "Write requests sent again after a failure.");
         _deadLettersUnpublished = meter.CreateCounter<long>("ioc.ingest.deadletters.unpublished", "{message}", "Dead letters kept on disk only, because the publish queue was full.");
+        _brokerConnects = meter.CreateCounter<long>("ioc.ingest.broker.connects", "{connection}", "Successful broker connections, by whether the broker still had the persistent session.");
         _lag = meter.CreateHistogram<double>("ioc.ingest.lag", "ms", "Time from receiving a message to its readings being durable.");
         _readingAge = meter.CreateHistogram<double>("ioc.ingest.reading.age", "ms", "Time from a reading's own timestamp to it being durable (publish to durable when device clocks are right).");
         _reasonTags = new KeyValuePair<string, object?>[Enum.GetValues<RejectReason>().Length][];
@@ -63,6 +65,9 @@ public sealed class IngestMetrics
     internal Histogram<double> ReadingAge => _readingAge;
 
     internal void Rejected(RejectReason reason) => _rejected.Add(1, _reasonTags[(int)reason]);
+
+    internal void BrokerConnected(bool sessionPresent) =>
+        _brokerConnects.Add(1, new KeyValuePair<string, object?>("session_present", sessionPresent ? "true" : "false"));
 
     internal void WriteError(string outcome) => _writeErrors.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

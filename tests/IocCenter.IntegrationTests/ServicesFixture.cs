@@ -8,6 +8,7 @@ namespace IocCenter.IntegrationTests;
 /// <summary>
 /// Real mosquitto and real influxd in containers, from the images deploy/prepare-docker.sh builds
 /// (Debian's packages on debian:bookworm-slim). The README's test command builds them first.
+/// Each is published on a fixed free host port, so a test can stop and start one and find it where it was.
 /// </summary>
 public sealed class ServicesFixture : IAsyncLifetime
 {
@@ -15,12 +16,12 @@ public sealed class ServicesFixture : IAsyncLifetime
     public static readonly string InfluxImage = Environment.GetEnvironmentVariable("IOCC_INFLUXDB_IMAGE") ?? "iocc-influxdb:latest";
 
     public IContainer Mosquitto { get; } = new ContainerBuilder(MosquittoImage)
-        .WithPortBinding(1883, assignRandomHostPort: true)
+        .WithPortBinding(TestFleet.FreePort(), 1883)
         .WithWaitStrategy(Wait.ForUnixContainer().UntilInternalTcpPortIsAvailable(1883))
         .Build();
 
     public IContainer Influx { get; } = new ContainerBuilder(InfluxImage)
-        .WithPortBinding(8086, assignRandomHostPort: true)
+        .WithPortBinding(TestFleet.FreePort(), 8086)
         .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPath("/ping").ForPort(8086).ForStatusCode(HttpStatusCode.NoContent)))
         .Build();
 

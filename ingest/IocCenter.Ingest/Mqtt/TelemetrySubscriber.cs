@@ -20,6 +20,7 @@ namespace IocCenter.Ingest.Mqtt;
 internal sealed partial class TelemetrySubscriber(
     IngestPipeline pipeline,
     DeadLetterSink deadLetters,
+    IngestMetrics metrics,
     IOptions<MqttOptions> options,
     TimeProvider time,
     ILogger<TelemetrySubscriber> logger) : BackgroundService
@@ -144,6 +145,7 @@ internal sealed partial class TelemetrySubscriber(
         }
 
         _subscribed = true;
+        metrics.BrokerConnected(result.IsSessionPresent);
         LogConnected(logger, _options.Url, _options.ClientId, SubscriptionFilter, result.IsSessionPresent, generation);
     }
 

@@ -27,6 +27,7 @@ internal sealed partial class JournalDrain(
     ILogger<JournalDrain> logger) : BackgroundService
 {
     private const int MaxBatchBytes = 8 << 20;
+    private static readonly TimeSpan RetryDelayMax = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan IdlePingInterval = TimeSpan.FromSeconds(10);
 
     private readonly InfluxOptions _options = influxOptions.Value;
@@ -34,6 +35,7 @@ internal sealed partial class JournalDrain(
     private readonly LinkedList<Batch> _inFlight = new();
     private readonly Lock _inFlightGate = new();
     private readonly CancellationTokenSource _abandon = new();
+    private TaskCompletionSource _reachableAgain = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _unreachable;
     private long _lastUnreachableLog;
 
@@ -208,14 +210,14 @@ internal sealed partial class JournalDrain(
                 case TelemetryWriteOutcome.Transient or TelemetryWriteOutcome.Unauthorized:
                     metrics.WriteError(result.Outcome == TelemetryWriteOutcome.Transient ? "transient" : "unauthorized");
                     MarkUnreachable(result);
-                    await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30)), time, cancellationToken);
+                    await RetryDelayAsync(attempt, cancellationToken);
                     break;
 
                 case TelemetryWriteOutcome.DatabaseNotFound:
                     metrics.WriteError("database_not_found");
                     MarkUnreachable(result);
                     await CreateDatabaseAsync(cancellationToken);
-                    await Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30)), time, cancellationToken);
+                    await RetryDelayAsync(attempt, cancellationToken);
                     break;
 
                 default:
@@ -225,6 +227,20 @@ internal sealed partial class JournalDrain(
                     return;
             }
         }
+    }
+
+    /// <summary>
+    /// Backoff with jitter, cut short as soon as any request gets through again: the batches waiting behind the
+    /// checkpoint then all retry at once, instead of each sleeping out its own delay while the journal stays full.
+    /// </summary>
+    private async Task RetryDelayAsync(int attempt, CancellationToken cancellationToken)
+    {
+        var reachableAgain = Volatile.Read(ref _reachableAgain).Task;
+        using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), RetryDelayMax), time, delayCancel.Token);
+        await Task.WhenAny(delay, reachableAgain);
+        await delayCancel.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private async Task SplitAsync(ReadOnlyMemory<byte> lines, int lineCount, string? message, CancellationToken cancellationToken)
@@ -298,6 +314,7 @@ internal sealed partial class JournalDrain(
     {
         if (Interlocked.Exchange(ref _unreachable, 0) == 1)
         {
+            Interlocked.Exchange(ref _reachableAgain, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             LogReachable(logger, store.Description, journal.PendingLines);
         }
     }
