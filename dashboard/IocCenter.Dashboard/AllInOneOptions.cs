@@ -23,6 +23,10 @@ public sealed class AllInOneOptions
     /// <summary>Run the built-in simulator fleet (the demo province).</summary>
     public bool Simulators { get; set; } = true;
 
+    /// <summary>How often the screens' device states are saved (they are restored at start; see the README's Guarantees).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan DeviceStateSaveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Everything the host keeps: telemetry (SQLite), the journal, incidents, models, dead letters.</summary>
     [Required]
     public string DataPath { get; set; } = "data";

@@ -62,6 +62,8 @@ public static class AllInOneRegistration
         // The screens' live view: its own copy of every reading ingest accepts, and the incident changes.
         builder.Services.AddSingleton<Live.LiveState>();
         builder.Services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<Live.LiveState>().Readings);
+        builder.Services.AddSingleton(_ => new Live.DeviceStateStore(Path.Combine(data, "dashboard", "devices.db")));
+        builder.Services.AddHostedService<Live.DeviceStateKeeper>(); // before the broadcaster: screens start from the saved states
         builder.Services.AddSingleton<Live.LiveBroadcaster>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.LiveBroadcaster>());
         builder.AddDashboardSecurity(data);

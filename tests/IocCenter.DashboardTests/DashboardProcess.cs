@@ -40,7 +40,10 @@ public sealed class DashboardProcess : IAsyncLifetime
 
     public async Task InitializeAsync() => await StartAsync();
 
-    public async Task StartAsync()
+    public Task StartAsync() => StartAsync([]);
+
+    /// <summary>Starts the host; <paramref name="settings"/> are extra command-line settings (<c>--Section:Key=value</c>).</summary>
+    public async Task StartAsync(params string[] settings)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0
         var dll = Path.Combine(RepositoryRoot, "dashboard", "IocCenter.Dashboard", "bin", configuration, "net10.0", "iocc.dll");
@@ -56,7 +59,7 @@ public sealed class DashboardProcess : IAsyncLifetime
             $"--AllInOne:BrokerPort={BrokerPort}", "--AllInOne:BrokerAddress=127.0.0.1", $"--AllInOne:DataPath={Path.Combine(_data, "data")}",
             $"--Simulator:Traffic={Traffic}", $"--Simulator:Environment={Environment}", $"--Simulator:Connectivity={Connectivity}",
             "--Simulator:Interval=00:00:02", "--Simulator:Prefix=bt", "--Analytics:MlEnabled=false", $"--Dashboard:AdminPassword={AdminPassword}",
-        })
+        }.Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }

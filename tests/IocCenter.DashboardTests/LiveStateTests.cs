@@ -137,4 +137,38 @@ public sealed class LiveStateTests : IDisposable
         Assert.Single(_state.Snapshot(new ViewFilter(null, "sa-dec"), "Đồng Tháp", []).Incidents);
         Assert.Empty(_state.Snapshot(new ViewFilter(null, "lai-vung"), "Đồng Tháp", []).Incidents);
     }
+
+    [Fact]
+    public void DeviceStates_SavedAndRestoredIntoANewLiveState_ShowAsBefore_AndAReadingSinceTheStartWins()
+    {
+        Reading("trf-1", TelemetryDomain.Traffic, 40);
+        _state.Apply(new LiveReading("cnn-9", TelemetryDomain.Connectivity, "cao-lanh", _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("latency_ms", 35, false)]));
+        _state.Apply(new LiveReading("cnn-9", TelemetryDomain.Connectivity, "cao-lanh", 0, [], Online: false));
+        var path = Path.Combine(Path.GetTempPath(), "iocc-devices-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+        try
+        {
+            using (var store = new DeviceStateStore(path))
+            {
+                store.Save(_state.TakeUnsaved());
+                Assert.Empty(_state.TakeUnsaved()); // saved once, until it changes again
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(30));
+            using var reopened = new DeviceStateStore(path);
+            var restarted = new LiveState(new DeviceDirectory([]), _incidents, _time);
+            restarted.Apply(new LiveReading("trf-1", TelemetryDomain.Traffic, null, _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("avg_speed_kmh", 55, false)]));
+            restarted.Restore(reopened.Load());
+
+            var road = restarted.Find("trf-1")!;
+            Assert.Equal(55, road.Values["avg_speed_kmh"]); // what arrived since the start wins over what was saved
+            Assert.True(road.Online);
+            var link = restarted.Find("cnn-9")!;
+            Assert.Equal(("cao-lanh", false, "offline", 35.0), (link.Area, link.Online, link.State, link.Values["latency_ms"])); // announced offline before the restart: still offline
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
 }

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using IocCenter.Analytics.AirQuality;
+using IocCenter.Storage.Sqlite;
+using IocCenter.Telemetry;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace IocCenter.Dashboard.Live;
+
+/// <summary>What the screens last knew of one device, as saved across restarts.</summary>
+public sealed record SavedDeviceState(
+    string Id,
+    TelemetryDomain Domain,
+    string? Area,
+    string? Name,
+    double? Latitude,
+    double? Longitude,
+    bool? StatusOnline,
+    long? LastMs,
+    IReadOnlyDictionary<string, double> Values,
+    int? Aqi,
+    AqiPollutant? AqiDominant);
+
+/// <summary>The saved device states: one row per device in a SQLite file (WAL, synchronous=FULL), upserted.</summary>
+public sealed class DeviceStateStore : IDisposable
+{
+    private static readonly string[] ParameterNames = ["$id", "$domain", "$area", "$name", "$lat", "$lon", "$online", "$last", "$values", "$aqi", "$dominant"];
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+
+    public DeviceStateStore(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connection = SqliteConnections.OpenDurable(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS device_state (
+                id TEXT PRIMARY KEY,
+                domain TEXT NOT NULL,
+                area TEXT, name TEXT, latitude REAL, longitude REAL,
+                status_online INTEGER, last_ms INTEGER,
+                metric_values TEXT NOT NULL,
+                aqi INTEGER, aqi_dominant TEXT);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    public void Save(IReadOnlyList<SavedDeviceState> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        if (devices.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO device_state (id, domain, area, name, latitude, longitude, status_online, last_ms, metric_values, aqi, aqi_dominant)
+                VALUES ($id, $domain, $area, $name, $lat, $lon, $online, $last, $values, $aqi, $dominant)
+                ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, area = excluded.area, name = excluded.name,
+                    latitude = excluded.latitude, longitude = excluded.longitude, status_online = excluded.status_online,
+                    last_ms = excluded.last_ms, metric_values = excluded.metric_values, aqi = excluded.aqi, aqi_dominant = excluded.aqi_dominant
+                """;
+            var parameters = ParameterNames.Select(n => command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+            foreach (var d in devices)
+            {
+                object?[] values =
+                [
+                    d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, d.StatusOnline is { } online ? (online ? 1 : 0) : null,
+                    d.LastMs, JsonSerializer.Serialize(d.Values), d.Aqi, d.AqiDominant?.ToString(),
+                ];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    public IReadOnlyList<SavedDeviceState> Load()
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT id, domain, area, name, latitude, longitude, status_online, last_ms, metric_values, aqi, aqi_dominant FROM device_state";
+            using var reader = command.ExecuteReader();
+            var devices = new List<SavedDeviceState>();
+            while (reader.Read())
+            {
+                if (!TelemetryDomains.TryParse(reader.GetString(1), out var domain))
+                {
+                    continue; // written by a version with another domain: that device reports again soon
+                }
+
+                devices.Add(new SavedDeviceState(
+                    reader.GetString(0),
+                    domain,
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                    reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                    reader.IsDBNull(6) ? null : reader.GetInt64(6) != 0,
+                    reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                    JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(8)) ?? [],
+                    reader.IsDBNull(9) ? null : reader.GetInt32(9),
+                    reader.IsDBNull(10) ? null : Enum.Parse<AqiPollutant>(reader.GetString(10))));
+            }
+
+            return devices;
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+}
+
+/// <summary>
+/// Keeps the screens' device states across restarts: restores them before the screens are served, saves what changed
+/// every <see cref="AllInOneOptions.DeviceStateSaveInterval"/> and once more on a graceful stop. After a crash at most
+/// one interval of changes is missing, and those devices correct themselves with their next report.
+/// </summary>
+internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStore store, IOptions<AllInOneOptions> options, TimeProvider time, ILogger<DeviceStateKeeper> logger) : BackgroundService
+{
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var saved = store.Load();
+        state.Restore(saved);
+        LogRestored(logger, saved.Count);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        Save();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.DeviceStateSaveInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Save();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The final save is in StopAsync.
+        }
+    }
+
+    private void Save()
+    {
+        var changed = state.TakeUnsaved();
+        try
+        {
+            store.Save(changed);
+        }
+        catch (SqliteException e)
+        {
+            // The disk is full or failing: the screens keep working, and these devices are saved at the next interval.
+            state.MarkUnsaved(changed.Select(d => d.Id));
+            LogSaveFailed(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã khôi phục trạng thái {Count} thiết bị / Restored the state of {Count} devices")]
+    private static partial void LogRestored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Không lưu được trạng thái thiết bị / Could not save device states: {Error}")]
+    private static partial void LogSaveFailed(ILogger logger, string error);
+}
