@@ -23,6 +23,27 @@ public sealed class AllInOneOptions
     /// <summary>Run the built-in simulator fleet (the demo province).</summary>
     public bool Simulators { get; set; } = true;
 
+    /// <summary>
+    /// Whether the embedded broker asks for credentials. <c>Auto</c>: when a device registry is configured
+    /// (<c>Devices:RegistryPath</c>), every device connects with its own secret and services with theirs.
+    /// </summary>
+    public BrokerAuthentication BrokerAuthentication { get; set; } = BrokerAuthentication.Auto;
+
+    /// <summary>Service accounts of the embedded broker (ingest, analytics instances elsewhere): username and secret hash.</summary>
+    public List<ServiceAccountOptions> BrokerServices { get; set; } = [];
+
+    /// <summary>The embedded broker's TLS listener: a PEM certificate (with <see cref="BrokerTlsKeyPath"/>) or a PFX file. Unset: no TLS listener.</summary>
+    public string? BrokerTlsCertificatePath { get; set; }
+
+    /// <summary>The PEM private key of <see cref="BrokerTlsCertificatePath"/> (unset for a PFX file).</summary>
+    public string? BrokerTlsKeyPath { get; set; }
+
+    /// <summary>The password of a PFX file or an encrypted PEM key.</summary>
+    public string? BrokerTlsCertificatePassword { get; set; }
+
+    [Range(1, 65535)]
+    public int BrokerTlsPort { get; set; } = 8883;
+
     /// <summary>How often the screens' device states are saved (they are restored at start; see the README's Guarantees).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan DeviceStateSaveInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -30,4 +51,21 @@ public sealed class AllInOneOptions
     /// <summary>Everything the host keeps: telemetry (SQLite), the journal, incidents, models, dead letters.</summary>
     [Required]
     public string DataPath { get; set; } = "data";
+}
+
+public enum BrokerAuthentication
+{
+    Auto,
+    Required,
+    Off,
+}
+
+/// <summary>A service account from configuration: <c>AllInOne:BrokerServices:0:Username</c> and <c>…:SecretHash</c> (<c>iocc-devices hash</c>).</summary>
+public sealed class ServiceAccountOptions
+{
+    [Required]
+    public string Username { get; set; } = string.Empty;
+
+    [Required]
+    public string SecretHash { get; set; } = string.Empty;
 }

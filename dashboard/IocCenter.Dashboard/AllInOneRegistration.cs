@@ -35,6 +35,8 @@ public static class AllInOneRegistration
 
         if (options.EmbeddedBroker)
         {
+            AddBrokerAccounts(builder, options);
+
             // First: hosted services start in order, and stop in reverse (the broker goes last).
             builder.Services.AddHostedService<EmbeddedBroker>();
         }
@@ -81,5 +83,46 @@ public static class AllInOneRegistration
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// With broker authentication on: the device registry's secrets, the configured service accounts, and one account for
+    /// this process's own clients (ingest, analytics, the built-in fleet) with a secret made at each start and never written down.
+    /// </summary>
+    private static void AddBrokerAccounts(WebApplicationBuilder builder, AllInOneOptions options)
+    {
+        var configuration = builder.Configuration;
+        var required = options.BrokerAuthentication switch
+        {
+            BrokerAuthentication.Required => true,
+            BrokerAuthentication.Off => false,
+            _ => !string.IsNullOrEmpty(configuration["Devices:RegistryPath"]),
+        };
+        if (!required)
+        {
+            return;
+        }
+
+        const string Internal = "iocc-internal";
+        var secret = DeviceSecrets.Generate();
+        var accounts = options.BrokerServices.Select(s => new ServiceAccount(s.Username, s.SecretHash))
+            .Where(s => s.Username != Internal)
+            .Append(new ServiceAccount(Internal, DeviceSecrets.Hash(secret)))
+            .ToList();
+        var own = new Dictionary<string, string?>();
+        if (string.IsNullOrEmpty(configuration["Mqtt:Username"]))
+        {
+            own["Mqtt:Username"] = Internal;
+            own["Mqtt:Password"] = secret;
+        }
+
+        if (string.IsNullOrEmpty(configuration["Simulator:Username"]))
+        {
+            own["Simulator:Username"] = Internal;
+            own["Simulator:Password"] = secret;
+        }
+
+        configuration.AddInMemoryCollection(own);
+        builder.Services.AddSingleton(sp => new BrokerAccounts(sp.GetRequiredService<DeviceDirectory>(), accounts));
     }
 }

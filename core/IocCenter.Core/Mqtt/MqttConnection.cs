@@ -4,7 +4,7 @@ using MQTTnet.Formatter;
 namespace IocCenter.Mqtt;
 
 /// <summary>
-/// Builds MQTTnet client options from an <c>mqtt://</c> or <c>mqtts://</c> URL, over a
+/// Builds MQTTnet client options from an <c>mqtt://</c> or <c>mqtts://</c> URL; plain TCP goes over a
 /// <see cref="CoalescingSocketStream"/> (buffered reads, coalesced writes).
 /// </summary>
 public static class MqttConnection
@@ -22,12 +22,16 @@ public static class MqttConnection
         var builder = new MqttClientOptionsBuilder()
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithTcpServer(url.Host, url.IsDefaultPort || url.Port <= 0 ? (tls ? 8883 : 1883) : url.Port)
-            .WithStreamProvider(CoalescingSocketStream.Provider)
             .WithClientId(clientId)
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (tls)
         {
+            // MQTTnet's own channel does the TLS handshake; the coalescing stream is for plain TCP only.
             builder.WithTlsOptions(o => o.UseTls());
+        }
+        else
+        {
+            builder.WithStreamProvider(CoalescingSocketStream.Provider);
         }
 
         var (user, secret) = (username, password);

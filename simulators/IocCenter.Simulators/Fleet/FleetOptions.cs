@@ -27,6 +27,9 @@ public sealed class FleetOptions
 
     public string? Password { get; set; }
 
+    /// <summary>Per-device broker passwords (device id → secret): a device listed here connects as itself, the others with <see cref="Username"/>.</summary>
+    public IReadOnlyDictionary<string, string>? Credentials { get; set; }
+
     [Range(0, 100_000)]
     public int Traffic { get; set; } = 120;
 

@@ -188,7 +188,10 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
 
         public async Task ConnectAsync(CancellationToken cancellationToken)
         {
-            var clientOptions = MqttConnection.Options(options.BrokerUrl, Device.Record.Id, options.Username, options.Password)
+            var (username, password) = options.Credentials?.TryGetValue(Device.Record.Id, out var secret) == true
+                ? (Device.Record.Id, secret)
+                : (options.Username, options.Password);
+            var clientOptions = MqttConnection.Options(options.BrokerUrl, Device.Record.Id, username, password)
                 .WithCleanStart(true)
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
                 .WithWillTopic(Device.StatusTopic)

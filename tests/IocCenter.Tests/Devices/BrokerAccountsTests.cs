@@ -1,0 +1,106 @@
+using IocCenter.Devices;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Tests.Devices;
+
+public sealed class BrokerAccountsTests
+{
+    [Fact]
+    public void AHashMadeByMosquittoPasswd_VerifiesHere_AndOursHasItsFormat()
+    {
+        // mosquitto_passwd -H sha512-pbkdf2 -I 1000 (mosquitto 2.0.11), password "s3cret".
+        const string FromMosquitto = "$7$1000$l9YImxIZAwwjY3a3$SNsUgcdKOKKnWfCbGCbhGy41l/csKN19XEME2aWDyXD0hwqHArpwuZMkFoOFIiHnvlqAa3R9FT3NUsqcNptadQ==";
+        Assert.True(DeviceSecrets.Verify("s3cret", FromMosquitto));
+        Assert.False(DeviceSecrets.Verify("s3cret!", FromMosquitto));
+
+        var secret = DeviceSecrets.Generate();
+        var hash = DeviceSecrets.Hash(secret);
+        Assert.Matches(@"^\$7\$1000\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$", hash);
+        Assert.True(DeviceSecrets.Verify(secret, hash));
+        Assert.NotEqual(hash, DeviceSecrets.Hash(secret)); // salted
+        Assert.Equal(32, secret.Length);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("plain-text")]
+    [InlineData("$6$1000$abc$def")]
+    [InlineData("$7$x$abc$def")]
+    [InlineData("$7$1000$not base64!$def")]
+    public void AMalformedHash_NeverVerifies(string? hash) => Assert.False(DeviceSecrets.Verify("anything", hash));
+
+    [Fact]
+    public void Authenticate_KnowsDevicesWithASecret_AndServices_AndNobodyElse()
+    {
+        var accounts = Accounts(out var deviceSecret, out var serviceSecret);
+        Assert.Equal(new DeviceIdentity(Record), accounts.Authenticate("trf-001", deviceSecret));
+        Assert.Equal(new ServiceIdentity("iocc-ingest"), accounts.Authenticate("iocc-ingest", serviceSecret));
+        Assert.Null(accounts.Authenticate("trf-001", serviceSecret));
+        Assert.Null(accounts.Authenticate("trf-no-secret", ""));
+        Assert.Null(accounts.Authenticate(null, deviceSecret));
+        Assert.Null(accounts.Authenticate("unknown", deviceSecret));
+    }
+
+    [Theory]
+    [InlineData("ioc/v1/traffic/trf-001/telemetry", true)]
+    [InlineData("ioc/v1/traffic/trf-001/status", true)]
+    [InlineData("ioc/v1/traffic/trf-001/", false)]
+    [InlineData("ioc/v1/traffic/trf-0012/telemetry", false)]
+    [InlineData("ioc/v1/traffic/trf-002/telemetry", false)]
+    [InlineData("ioc/v1/environment/trf-001/telemetry", false)]
+    [InlineData("ioc/v1/incidents/1", false)]
+    [InlineData("ioc/v1/deadletter/x", false)]
+    [InlineData("other/trf-001", false)]
+    public void ADevice_PublishesOnlyUnderItsOwnDomainAndId(string topic, bool allowed) =>
+        Assert.Equal(allowed, BrokerAccounts.MayPublish(new DeviceIdentity(Record), topic));
+
+    [Theory]
+    [InlineData("ioc/v1/#", true)]
+    [InlineData("$share/ingest/ioc/v1/#", true)]
+    [InlineData("#", false)]
+    [InlineData("$SYS/#", false)]
+    [InlineData("$share/ingest", false)]
+    public void AService_SubscribesUnderTheRoot_ADeviceToNothing(string filter, bool serviceAllowed)
+    {
+        Assert.Equal(serviceAllowed, BrokerAccounts.MaySubscribe(new ServiceIdentity("iocc-ingest"), filter));
+        Assert.False(BrokerAccounts.MaySubscribe(new DeviceIdentity(Record), filter));
+        Assert.False(BrokerAccounts.MaySubscribe(new DeviceIdentity(Record), "ioc/v1/traffic/trf-001/telemetry"));
+    }
+
+    [Fact]
+    public void MosquittoFiles_HoldTheHashesAndOneAclBlockPerAccount()
+    {
+        var accounts = Accounts(out var deviceSecret, out _);
+        var folder = Directory.CreateTempSubdirectory("iocc-acl-").FullName;
+        try
+        {
+            accounts.WriteMosquittoFiles(Path.Combine(folder, "password_file"), Path.Combine(folder, "acl_file"));
+            var passwords = File.ReadAllLines(Path.Combine(folder, "password_file"));
+            Assert.Equal(["iocc-ingest", "trf-001"], passwords.Select(l => l.Split(':')[0]));
+            Assert.DoesNotContain(passwords, l => l.Contains(deviceSecret, StringComparison.Ordinal));
+            Assert.Equal(Record.SecretHash, passwords[1].Split(':', 2)[1]);
+            var acl = File.ReadAllText(Path.Combine(folder, "acl_file"));
+            Assert.Contains("user iocc-ingest\ntopic readwrite ioc/v1/#\n", acl, StringComparison.Ordinal);
+            Assert.Contains("user trf-001\ntopic write ioc/v1/traffic/trf-001/#\n", acl, StringComparison.Ordinal);
+            Assert.DoesNotContain("trf-no-secret", acl, StringComparison.Ordinal);
+            Assert.DoesNotContain("topic read ", acl, StringComparison.Ordinal); // no device reads anything
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static readonly string DeviceSecret = DeviceSecrets.Generate();
+    private static readonly DeviceRecord Record = new("trf-001", TelemetryDomain.Traffic, "sa-dec", SecretHash: DeviceSecrets.Hash(DeviceSecret));
+
+    private static BrokerAccounts Accounts(out string deviceSecret, out string serviceSecret)
+    {
+        deviceSecret = DeviceSecret;
+        serviceSecret = DeviceSecrets.Generate();
+        return new BrokerAccounts(
+            new DeviceDirectory([Record, new DeviceRecord("trf-no-secret", TelemetryDomain.Traffic, "sa-dec"), new DeviceRecord("bad id", TelemetryDomain.Traffic, "sa-dec", SecretHash: Record.SecretHash)]),
+            [new ServiceAccount("iocc-ingest", DeviceSecrets.Hash(serviceSecret))]);
+    }
+}
