@@ -25,7 +25,8 @@ if (settings["screens"] is { } screens)
         TimeSpan.FromSeconds(double.Parse(settings["seconds"] ?? "60", CultureInfo.InvariantCulture)),
         TimeSpan.FromSeconds(double.Parse(settings["warmup"] ?? "10", CultureInfo.InvariantCulture)),
         bool.Parse(settings["values"] ?? "false"),
-        double.Parse(settings["flips"] ?? "20", CultureInfo.InvariantCulture));
+        double.Parse(settings["flips"] ?? "20", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(settings["sample-seconds"] ?? "0", CultureInfo.InvariantCulture)));
 }
 
 var readings = long.Parse(settings["readings"] ?? "200000", CultureInfo.InvariantCulture);

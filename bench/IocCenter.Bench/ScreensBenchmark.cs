@@ -23,7 +23,7 @@ namespace IocCenter.Bench;
 /// </summary>
 internal static class ScreensBenchmark
 {
-    public static async Task<int> RunAsync(int screens, double rate, int devices, TimeSpan duration, TimeSpan warmUp, bool values, double flipsPerSecond)
+    public static async Task<int> RunAsync(int screens, double rate, int devices, TimeSpan duration, TimeSpan warmUp, bool values, double flipsPerSecond, TimeSpan sampleEvery)
     {
         var root = FindRoot();
         var dll = Path.Combine(root, "dashboard", "IocCenter.Dashboard", "bin", "Release", "net10.0", "iocc.dll");
@@ -134,10 +134,43 @@ internal static class ScreensBenchmark
             var clock = Stopwatch.StartNew();
             Volatile.Write(ref measuring, true);
             long peakRss = 0;
+            var samples = new List<object>();
+            using var metrics = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
+            var window = (Delays: 0, Gc: await GcAsync(metrics), Cpu: cpuBefore, At: clock.Elapsed);
             while (clock.Elapsed < duration)
             {
                 await Task.Delay(1000);
                 peakRss = Math.Max(peakRss, Usage(server.Id).RssBytes);
+                if (sampleEvery > TimeSpan.Zero && clock.Elapsed - window.At >= sampleEvery)
+                {
+                    // Soak: one line per window, to see memory, handles and GC pauses stay flat over the run.
+                    double[] recent;
+                    lock (delays)
+                    {
+                        recent = [.. delays.Skip(window.Delays).Order()];
+                        window.Delays = delays.Count;
+                    }
+
+                    var gc = await GcAsync(metrics);
+                    var (cpu, rssNow) = Usage(server.Id);
+                    var windowSeconds = (clock.Elapsed - window.At).TotalSeconds;
+                    var sample = new
+                    {
+                        minute = Math.Round(clock.Elapsed.TotalMinutes, 1),
+                        rssMb = Math.Round(rssNow / 1048576.0),
+                        heapMb = Math.Round(gc.HeapBytes / 1048576.0, 1),
+                        handles = Directory.GetFileSystemEntries($"/proc/{server.Id}/fd").Length,
+                        threads = Threads(server.Id),
+                        gcCollections = gc.Collections - window.Gc.Collections,
+                        gcPauseMsPerMinute = Math.Round((gc.PauseSeconds - window.Gc.PauseSeconds) * 1000 * 60 / windowSeconds, 1),
+                        gcPauseMsAverage = gc.Collections == window.Gc.Collections ? 0 : Math.Round((gc.PauseSeconds - window.Gc.PauseSeconds) * 1000 / (gc.Collections - window.Gc.Collections), 2),
+                        serverCpuCores = Math.Round((cpu - window.Cpu) / windowSeconds, 2),
+                        p99Ms = recent.Length == 0 ? double.NaN : recent[Math.Clamp((int)Math.Ceiling(0.99 * recent.Length) - 1, 0, recent.Length - 1)],
+                    };
+                    samples.Add(sample);
+                    Console.Error.WriteLine(JsonSerializer.Serialize(sample));
+                    window = (window.Delays, gc, cpu, clock.Elapsed);
+                }
             }
 
             Volatile.Write(ref measuring, false);
@@ -171,6 +204,7 @@ internal static class ScreensBenchmark
                 serverRssMb = Math.Round(rss / 1048576.0),
                 serverPeakRssMb = Math.Round(peakRss / 1048576.0),
                 benchCpuCores = Math.Round(own / seconds, 2), // the publisher and the screens, on the same machine
+                samples,
             };
             Console.WriteLine(JsonSerializer.Serialize(result));
             foreach (var c in connections)
@@ -239,6 +273,19 @@ internal static class ScreensBenchmark
             // Done.
         }
     }
+
+    /// <summary>The server's own GC figures from its <c>/metrics</c> (the runtime meter): collections, total pause time, heap after the last GC.</summary>
+    private static async Task<(double Collections, double PauseSeconds, double HeapBytes)> GcAsync(HttpClient metrics)
+    {
+        var text = await metrics.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        double Sum(string name) => text.Split('\n')
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && l.Length > name.Length && l[name.Length] is '{' or ' ')
+            .Sum(l => double.Parse((l[name.Length] == '{' ? l[(l.IndexOf('}', StringComparison.Ordinal) + 1)..] : l[name.Length..]).Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+        return (Sum("dotnet_gc_collections_total"), Sum("dotnet_gc_pause_time_seconds_total"), Sum("dotnet_gc_last_collection_heap_size_bytes"));
+    }
+
+    private static int Threads(int pid) =>
+        int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>CPU seconds (user + system) and resident memory of a process, from /proc.</summary>
     private static (double CpuSeconds, long RssBytes) Usage(int pid)
