@@ -326,6 +326,62 @@ public sealed class HubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryHubMethod_IsAuthorizedByRole_ForAnonymousKioskViewerOfficerAndAdmin()
+    {
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+        Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "xem-hub", role = "viewer", password = "chi-xem-hub-2026" })).IsSuccessStatusCode);
+        Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "truc-hub", role = "officer", password = "truc-hub-dem-2026" })).IsSuccessStatusCode);
+        var callers = new (string Name, int Rank, string? Kiosk, string? Cookie)[]
+        {
+            ("kiosk", 1, _factory.Services.GetRequiredService<UserStore>().CreateKioskToken("ma trận hub").Secret, null),
+            ("viewer", 1, null, (await LoginAsync("xem-hub", "chi-xem-hub-2026")).Cookie),
+            ("officer", 2, null, (await LoginAsync("truc-hub", "truc-hub-dem-2026")).Cookie),
+            ("admin", 3, null, (await LoginAsync("admin", AdminPassword)).Cookie),
+        };
+
+        // Anonymous: not even a connection (see AnAnonymousClient_CannotConnect); with a bad kiosk token neither.
+        await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(kioskToken: "not-a-token"));
+
+        var incidents = _factory.Services.GetRequiredService<IncidentService>();
+        var wrong = new List<string>();
+        foreach (var caller in callers)
+        {
+            var (connection, messages) = await ConnectAsync(kioskToken: caller.Kiosk, cookie: caller.Cookie);
+            await NextAsync<Snapshot>(messages); // connecting needs a viewer: every caller here has one
+            var raised = await incidents.RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-00" + caller.Rank, "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "hub " + caller.Name));
+            foreach (var (method, rank, call) in new (string, int, Func<Task>)[]
+            {
+                ("Watch", 1, () => connection.InvokeAsync("Watch", "traffic", null, false)),
+                ("Acknowledge", 2, () => connection.InvokeAsync<Incident>("Acknowledge", raised.Id, "kiểm tra quyền hub")),
+                ("Resolve", 2, () => connection.InvokeAsync<Incident>("Resolve", raised.Id, "kiểm tra quyền hub")),
+            })
+            {
+                string actual;
+                try
+                {
+                    await call();
+                    actual = "allowed";
+                }
+                catch (Microsoft.AspNetCore.SignalR.HubException e) when (e.Message.Contains("unauthorized", StringComparison.OrdinalIgnoreCase))
+                {
+                    actual = "refused";
+                }
+
+                var expected = caller.Rank >= rank ? "allowed" : "refused";
+                if (actual != expected)
+                {
+                    wrong.Add($"{caller.Name} {method}: {actual}, expected {expected}");
+                }
+            }
+
+            var state = incidents.Find(raised.Id)!.State;
+            Assert.Equal(caller.Rank >= 2 ? IncidentState.Resolved : IncidentState.Open, state); // a refused call changed nothing
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
     public async Task TheApi_RefusesChangesWithoutTheAntiforgeryHeader_AndViewersCannotAct()
     {
         var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-002", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));

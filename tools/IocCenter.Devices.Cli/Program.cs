@@ -1,0 +1,3 @@
+using IocCenter.Devices.Cli;
+
+return DevicesCommand.Run(args, Console.Out, Console.Error, Console.In);
