@@ -381,6 +381,31 @@ public sealed class HubTests : IAsyncLifetime
         Assert.Empty(wrong);
     }
 
+    [Theory]
+    [InlineData("http://localhost", false)]
+    [InlineData("https://localhost", true)]
+    public async Task EveryPage_CarriesTheSecurityHeaders_AndTheSessionCookieIsHttpOnlyStrict_AndSecureOverHttps(string origin, bool secure)
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(origin), AllowAutoRedirect = false, HandleCookies = true });
+        foreach (var path in new[] { "/login", "/wall", "/api/incidents", "/hubs/ioc/negotiate" })
+        {
+            using var response = await client.GetAsync(path);
+            var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+            Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        }
+
+        var login = await TestSupport.LoginAsync(client, "admin", AdminPassword);
+        var session = login.Headers.GetValues("Set-Cookie").Select(c => c.ToLowerInvariant()).Single(c => !c.Contains("antiforgery", StringComparison.Ordinal));
+        Assert.Contains("httponly", session, StringComparison.Ordinal);
+        Assert.Contains("samesite=strict", session, StringComparison.Ordinal);
+        Assert.Equal(secure, session.Contains("secure", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task TheApi_RefusesChangesWithoutTheAntiforgeryHeader_AndViewersCannotAct()
     {
