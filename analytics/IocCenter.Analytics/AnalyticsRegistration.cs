@@ -29,6 +29,7 @@ public static class AnalyticsRegistration
             sp.GetRequiredService<IncidentStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.ReopenWithin));
+        services.AddSingleton<IIncidents>(sp => sp.GetRequiredService<IncidentService>());
         services.AddSingleton<LiveReadings>();
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<LiveReadings>());
         services.AddHostedService<AnalyticsEngine>();
@@ -56,8 +57,19 @@ public static class AnalyticsRegistration
     public static IHostApplicationBuilder AddAnalyticsFromBroker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddReadingsFromBroker();
+    }
+
+    /// <summary>
+    /// Every device's readings from the broker, for a process without ingest of its own: each valid reading and
+    /// status goes to every registered <see cref="IReadingSink"/>. Areas come from <c>Devices:RegistryPath</c> when set.
+    /// </summary>
+    public static IHostApplicationBuilder AddReadingsFromBroker(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         var registryPath = builder.Configuration["Devices:RegistryPath"];
         builder.Services.TryAddSingleton(_ => string.IsNullOrEmpty(registryPath) ? DeviceDirectory.Empty : DeviceDirectory.Load(registryPath));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<BrokerReadings>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerReadings>());
         return builder;

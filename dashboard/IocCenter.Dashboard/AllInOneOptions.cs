@@ -20,6 +20,24 @@ public sealed class AllInOneOptions
     [Range(100, 10_000_000)]
     public int BrokerMaxPendingPerClient { get; set; } = 100_000;
 
+    /// <summary>
+    /// Run ingest in this process (the default). False, for a dashboard instance of a scaled-out deployment: the
+    /// screens get every reading from the broker (<c>Mqtt:Url</c>) and their history from InfluxDB (<c>Influx:Url</c>).
+    /// </summary>
+    public bool Ingest { get; set; } = true;
+
+    /// <summary>
+    /// Run analytics (the incident writer) in this process (the default). False: incidents come from the analytics
+    /// host at <c>Analytics:Url</c> (API key <c>Analytics:ApiKey</c>) and its changes on the broker.
+    /// </summary>
+    public bool Analytics { get; set; } = true;
+
+    /// <summary>
+    /// The Redis server of SignalR's backplane (a StackExchange.Redis configuration string such as
+    /// <c>redis:6379</c>), for two or more dashboard instances behind one load balancer. Unset: no backplane.
+    /// </summary>
+    public string? Redis { get; set; }
+
     /// <summary>Run the built-in simulator fleet (the demo province).</summary>
     public bool Simulators { get; set; } = true;
 

@@ -4,6 +4,7 @@ using IocCenter.Devices;
 using IocCenter.Ingest;
 using IocCenter.Simulators.Fleet;
 using IocCenter.Storage;
+using IocCenter.Storage.Influx;
 using IocCenter.Storage.Sqlite;
 using IocCenter.Telemetry;
 
@@ -41,6 +42,12 @@ public static class AllInOneRegistration
             builder.Services.AddHostedService<EmbeddedBroker>();
         }
 
+        if (!options.Ingest && string.IsNullOrEmpty(configuration["Influx:Url"]))
+        {
+            throw new InvalidOperationException(
+                "AllInOne:Ingest=false needs Influx:Url: the screens' charts read the history ingest stored there / thiếu Influx:Url khi không chạy ingest");
+        }
+
         if (string.IsNullOrEmpty(configuration["Influx:Url"]))
         {
             var store = new SqliteTelemetryStore(Path.Combine(data, "telemetry", "telemetry.db"));
@@ -72,11 +79,39 @@ public static class AllInOneRegistration
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
-        builder.Services.AddSignalR().AddJsonProtocol(o =>
+        var signalR = builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
+        if (!string.IsNullOrEmpty(options.Redis))
+        {
+            // Hub sends to groups (a revoked kiosk link's walls) reach the screens of every instance.
+            signalR.AddStackExchangeRedis(options.Redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("iocc"));
+        }
 
-        builder.AddIngest();
-        builder.AddAnalytics();
+        if (options.Ingest)
+        {
+            builder.AddIngest();
+        }
+        else
+        {
+            builder.AddReadingsFromBroker();
+            builder.Services.AddSingleton<ITelemetryHistory>(_ => new InfluxTelemetryHistory(new InfluxHttpClient(new HttpClient(), configuration.GetSection(InfluxOptions.Section).Get<InfluxOptions>()!)));
+        }
+
+        if (options.Analytics)
+        {
+            builder.AddAnalytics();
+        }
+        else
+        {
+            builder.Services.AddSingleton(sp => new Live.RemoteIncidents(new HttpClient(), configuration, sp.GetRequiredService<ILogger<Live.RemoteIncidents>>()));
+            builder.Services.AddSingleton<IocCenter.Analytics.Incidents.IIncidents>(sp => sp.GetRequiredService<Live.RemoteIncidents>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.RemoteIncidents>());
+        }
+
+        if (!options.Ingest || !options.Analytics)
+        {
+            builder.Services.AddHealthChecks().AddCheck<Live.ApartHealthCheck>("dashboard", tags: ["ready"]);
+        }
         if (options.Simulators)
         {
             builder.Services.AddHostedService<BuiltInFleet>();

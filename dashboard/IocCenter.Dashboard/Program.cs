@@ -4,6 +4,7 @@ using IocCenter.Dashboard.Live;
 using IocCenter.Dashboard.Security;
 using IocCenter.Hosting;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 
 // The all-in-one IOC: embedded broker, ingest, analytics, the web app and a simulated demo province.
 // Settings files sit beside the binary; data stays relative to the working directory (./data).
@@ -12,6 +13,16 @@ builder.AddServiceDefaults();
 builder.AddAllInOne();
 
 var app = builder.Build();
+if (app.Configuration.GetValue<bool>(DashboardSecurityOptions.Section + ":" + nameof(DashboardSecurityOptions.BehindProxy)))
+{
+    // Behind the stack's load balancer: the client's address (the login throttle's key) and scheme (Secure cookies)
+    // come from X-Forwarded-For / -Proto. Only for an instance that nothing but the proxy can reach.
+    var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+    forwarded.KnownIPNetworks.Clear();
+    forwarded.KnownProxies.Clear();
+    app.UseForwardedHeaders(forwarded);
+}
+
 app.Use(async (context, next) =>
 {
     // The usual headers; scripts and connections only from this server (no CDN, no third party).

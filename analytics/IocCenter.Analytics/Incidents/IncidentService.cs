@@ -7,7 +7,7 @@ namespace IocCenter.Analytics.Incidents;
 /// stored (with its audit events) before it is announced to subscribers. Unresolved incidents are kept in memory
 /// too, loaded from the store at start, so a restart brings back every open incident and acknowledgement.
 /// </summary>
-public sealed class IncidentService : IDisposable
+public sealed class IncidentService : IIncidents, IDisposable
 {
     private readonly IncidentStore _store;
     private readonly TimeProvider _time;
@@ -137,6 +137,12 @@ public sealed class IncidentService : IDisposable
     public IReadOnlyList<Incident> Recent(int limit) => Read(() => _store.Recent(limit));
 
     public IReadOnlyList<IncidentEvent> AuditTrail(long id) => Read(() => _store.Events(id));
+
+    Task<Incident?> IIncidents.FindAsync(long id, CancellationToken cancellationToken) => Task.FromResult(Find(id));
+
+    Task<IReadOnlyList<Incident>> IIncidents.RecentAsync(int limit, CancellationToken cancellationToken) => Task.FromResult(Recent(limit));
+
+    Task<IReadOnlyList<IncidentEvent>> IIncidents.AuditTrailAsync(long id, CancellationToken cancellationToken) => Task.FromResult(AuditTrail(id));
 
     private T Read<T>(Func<T> read)
     {

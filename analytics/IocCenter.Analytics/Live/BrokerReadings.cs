@@ -11,18 +11,26 @@ using MQTTnet.Protocol;
 namespace IocCenter.Analytics.Live;
 
 /// <summary>
-/// Analytics running alone: subscribes to every device's telemetry and status on the broker (its own session,
-/// not shared: one analytics instance sees the whole fleet) and hands valid readings to the detectors. Invalid
-/// messages are ingest's business (it dead-letters them); here they are skipped. Reconnects with backoff.
+/// A process without ingest of its own (analytics alone, a scaled-out dashboard): subscribes to every device's
+/// telemetry and status on the broker (its own session, not shared: the process sees the whole fleet) and hands
+/// valid readings to every <see cref="IReadingSink"/> (the detectors, the screens' live state). Invalid messages
+/// are ingest's business (it dead-letters them); here they are skipped. Reconnects with backoff.
 /// </summary>
-internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirectory devices, IConfiguration configuration, TimeProvider time, ILogger<BrokerReadings> logger) : BackgroundService
+public sealed partial class BrokerReadings(IEnumerable<IReadingSink> sinks, DeviceDirectory devices, IConfiguration configuration, TimeProvider time, ILogger<BrokerReadings> logger) : BackgroundService
 {
+    /// <summary>The setting that names this process's MQTT client; unset, <c>iocc-{role}-{host}-{random}</c>.</summary>
+    public const string ClientIdSetting = "Mqtt:ReadingsClientId";
+
+    private readonly IReadingSink[] _sinks = sinks.ToArray();
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly TelemetryPayloadParser _parser = new(new ContractLimits());
     private readonly TelemetryBatch _batch = new();
     private readonly NamePool _deviceIds = new();
 
-    public bool IsConnected => _client.IsConnected;
+    private volatile bool _subscribed;
+
+    /// <summary>Connected and subscribed: readings are arriving.</summary>
+    public bool IsConnected => _subscribed && _client.IsConnected;
 
     public override void Dispose()
     {
@@ -33,7 +41,8 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var url = new Uri(configuration["Mqtt:Url"] ?? "mqtt://127.0.0.1:1883");
-        var options = MqttConnection.Options(url, configuration["Analytics:ClientId"] ?? "iocc-analytics-" + Environment.MachineName.ToLowerInvariant(), configuration["Mqtt:Username"], configuration["Mqtt:Password"])
+        var clientId = configuration[ClientIdSetting] ?? configuration["Analytics:ClientId"] ?? $"iocc-readings-{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
+        var options = MqttConnection.Options(url, clientId, configuration["Mqtt:Username"], configuration["Mqtt:Password"])
             .WithCleanStart(true)
             .Build();
         _client.ApplicationMessageReceivedAsync += e =>
@@ -48,6 +57,7 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
             {
                 if (!_client.IsConnected)
                 {
+                    _subscribed = false;
                     await _client.ConnectAsync(options, stoppingToken);
                     await _client.SubscribeAsync(
                         new MqttClientSubscribeOptionsBuilder()
@@ -55,6 +65,7 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
                             .WithTopicFilter("ioc/v1/+/+/status", MqttQualityOfServiceLevel.AtLeastOnce)
                             .Build(),
                         stoppingToken);
+                    _subscribed = true;
                     attempt = 0;
                     LogConnected(logger, url);
                 }
@@ -86,7 +97,10 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
         {
             if (DeviceStatus.TryParse(payload, out var online))
             {
-                readings.AcceptStatus(parsed.DeviceId, parsed.Domain, area, online, now);
+                foreach (var sink in _sinks)
+                {
+                    sink.AcceptStatus(parsed.DeviceId, parsed.Domain, area, online, now);
+                }
             }
 
             return;
@@ -99,13 +113,16 @@ internal sealed partial class BrokerReadings(LiveReadings readings, DeviceDirect
 
         for (var i = 0; i < _batch.Count; i++)
         {
-            readings.Accept(parsed.DeviceId, parsed.Domain, area, _batch.TimestampMs(i), _batch.Metrics(i));
+            foreach (var sink in _sinks)
+            {
+                sink.Accept(parsed.DeviceId, parsed.Domain, area, _batch.TimestampMs(i), _batch.Metrics(i));
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Phân tích đã kết nối broker / Analytics connected to {Url}, watching every device")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã kết nối broker, theo dõi mọi thiết bị / Connected to {Url}, watching every device")]
     private static partial void LogConnected(ILogger logger, Uri url);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Phân tích không kết nối được broker / Analytics cannot connect to {Url}: {Error} — retrying with backoff")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Không kết nối được broker / Cannot connect to {Url} for the live readings: {Error} — retrying with backoff")]
     private static partial void LogConnectFailed(ILogger logger, Uri url, string error);
 }

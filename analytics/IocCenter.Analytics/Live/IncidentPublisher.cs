@@ -16,7 +16,7 @@ namespace IocCenter.Analytics.Live;
 /// </summary>
 internal sealed partial class IncidentPublisher(IncidentService incidents, IConfiguration configuration, ILogger<IncidentPublisher> logger) : BackgroundService
 {
-    public const string TopicPrefix = "ioc/v1/incidents/";
+    public const string TopicPrefix = IncidentApi.ChangesTopicPrefix;
 
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
 

@@ -5,6 +5,7 @@ using IocCenter.Dashboard.Security;
 using IocCenter.Telemetry;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.SignalR;
 
 namespace IocCenter.Dashboard.Api;
 
@@ -41,9 +42,9 @@ public static class ApiEndpoints
 
         api.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity?.Name, displayName = user.FindFirstValue("display_name"), role = user.FindFirstValue(ClaimTypes.Role) }));
 
-        api.MapGet("/incidents", (IncidentService incidents, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit) =>
+        api.MapGet("/incidents", async (IIncidents incidents, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit, CancellationToken cancellationToken) =>
         {
-            IEnumerable<Incident> list = state is null or "unresolved" ? incidents.Unresolved() : incidents.Recent(Math.Clamp(limit ?? 500, 1, 5000));
+            IEnumerable<Incident> list = state is null or "unresolved" ? incidents.Unresolved() : await incidents.RecentAsync(Math.Clamp(limit ?? 500, 1, 5000), cancellationToken);
             if (state is not null and not "unresolved" and not "all")
             {
                 list = list.Where(i => i.State.Code() == state);
@@ -53,14 +54,14 @@ public static class ApiEndpoints
             return Results.Ok(list.Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList());
         }).WithSummary("Incidents: unresolved by default; state=all|open|acknowledged|resolved for history");
 
-        api.MapGet("/incidents/{id:long}", (long id, IncidentService incidents) =>
-            incidents.Find(id) is { } incident ? Results.Ok(new IncidentDetail(incident, incidents.AuditTrail(id))) : Results.NotFound());
+        api.MapGet("/incidents/{id:long}", async (long id, IIncidents incidents, CancellationToken cancellationToken) =>
+            await incidents.FindAsync(id, cancellationToken) is { } incident ? Results.Ok(new IncidentDetail(incident, await incidents.AuditTrailAsync(id, cancellationToken))) : Results.NotFound());
 
-        acting.MapPost("/incidents/{id:long}/acknowledge", (long id, ActionRequest request, ClaimsPrincipal user, IncidentService incidents) =>
-            Act(() => incidents.AcknowledgeAsync(id, user.Identity!.Name!, request.Comment), incidents, id));
+        acting.MapPost("/incidents/{id:long}/acknowledge", (long id, ActionRequest request, ClaimsPrincipal user, IIncidents incidents) =>
+            Act(() => incidents.AcknowledgeAsync(id, user.Identity!.Name!, request.Comment)));
 
-        acting.MapPost("/incidents/{id:long}/resolve", (long id, ActionRequest request, ClaimsPrincipal user, IncidentService incidents) =>
-            Act(() => incidents.ResolveAsync(id, user.Identity!.Name!, request.Comment), incidents, id));
+        acting.MapPost("/incidents/{id:long}/resolve", (long id, ActionRequest request, ClaimsPrincipal user, IIncidents incidents) =>
+            Act(() => incidents.ResolveAsync(id, user.Identity!.Name!, request.Comment)));
 
         api.MapGet("/devices", (LiveBroadcaster live, [FromQuery] string? domain, [FromQuery] string? area) =>
             Results.Ok(live.Snapshot(new ViewFilter(domain, area)).Devices));
@@ -93,9 +94,9 @@ public static class ApiEndpoints
             return Results.Ok(new SeriesResponse(id, metric, (long)bucket.TotalSeconds, points));
         }).WithSummary("A device's metric over 1h / 24h / 7d, downsampled by the telemetry store");
 
-        api.MapGet("/incidents/{id:long}/evidence", async (long id, IncidentService incidents, LiveState state, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
+        api.MapGet("/incidents/{id:long}/evidence", async (long id, IIncidents incidents, LiveState state, ITelemetryHistory history, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            if (incidents.Find(id) is not { } incident || incident.DeviceId is null)
+            if (await incidents.FindAsync(id, cancellationToken) is not { } incident || incident.DeviceId is null)
             {
                 return Results.NotFound();
             }
@@ -143,14 +144,17 @@ public static class ApiEndpoints
             return Results.Ok(new CreatedKioskToken(token, secret, $"{context.Request.Scheme}://{context.Request.Host}/wall?token={secret}"));
         }).AddEndpointFilter(ValidateAntiforgery);
 
-        admin.MapDelete("/kiosk-tokens/{id:long}", (long id, UserStore users, LiveBroadcaster live) =>
+        admin.MapDelete("/kiosk-tokens/{id:long}", async (long id, UserStore users, LiveBroadcaster live, IHubContext<IocHub> hub) =>
         {
             if (!users.RevokeKioskToken(id))
             {
                 return Results.NotFound();
             }
 
-            live.DisconnectKiosk(id); // walls using it are disconnected now, and cannot come back with it
+            // Every wall using it is told (on other instances through the backplane) and stops with a message saying
+            // why; here they are disconnected now, there by their own instance's check (KioskSweep). None can come back with it.
+            await hub.Clients.Group(IocHub.KioskGroup(id)).SendAsync("revoked");
+            live.DisconnectKiosk(id);
             return Results.NoContent();
         }).AddEndpointFilter(ValidateAntiforgery);
     }
@@ -163,16 +167,22 @@ public static class ApiEndpoints
         _ => MetricCatalog.For(domain).First().Name,
     };
 
-    private static async Task<IResult> Act(Func<Task<Incident>> action, IncidentService incidents, long id)
-    {
-        if (incidents.Find(id) is null)
-        {
-            return Results.NotFound();
-        }
+    /// <summary>A dashboard running apart could not reach the incident writer; nothing was changed.</summary>
+    public const string Unavailable = "Dịch vụ phân tích không trả lời, chưa ghi nhận — thử lại / The incident service did not answer; nothing was recorded, try again";
 
+    private static async Task<IResult> Act(Func<Task<Incident>> action)
+    {
         try
         {
             return Results.Ok(await action());
+        }
+        catch (KeyNotFoundException)
+        {
+            return Results.NotFound();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return Results.Problem(Unavailable, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (IllegalTransitionException e)
         {

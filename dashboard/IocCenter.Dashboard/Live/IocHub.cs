@@ -10,13 +10,21 @@ namespace IocCenter.Dashboard.Live;
 /// once a second and <c>incident</c> as incidents change. <see cref="Watch"/> narrows it to a domain and/or an area.
 /// </summary>
 [Authorize(Policy = Policies.Viewer)]
-public sealed class IocHub(LiveBroadcaster broadcaster, IncidentService incidents) : Hub
+public sealed class IocHub(LiveBroadcaster broadcaster, IIncidents incidents) : Hub
 {
-    public override Task OnConnectedAsync()
+    /// <summary>The walls signed in with one kiosk link, on every instance (with the Redis backplane).</summary>
+    public static string KioskGroup(long tokenId) => "kiosk-" + tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public override async Task OnConnectedAsync()
     {
-        var kiosk = Context.User?.FindFirst(KioskTokenHandler.TokenIdClaim)?.Value;
-        broadcaster.Connect(Context.ConnectionId, kiosk is null ? null : long.Parse(kiosk, System.Globalization.CultureInfo.InvariantCulture), Context.Abort);
-        return base.OnConnectedAsync();
+        long? kiosk = Context.User?.FindFirst(KioskTokenHandler.TokenIdClaim)?.Value is { } claim ? long.Parse(claim, System.Globalization.CultureInfo.InvariantCulture) : null;
+        if (kiosk is { } tokenId)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, KioskGroup(tokenId));
+        }
+
+        broadcaster.Connect(Context.ConnectionId, kiosk, Context.Abort);
+        await base.OnConnectedAsync();
     }
 
     /// <summary>An officer acknowledges an incident (with a comment); every screen sees it at once.</summary>
@@ -37,6 +45,10 @@ public sealed class IocHub(LiveBroadcaster broadcaster, IncidentService incident
         catch (Exception e) when (e is IllegalTransitionException or KeyNotFoundException)
         {
             throw new HubException(e.Message);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            throw new HubException(Api.ApiEndpoints.Unavailable);
         }
     }
 

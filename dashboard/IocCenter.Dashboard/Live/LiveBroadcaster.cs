@@ -17,7 +17,7 @@ namespace IocCenter.Dashboard.Live;
 /// of incident changes, so a slow screen falls behind alone and never slows the others; one that falls too far
 /// behind gets a fresh snapshot instead.
 /// </summary>
-public sealed partial class LiveBroadcaster(LiveState state, IncidentService incidents, IHubContext<IocHub> hub, ILogger<LiveBroadcaster> logger) : BackgroundService
+public sealed partial class LiveBroadcaster(LiveState state, IIncidents incidents, IHubContext<IocHub> hub, ILogger<LiveBroadcaster> logger) : BackgroundService
 {
     public const string Province = DongThap.Name;
     private const int MaxQueuedIncidents = 500;
@@ -68,6 +68,9 @@ public sealed partial class LiveBroadcaster(LiveState state, IncidentService inc
 
         return walls.Count;
     }
+
+    /// <summary>The kiosk links the walls connected here signed in with.</summary>
+    public IReadOnlyCollection<long> KioskTokenIds() => _feeds.Values.Select(f => f.KioskTokenId).OfType<long>().ToHashSet();
 
     /// <summary>Changes what a screen watches (a domain and/or an area); it gets a snapshot of the new view.</summary>
     public void Watch(string connectionId, ViewFilter filter)

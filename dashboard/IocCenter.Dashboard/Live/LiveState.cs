@@ -12,7 +12,7 @@ namespace IocCenter.Dashboard.Live;
 /// and from the incident service. Only the <see cref="LiveBroadcaster"/> loop mutates it (<see cref="Apply"/>,
 /// <see cref="ApplyIncident"/>); screens read copies taken under the lock. Bounded: one entry per device.
 /// </summary>
-public sealed partial class LiveState(DeviceDirectory directory, IncidentService incidents, TimeProvider time)
+public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time)
 {
     /// <summary>A device without a reading for this long is shown offline.</summary>
     public static readonly TimeSpan SilentAfter = TimeSpan.FromMinutes(5);

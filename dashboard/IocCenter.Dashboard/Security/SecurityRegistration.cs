@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace IocCenter.Dashboard.Security;
@@ -23,6 +24,22 @@ public sealed class DashboardSecurityOptions
 
     /// <summary>Users and kiosk tokens (SQLite); relative to the working directory.</summary>
     public string? UsersDatabase { get; set; }
+
+    /// <summary>
+    /// The keys that sign sign-in cookies and anti-forgery tokens (default <c>data/dashboard/keys</c>). Dashboard
+    /// instances behind one load balancer share it (and <see cref="UsersDatabase"/>), so a cookie made by one is good on all.
+    /// </summary>
+    public string? KeysPath { get; set; }
+
+    /// <summary>
+    /// Behind a reverse proxy or load balancer (the stack's nginx): trust its X-Forwarded-For and X-Forwarded-Proto.
+    /// Only when nothing but the proxy can reach this instance.
+    /// </summary>
+    public bool BehindProxy { get; set; }
+
+    /// <summary>How often each instance closes its walls whose kiosk link was revoked on another instance.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan KioskCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Wrong passwords in a row that lock an account.</summary>
     public int LockoutFailures { get; set; } = 5;
@@ -107,14 +124,18 @@ public static partial class SecurityRegistration
         ArgumentNullException.ThrowIfNull(builder);
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<DashboardSecurityOptions>().BindConfiguration(DashboardSecurityOptions.Section)
+            .ValidateDataAnnotations()
             .Validate(
                 o => o.AdminPassword is null || development || PasswordPolicy.Problem(o.AdminPassword) is null,
                 "Dashboard:AdminPassword is empty, a default or shorter than 10 characters; outside Development the dashboard does not start with it / mật khẩu quản trị quá yếu")
             .ValidateOnStart();
+        var keys = builder.Configuration[DashboardSecurityOptions.Section + ":" + nameof(DashboardSecurityOptions.KeysPath)] ?? Path.Combine(dataPath, "dashboard", "keys");
+        builder.Services.AddDataProtection().SetApplicationName("iocc").PersistKeysToFileSystem(new DirectoryInfo(keys));
         builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value.UsersDatabase ?? Path.Combine(dataPath, "dashboard", "users.db")));
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.AddHostedService<FirstAdmin>();
+        builder.Services.AddHostedService<KioskSweep>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
@@ -183,7 +204,15 @@ public static partial class SecurityRegistration
             var o = options.Value;
             if (o.AdminPassword is not null)
             {
-                users.Create(o.AdminUser, o.AdminUser, Roles.Admin, o.AdminPassword);
+                try
+                {
+                    users.Create(o.AdminUser, o.AdminUser, Roles.Admin, o.AdminPassword);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19 && users.AnyUser())
+                {
+                    // Another dashboard instance sharing the user database made it first.
+                }
+
                 setup.Retire();
                 LogAdminCreated(logger, o.AdminUser, url + "/login");
                 return Task.CompletedTask;

@@ -141,6 +141,22 @@ public sealed class UserStore
         return command.ExecuteScalar() is long id ? id : null;
     }
 
+    /// <summary>The kiosk links not revoked.</summary>
+    public IReadOnlySet<long> ActiveKioskTokenIds()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM kiosk_tokens WHERE revoked_at IS NULL";
+        using var reader = command.ExecuteReader();
+        var ids = new HashSet<long>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
     public bool RevokeKioskToken(long id)
     {
         using var connection = Open();

@@ -205,9 +205,21 @@
   connection.on('snapshot', onSnapshot);
   connection.on('delta', onDelta);
   connection.on('incident', onIncident);
+  // The kiosk link this wall signed in with was revoked (on any dashboard instance): stop for good and say so.
+  let revoked = false;
+  connection.on('revoked', () => {
+    revoked = true;
+    connection.stop();
+    setLive(false);
+    banner.textContent = t.revoked;
+  });
   connection.onreconnecting(() => setLive(false));
   connection.onreconnected(() => setLive(true));
-  connection.onclose(() => { setLive(false); setTimeout(start, 2000); });
+  connection.onclose(() => {
+    if (revoked) { banner.hidden = false; banner.textContent = t.revoked; return; }
+    setLive(false);
+    setTimeout(start, 2000);
+  });
   async function start() {
     try {
       await connection.start();

@@ -1,0 +1,29 @@
+using IocCenter.Analytics.Incidents;
+
+namespace IocCenter.Analytics.Live;
+
+/// <summary>
+/// The incident writer's HTTP API, for dashboards running apart from analytics (JSON as <see cref="IncidentJson"/>,
+/// every call with <c>Authorization: Bearer {Analytics:ApiKey}</c>):
+/// <c>GET {Prefix}/unresolved</c>, <c>GET {Prefix}?limit=N</c> (newest first), <c>GET {Prefix}/{id}</c> (with its
+/// audit trail), <c>POST {Prefix}/{id}/acknowledge</c> and <c>/resolve</c> with <see cref="IncidentActionRequest"/>
+/// (404: no such incident; 409: its state does not allow it, with the reason).
+/// </summary>
+public static class IncidentApi
+{
+    public const string Prefix = "/api/v1/incidents";
+
+    /// <summary>Where analytics publishes every incident change (<c>{prefix}{id}</c>, QoS1, the unresolved retained).</summary>
+    public const string ChangesTopicPrefix = "ioc/v1/incidents/";
+
+    /// <summary>The shared secret dashboards present; unset, the API is not served.</summary>
+    public const string KeySetting = "Analytics:ApiKey";
+}
+
+/// <summary>An officer's action, made on a dashboard that signed the officer in.</summary>
+public sealed record IncidentActionRequest(string User, string? Comment);
+
+public sealed record IncidentWithAudit(Incident Incident, IReadOnlyList<IncidentEvent> Audit);
+
+/// <summary>Why an action was refused (409).</summary>
+public sealed record IncidentActionRefused(string Error);
