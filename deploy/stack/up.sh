@@ -22,8 +22,7 @@ fi
 # Secrets, made once and kept beside the compose file (mode 600, not in git).
 if [ ! -f "$here/.env" ]; then
   secret() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
-  umask 077
-  { echo "IOCC_ANALYTICS_API_KEY=$(secret)"; echo "IOCC_ADMIN_PASSWORD=$(secret)"; } > "$here/.env"
+  ( umask 077; { echo "IOCC_ANALYTICS_API_KEY=$(secret)"; echo "IOCC_ADMIN_PASSWORD=$(secret)"; } > "$here/.env" )
   log "wrote $here/.env (the first admin's password is IOCC_ADMIN_PASSWORD there)"
 fi
 set -a; . "$here/.env"; set +a
@@ -34,6 +33,7 @@ image() {
   local name=$1 project=$2
   log "publishing $project"
   dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$build/$name" --nologo -v quiet >/dev/null
+  chmod -R a+rX,go-w "$build/$name" # the image's user reads it, whatever this shell's umask
   docker build --network host -q -t "iocc/$name:latest" -f "$root/deploy/docker/$name/Dockerfile" "$build/$name" >/dev/null
 }
 rm -rf "$build"
