@@ -3,17 +3,20 @@ using IocCenter.Ingest;
 
 namespace IocCenter.Bench;
 
-/// <summary>Collects every <c>ioc.ingest.reading.age</c> measurement (publish time stamped by the fleet → durable in the journal).</summary>
+/// <summary>
+/// Collects every measurement of one of ingest's age histograms: <c>ioc.ingest.reading.age</c> (publish time, stamped by
+/// the load generator, → durable in the journal) or <c>ioc.ingest.stored.age</c> (→ accepted by InfluxDB).
+/// </summary>
 internal sealed class LatencyRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly List<double> _values = new(1 << 20);
 
-    public LatencyRecorder()
+    public LatencyRecorder(string instrumentName)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == IngestMetrics.MeterName && instrument.Name == "ioc.ingest.reading.age")
+            if (instrument.Meter.Name == IngestMetrics.MeterName && instrument.Name == instrumentName)
             {
                 listener.EnableMeasurementEvents(instrument);
             }

@@ -9,9 +9,10 @@ namespace IocCenter.Bench;
 /// A lean load generator: one plain MQTT 3.1.1 connection publishing QoS1 for many simulated devices,
 /// with up to <c>window</c> publishes awaiting their PUBACK, written in large batches. It costs a few
 /// microseconds per message, so the benchmark measures the pipeline rather than the load generator.
-/// A reading counts as sent when the broker's PUBACK for it arrives.
+/// A reading counts as sent when the broker's PUBACK for it arrives. <paramref name="topicPrefix"/> moves the
+/// readings off the contract's topics (the broker-alone baseline).
 /// </summary>
-internal sealed class PipelinedPublisher(IReadOnlyList<SimulatedDevice> devices, string host, int port, string clientId, int window) : IAsyncDisposable
+internal sealed class PipelinedPublisher(IReadOnlyList<SimulatedDevice> devices, string host, int port, string clientId, int window, string topicPrefix = "") : IAsyncDisposable
 {
     private readonly Socket _socket = new(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
     private readonly SemaphoreSlim _slots = new(window, window);
@@ -64,7 +65,7 @@ internal sealed class PipelinedPublisher(IReadOnlyList<SimulatedDevice> devices,
             }
 
             var simulated = devices[device++ % devices.Count];
-            var topic = Encoding.UTF8.GetBytes(simulated.TelemetryTopic);
+            var topic = Encoding.UTF8.GetBytes(topicPrefix + simulated.TelemetryTopic);
             var payload = simulated.NextPayload(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             packetId = (ushort)(packetId % ushort.MaxValue + 1);
             buffer.WriteByte(0x32);

@@ -13,7 +13,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // iocc-bench: publish N readings at QoS1 as fast as the broker takes them, through the real ingest, into
-// InfluxDB; print one JSON line. Without --broker/--influx it starts Debian's mosquitto and influxd itself.
+// InfluxDB; print one JSON line: rates, publish → durable (p50_ms, p99_ms) and publish → stored (stored_p50_ms,
+// stored_p99_ms); with --baseline true also the broker alone in the same run. Without --broker/--influx it starts
+// Debian's mosquitto and influxd itself.
 var settings = new ConfigurationBuilder().AddCommandLine(args).Build();
 if (settings["screens"] is { } screens)
 {
@@ -48,7 +50,8 @@ var influxUrl = new Uri(settings["influx"] ?? local!.InfluxUrl.ToString());
 var database = "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 var dataPath = Path.Combine(Path.GetTempPath(), "iocc-bench-ingest-" + Guid.NewGuid().ToString("N")[..8]);
 
-using var latency = new LatencyRecorder();
+using var latency = new LatencyRecorder("ioc.ingest.reading.age");
+using var storedLatency = new LatencyRecorder("ioc.ingest.stored.age");
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
@@ -68,10 +71,6 @@ if (analytics)
     builder.AddAnalytics();
 }
 
-var ingest = builder.Build();
-await ingest.StartAsync();
-
-var influx = new InfluxHttpClient(new HttpClient(), new InfluxOptions { Url = influxUrl, Database = database, Gzip = false });
 var fleetOptions = new FleetOptions
 {
     BrokerUrl = broker,
@@ -84,6 +83,16 @@ var fleetOptions = new FleetOptions
     MaxInFlightPerDevice = inFlight,
     Prefix = "bench",
 };
+
+// --baseline true: the broker alone first (same publishers, one plain QoS1 subscriber), before ingest subscribes.
+double? brokerAlone = settings["baseline"] == "true"
+    ? await BrokerBaseline.RunAsync(broker, FleetPlan.Create(fleetOptions), readings, connections, window)
+    : null;
+
+var ingest = builder.Build();
+await ingest.StartAsync();
+
+var influx = new InfluxHttpClient(new HttpClient(), new InfluxOptions { Url = influxUrl, Database = database, Gzip = false });
 var subscriber = ingest.Services.GetRequiredService<TelemetrySubscriber>();
 while (!subscriber.IsConnected)
 {
@@ -149,6 +158,10 @@ Console.WriteLine(JsonSerializer.Serialize(new
     publish_per_second = Math.Round(sent / publishSeconds),
     p50_ms = latency.Percentile(0.50),
     p99_ms = latency.Percentile(0.99),
+    stored_p50_ms = storedLatency.Percentile(0.50),
+    stored_p99_ms = storedLatency.Percentile(0.99),
+    broker_alone_per_second = brokerAlone is { } alone ? Math.Round(alone) : (double?)null,
+    of_broker_alone = brokerAlone is { } b ? Math.Round(stored / seconds / b, 3) : (double?)null,
     devices,
     generator,
     analytics,

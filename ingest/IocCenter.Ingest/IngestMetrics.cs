@@ -20,6 +20,7 @@ public sealed class IngestMetrics
     private readonly Counter<long> _brokerConnects;
     private readonly Histogram<double> _lag;
     private readonly Histogram<double> _readingAge;
+    private readonly Histogram<double> _storedAge;
     private readonly KeyValuePair<string, object?>[][] _reasonTags;
     private readonly Meter _meter;
 
@@ -39,6 +40,7 @@ public sealed class IngestMetrics
         _brokerConnects = meter.CreateCounter<long>("ioc.ingest.broker.connects", "{connection}", "Successful broker connections, by whether the broker still had the persistent session.");
         _lag = meter.CreateHistogram<double>("ioc.ingest.lag", "ms", "Time from receiving a message to its readings being durable.");
         _readingAge = meter.CreateHistogram<double>("ioc.ingest.reading.age", "ms", "Time from a reading's own timestamp to it being durable (publish to durable when device clocks are right).");
+        _storedAge = meter.CreateHistogram<double>("ioc.ingest.stored.age", "ms", "Time from a reading's own timestamp to InfluxDB accepting it (publish to stored when device clocks are right).");
         _reasonTags = new KeyValuePair<string, object?>[Enum.GetValues<RejectReason>().Length][];
         foreach (var reason in Enum.GetValues<RejectReason>())
         {
@@ -63,6 +65,28 @@ public sealed class IngestMetrics
     internal Histogram<double> Lag => _lag;
 
     internal Histogram<double> ReadingAge => _readingAge;
+
+    /// <summary>Records each point's age as the store accepted it: from its timestamp (a line's last field, in ms) to <paramref name="nowMs"/>.</summary>
+    internal void StoredAges(ReadOnlySpan<byte> lines, long nowMs)
+    {
+        if (!_storedAge.Enabled)
+        {
+            return;
+        }
+
+        while (!lines.IsEmpty)
+        {
+            var end = lines.IndexOf((byte)'\n');
+            var line = end < 0 ? lines : lines[..end];
+            var space = line.LastIndexOf((byte)' ');
+            if (space >= 0 && System.Buffers.Text.Utf8Parser.TryParse(line[(space + 1)..], out long timestampMs, out var consumed) && consumed == line.Length - space - 1)
+            {
+                _storedAge.Record(nowMs - timestampMs);
+            }
+
+            lines = end < 0 ? default : lines[(end + 1)..];
+        }
+    }
 
     internal void Rejected(RejectReason reason) => _rejected.Add(1, _reasonTags[(int)reason]);
 

@@ -35,10 +35,11 @@ public static class BrokerAccessChecks
         await AssertRefusedAsync(broker, device.Id, device.Id, "not-" + device.Secret, tls);
         await AssertRefusedAsync(broker, device.Id, other.Id, device.Secret, tls); // its secret is not the other device's
 
-        // Each step on a connection of its own: after a refused publish some clients (MQTTnet's among them) drop the connection.
+        // Each step on a connection of its own (after a refused publish some clients, MQTTnet's among them, drop the
+        // connection), with a client id of its own: reusing one races the broker's takeover of the previous session.
         async Task<T> AsDeviceAsync<T>(Func<IMqttClient, Task<T>> step)
         {
-            using var client = await ConnectAsync(broker, device.Id, device.Id, device.Secret, tls);
+            using var client = await ConnectAsync(broker, device.Id + "-" + Guid.NewGuid().ToString("N")[..6], device.Id, device.Secret, tls);
             return await step(client);
         }
 
@@ -52,7 +53,7 @@ public static class BrokerAccessChecks
         // Subscribing to other devices' data, or to everything: refused (the embedded broker refuses the SUBACK;
         // mosquitto grants it but delivers nothing, its acl_file being checked on delivery). Either way nothing arrives.
         var leaked = new ConcurrentQueue<string>();
-        using (var snooper = await ConnectAsync(broker, device.Id, device.Id, device.Secret, tls))
+        using (var snooper = await ConnectAsync(broker, device.Id + "-snoop", device.Id, device.Secret, tls))
         {
             snooper.ApplicationMessageReceivedAsync += e =>
             {

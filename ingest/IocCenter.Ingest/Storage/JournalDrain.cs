@@ -205,6 +205,7 @@ internal sealed partial class JournalDrain(
                     MarkReachable();
                     metrics.PointsWritten.Add(lineCount);
                     metrics.BatchesWritten.Add(1);
+                    metrics.StoredAges(lines.Span, time.GetUtcNow().ToUnixTimeMilliseconds());
                     return;
 
                 case TelemetryWriteOutcome.Transient or TelemetryWriteOutcome.Unauthorized:
