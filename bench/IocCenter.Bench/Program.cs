@@ -89,6 +89,12 @@ double? brokerAlone = settings["baseline"] == "true"
     ? await BrokerBaseline.RunAsync(broker, FleetPlan.Create(fleetOptions), readings, connections, window)
     : null;
 
+// --compare "command": the same load through another pipeline, before ingest subscribes (no session of ingest's
+// for the broker to queue into meanwhile); its line is printed after IocCenter's.
+var other = settings["compare"] is { } command
+    ? await ComparePipeline.RunAsync(command, broker, influxUrl, database + "_compare", FleetPlan.Create(fleetOptions), readings, rate, connections, window)
+    : null;
+
 var ingest = builder.Build();
 await ingest.StartAsync();
 
@@ -171,6 +177,24 @@ Console.WriteLine(JsonSerializer.Serialize(new
 }));
 ingest.Dispose();
 Directory.Delete(dataPath, recursive: true);
+
+// --compare: its line after IocCenter's.
+if (other is not null)
+{
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        pipeline = other.Pipeline,
+        sent = other.Sent,
+        stored = other.Stored,
+        lost = other.Sent - other.Stored,
+        seconds = Math.Round(other.Seconds, 2),
+        stored_per_second = Math.Round(other.Stored / other.Seconds),
+        publish_per_second = Math.Round(other.Sent / other.PublishSeconds),
+        qos = 1,
+        offered_rate = rate > 0 ? rate.ToString(CultureInfo.InvariantCulture) : "max",
+    }));
+}
+
 return stored == sent ? 0 : 1;
 
 static async Task<long> CountAsync(InfluxHttpClient influx, string measurement, string field)
