@@ -32,11 +32,14 @@ build="$root/artifacts/stack"
 image() {
   local name=$1 project=$2
   log "publishing $project"
-  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained -p:DebugType=none -o "$build/$name" --nologo -v quiet >/dev/null
+  # Its own bin/obj (--artifacts-path): a publish must not rebuild the libraries in the repository's own output
+  # folders, which a build or a test run may be using at the same time.
+  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained -p:DebugType=none \
+    --artifacts-path "$build/.build" -o "$build/$name" --nologo -v quiet >/dev/null
   chmod -R a+rX,go-w "$build/$name" # the image's user reads it, whatever this shell's umask
   docker build --network host -q -t "iocc/$name:latest" -f "$root/deploy/docker/$name/Dockerfile" "$build/$name" >/dev/null
 }
-rm -rf "$build"
+rm -rf "$build/ingest" "$build/analytics" "$build/dashboard"
 image ingest ingest/IocCenter.Ingest.Host
 image analytics analytics/IocCenter.Analytics.Host
 image dashboard dashboard/IocCenter.Dashboard
