@@ -15,7 +15,21 @@ public sealed class DashboardProcess : IAsyncLifetime
     private readonly string _data = Path.Combine(Path.GetTempPath(), "iocc-dash-" + Guid.NewGuid().ToString("N")[..8]);
     private Process? _process;
 
+    private readonly Queue<string> _output = new();
+
     public int WebPort { get; } = TestSupport.FreePort();
+
+    /// <summary>The last lines the host wrote (stdout and stderr), for a failing test's message.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
 
     public int BrokerPort { get; } = TestSupport.FreePort();
 
@@ -65,8 +79,8 @@ public sealed class DashboardProcess : IAsyncLifetime
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + dll);
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
@@ -76,7 +90,7 @@ public sealed class DashboardProcess : IAsyncLifetime
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"{dll} exited with {process.ExitCode}");
+                    throw new InvalidOperationException($"{dll} exited with {process.ExitCode}:\n{Output}");
                 }
 
                 try
@@ -110,6 +124,23 @@ public sealed class DashboardProcess : IAsyncLifetime
         var response = await admin.PostAsync("api/kiosk-tokens", new StringContent($$"""{"name":"{{name}}"}""", System.Text.Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
         return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("link").GetString()!;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > 60)
+            {
+                _output.Dequeue();
+            }
+        }
     }
 
     public async Task StopAsync()
