@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using IocCenter.Analytics.Incidents;
 
 namespace IocCenter.Analytics.Detectors;
@@ -32,37 +33,29 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         (double Score, string? Detector) best = (0, null);
         foreach (var metric in sample.Metrics)
         {
-            if (!_series.TryGetValue((sample.DeviceId, metric.Name), out var series))
-            {
-                series = new SeriesState();
-                _series[(sample.DeviceId, metric.Name)] = series;
-            }
-
+            ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, metric.Name), out _);
+            series.Detector ??= new SeriesDetector();
             var score = series.Detector.Observe(sample.TimestampMs, metric.Value);
             if (score.Score > best.Score)
             {
                 best = (score.Score, $"{score.Detector}:{metric.Name}");
             }
 
-            Track(sample, metric.Name, metric.Value, series, score, changes);
+            Track(sample, metric.Name, metric.Value, ref series, score, changes);
         }
 
         if (pca is not null)
         {
-            // The domain's PCA model, when it has one, is one more series of the device.
+            // The domain's PCA model, when it has one, is one more series of the device (scored by the model, so
+            // it has no detector of its own).
             var score = pca.Observe(sample);
-            if (!_series.TryGetValue((sample.DeviceId, "pca"), out var series))
-            {
-                series = new SeriesState();
-                _series[(sample.DeviceId, "pca")] = series;
-            }
-
+            ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, "pca"), out _);
             if (score.Score > best.Score)
             {
                 best = (score.Score, "pca");
             }
 
-            Track(sample, "pca", score.Score, series, score, changes);
+            Track(sample, "pca", score.Score, ref series, score, changes);
         }
 
         RememberRules(changes, first);
@@ -113,7 +106,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     }
 
     /// <summary>One anomaly per device: raised by its first anomalous metric, cleared when none is left.</summary>
-    private void Track(in DeviceSample sample, string metric, double value, SeriesState series, SeriesScore score, List<ConditionChange> changes)
+    private void Track(in DeviceSample sample, string metric, double value, ref SeriesState series, SeriesScore score, List<ConditionChange> changes)
     {
         if (!series.Open && score.Score >= anomalyThreshold)
         {
@@ -153,12 +146,11 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         _ => detector ?? "bất thường",
     };
 
-    private sealed class SeriesState
+    /// <summary>A series' detector and whether it holds its device's anomaly open; kept in the map itself.</summary>
+    private struct SeriesState
     {
-        public SeriesDetector Detector { get; } = new();
-
-        public bool Open { get; set; }
-
-        public int Quiet { get; set; }
+        public SeriesDetector? Detector;
+        public bool Open;
+        public int Quiet;
     }
 }

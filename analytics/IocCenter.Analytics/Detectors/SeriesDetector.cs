@@ -17,7 +17,9 @@ public readonly record struct SeriesScore(double Score, string? Detector, double
 /// not bend it, and a return to the seasonal norm drops the level instead of raising a second alarm.</item>
 /// </list>
 /// After a silence of several usual intervals the recent window is stale and refills before spikes are scored.
-/// A sample's score depends only on it and earlier samples. O(1) time and ~0.5 KB per series.
+/// A sample's score depends only on it and earlier samples. O(1) time and about 0.6 KB per series, in one object:
+/// a province has hundreds of thousands of series, so the window and the bins are inline, and a bin's hours are
+/// 16-bit (they only matter until the bin has seen half an hour).
 /// </summary>
 public sealed class SeriesDetector
 {
@@ -33,10 +35,12 @@ public sealed class SeriesDetector
     private const int ReturnSamples = 5;
     private const double GapIntervals = 3;    // a gap this many usual intervals long makes the recent window stale
 
-    private readonly double[] _window = new double[Window];
-    private readonly float[] _binMean = new float[48];
-    private readonly float[] _binDeviation = new float[48];
-    private readonly float[] _binHours = new float[48];
+    private const double HoursUnit = 1.0 / 65536; // a bin's hours, as counted: 0 to just under 1 h, then it stays full
+
+    private Recent _window;
+    private Bins<float> _binMean;
+    private Bins<float> _binDeviation;
+    private Bins<ushort> _binHours;
     private int _count;
     private long _firstMs = long.MinValue;
     private long _lastMs = long.MinValue;
@@ -109,7 +113,7 @@ public sealed class SeriesDetector
         }
 
         Span<double> sorted = stackalloc double[Window];
-        _window.CopyTo(sorted);
+        ((ReadOnlySpan<double>)_window).CopyTo(sorted);
         sorted.Sort();
         median = sorted[Window / 2];
         var distance = Math.Abs(value - median);
@@ -151,7 +155,7 @@ public sealed class SeriesDetector
         var a = weekend + ((low + 24) % 24);
         var b = weekend + ((low + 25) % 24);
 
-        var warmed = _binHours[a] >= 0.5 && _binHours[b] >= 0.5 && timestampMs - _firstMs >= 24 * HourMs;
+        var warmed = Hours(a) >= 0.5 && Hours(b) >= 0.5 && timestampMs - _firstMs >= 24 * HourMs;
         expected = warmed ? ((1 - fraction) * _binMean[a]) + (fraction * _binMean[b]) + _level : value;
         var spread = warmed ? ((1 - fraction) * _binDeviation[a]) + (fraction * _binDeviation[b]) : 0;
         var score = 0.0;
@@ -228,17 +232,33 @@ public sealed class SeriesDetector
             return;
         }
 
-        var rate = _binHours[bin] < 0.5 ? Math.Min(1, share / Math.Max(share, _binHours[bin] + share)) : Math.Min(1, DailyLearning * share);
+        var hours = Hours(bin);
+        var rate = hours < 0.5 ? Math.Min(1, share / Math.Max(share, hours + share)) : Math.Min(1, DailyLearning * share);
         var deviation = Math.Abs(value - _binMean[bin]);
         _binMean[bin] += (float)(rate * (value - _binMean[bin]));
         _binDeviation[bin] += (float)(rate * (deviation - _binDeviation[bin]));
-        _binHours[bin] += (float)share;
+        _binHours[bin] = (ushort)Math.Min(ushort.MaxValue, _binHours[bin] + Math.Round(share / HoursUnit));
     }
+
+    private double Hours(int bin) => _binHours[bin] * HoursUnit;
 
     private void Push(double value)
     {
         _window[_count % Window] = value;
         _count++;
         _filled++;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Window)]
+    private struct Recent
+    {
+        private double _element;
+    }
+
+    /// <summary>Hour-of-day bins, weekdays then weekends.</summary>
+    [System.Runtime.CompilerServices.InlineArray(48)]
+    private struct Bins<T>
+    {
+        private T _element;
     }
 }
