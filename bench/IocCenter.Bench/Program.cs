@@ -31,6 +31,17 @@ if (settings["screens"] is { } screens)
         TimeSpan.FromSeconds(double.Parse(settings["sample-seconds"] ?? "0", CultureInfo.InvariantCulture)));
 }
 
+if (settings["host"] is { } part)
+{
+    // One part of the scaled-out stack as its own process, under a fleet's load (see HostBenchmark).
+    return await HostBenchmark.RunAsync(
+        part,
+        double.Parse(settings["rate"] ?? "5000", CultureInfo.InvariantCulture),
+        int.Parse(settings["devices"] ?? "50000", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(settings["seconds"] ?? "120", CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(settings["warmup"] ?? "60", CultureInfo.InvariantCulture)));
+}
+
 var readings = long.Parse(settings["readings"] ?? "200000", CultureInfo.InvariantCulture);
 var devices = int.Parse(settings["devices"] ?? "300", CultureInfo.InvariantCulture);
 var inFlight = int.Parse(settings["in-flight"] ?? "16", CultureInfo.InvariantCulture);

@@ -288,7 +288,7 @@ internal static class ScreensBenchmark
         int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>CPU seconds (user + system) and resident memory of a process, from /proc.</summary>
-    private static (double CpuSeconds, long RssBytes) Usage(int pid)
+    internal static (double CpuSeconds, long RssBytes) Usage(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
@@ -340,7 +340,7 @@ internal static class ScreensBenchmark
         throw new TimeoutException("the all-in-one host did not answer /alive");
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IocCenter.sln")))
@@ -351,7 +351,7 @@ internal static class ScreensBenchmark
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -12,14 +12,13 @@ public readonly record struct SeriesScore(double Score, string? Detector, double
 /// 99.99th percentile of that distance, so a series with normal jitter is judged by its own tail;</item>
 /// <item><b>level shift</b>: a two-sided CUSUM of the residual from a seasonal baseline, once that baseline
 /// has seen a day: 24 hour-of-day bins, weekday and weekend apart, interpolated between bin centres and
-/// learned online (each day moves a bin about 40 % of the way to what it saw). A shift that lasts moves a level
+/// learned hour by hour (each day moves a bin about 40 % of the way to what it saw). A shift that lasts moves a level
 /// on top of the seasonal shape; the shape learns only from samples the CUSUM is not watching, so an episode does
 /// not bend it, and a return to the seasonal norm drops the level instead of raising a second alarm.</item>
 /// </list>
 /// After a silence of several usual intervals the recent window is stale and refills before spikes are scored.
-/// A sample's score depends only on it and earlier samples. O(1) time and about 0.6 KB per series, in one object:
-/// a province has hundreds of thousands of series, so the window and the bins are inline, and a bin's hours are
-/// 16-bit (they only matter until the bin has seen half an hour).
+/// A sample's score depends only on it and earlier samples. O(1) time and about 0.4 KB per series, in one object
+/// (a province has hundreds of thousands of series): the window and the <see cref="SeasonalBaseline"/> are inline.
 /// </summary>
 public sealed class SeriesDetector
 {
@@ -30,17 +29,12 @@ public sealed class SeriesDetector
     private const int WarmUpSamples = 240;    // the noise and tail estimates need this many before they are trusted
     private const double CusumSlack = 2.5;    // residuals wander for tens of minutes: only a clear offset accumulates
     private const double CusumLimit = 30;
-    private const double DailyLearning = 0.5;
     private const double ReturnWithin = 1.5;  // a sample this close (in scale units) to the seasonal norm is a return to it
     private const int ReturnSamples = 5;
     private const double GapIntervals = 3;    // a gap this many usual intervals long makes the recent window stale
 
-    private const double HoursUnit = 1.0 / 65536; // a bin's hours, as counted: 0 to just under 1 h, then it stays full
-
     private Recent _window;
-    private Bins<float> _binMean;
-    private Bins<float> _binDeviation;
-    private Bins<ushort> _binHours;
+    private SeasonalBaseline _baseline = new();
     private int _count;
     private long _firstMs = long.MinValue;
     private long _lastMs = long.MinValue;
@@ -112,8 +106,8 @@ public sealed class SeriesDetector
             return 0;
         }
 
-        Span<double> sorted = stackalloc double[Window];
-        ((ReadOnlySpan<double>)_window).CopyTo(sorted);
+        Span<float> sorted = stackalloc float[Window];
+        ((ReadOnlySpan<float>)_window).CopyTo(sorted);
         sorted.Sort();
         median = sorted[Window / 2];
         var distance = Math.Abs(value - median);
@@ -155,9 +149,9 @@ public sealed class SeriesDetector
         var a = weekend + ((low + 24) % 24);
         var b = weekend + ((low + 25) % 24);
 
-        var warmed = Hours(a) >= 0.5 && Hours(b) >= 0.5 && timestampMs - _firstMs >= 24 * HourMs;
-        expected = warmed ? ((1 - fraction) * _binMean[a]) + (fraction * _binMean[b]) + _level : value;
-        var spread = warmed ? ((1 - fraction) * _binDeviation[a]) + (fraction * _binDeviation[b]) : 0;
+        var warmed = _baseline.Warmed(a) && _baseline.Warmed(b) && timestampMs - _firstMs >= 24 * HourMs;
+        expected = warmed ? ((1 - fraction) * _baseline.Mean(a)) + (fraction * _baseline.Mean(b)) + _level : value;
+        var spread = warmed ? ((1 - fraction) * _baseline.Deviation(a)) + (fraction * _baseline.Deviation(b)) : 0;
         var score = 0.0;
         if (warmed)
         {
@@ -217,34 +211,15 @@ public sealed class SeriesDetector
         // watching (a jam, a pollution plume) must not bend the baseline it will be judged against afterwards.
         if (Math.Max(_cusumHigh, _cusumLow) < CusumLimit)
         {
-            Learn(a, 1 - fraction, value - _level, gapHours);
-            Learn(b, fraction, value - _level, gapHours);
+            _baseline.Observe(a, b, fraction, value - _level, gapHours == 0 ? 1.0 / 60 : gapHours);
         }
 
         return score;
     }
 
-    private void Learn(int bin, double weight, double value, double gapHours)
-    {
-        var share = weight * (gapHours == 0 ? 1.0 / 60 : gapHours);
-        if (share <= 0)
-        {
-            return;
-        }
-
-        var hours = Hours(bin);
-        var rate = hours < 0.5 ? Math.Min(1, share / Math.Max(share, hours + share)) : Math.Min(1, DailyLearning * share);
-        var deviation = Math.Abs(value - _binMean[bin]);
-        _binMean[bin] += (float)(rate * (value - _binMean[bin]));
-        _binDeviation[bin] += (float)(rate * (deviation - _binDeviation[bin]));
-        _binHours[bin] = (ushort)Math.Min(ushort.MaxValue, _binHours[bin] + Math.Round(share / HoursUnit));
-    }
-
-    private double Hours(int bin) => _binHours[bin] * HoursUnit;
-
     private void Push(double value)
     {
-        _window[_count % Window] = value;
+        _window[_count % Window] = (float)value;
         _count++;
         _filled++;
     }
@@ -252,13 +227,6 @@ public sealed class SeriesDetector
     [System.Runtime.CompilerServices.InlineArray(Window)]
     private struct Recent
     {
-        private double _element;
-    }
-
-    /// <summary>Hour-of-day bins, weekdays then weekends.</summary>
-    [System.Runtime.CompilerServices.InlineArray(48)]
-    private struct Bins<T>
-    {
-        private T _element;
+        private float _element;
     }
 }
