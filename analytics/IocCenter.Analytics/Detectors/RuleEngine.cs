@@ -83,9 +83,10 @@ public sealed class RuleEngine(RuleOptions options)
         private readonly Debouncer _congestion = new(options.MinDuration, options.ClearAfter);
         private readonly Debouncer _connectivity = new(options.MinDuration, options.ClearAfter);
         private readonly Debouncer _airQuality = new(TimeSpan.Zero, TimeSpan.FromHours(1));
-        private readonly long[] _deltas = new long[IntervalSamples];
+        private Gaps _deltas;
         private StationAqi? _aqi;
-        private Dictionary<string, StuckState>? _stuck;
+        private StuckState[]? _stuck; // one per float metric: a device has a handful, so a short array, searched in order
+        private int _stuckCount;
         private int _deltaCount;
         private int _stuckMetrics;
         private long _lastMs = -1;
@@ -95,7 +96,7 @@ public sealed class RuleEngine(RuleOptions options)
         {
             if (_lastMs >= 0 && sample.TimestampMs > _lastMs)
             {
-                _deltas[_deltaCount++ % IntervalSamples] = sample.TimestampMs - _lastMs;
+                _deltas[_deltaCount++ % IntervalSamples] = (int)Math.Min(int.MaxValue, sample.TimestampMs - _lastMs);
             }
 
             _lastMs = Math.Max(_lastMs, sample.TimestampMs);
@@ -153,8 +154,8 @@ public sealed class RuleEngine(RuleOptions options)
         private long UsualIntervalMs()
         {
             var n = Math.Min(_deltaCount, IntervalSamples);
-            Span<long> sorted = stackalloc long[IntervalSamples];
-            _deltas.AsSpan(0, n).CopyTo(sorted);
+            Span<int> sorted = stackalloc int[IntervalSamples];
+            ((ReadOnlySpan<int>)_deltas)[..n].CopyTo(sorted);
             sorted[..n].Sort();
             return Math.Max(1, sorted[n / 2]);
         }
@@ -225,7 +226,6 @@ public sealed class RuleEngine(RuleOptions options)
         /// </summary>
         private void Stuck(in DeviceSample sample, List<ConditionChange> changes)
         {
-            _stuck ??= new Dictionary<string, StuckState>(StringComparer.Ordinal);
             foreach (var metric in sample.Metrics)
             {
                 if (metric.IsInteger)
@@ -233,10 +233,10 @@ public sealed class RuleEngine(RuleOptions options)
                     continue;
                 }
 
-                ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_stuck, metric.Name, out var existed);
+                ref var state = ref StateOf(metric.Name, out var existed);
                 if (!existed)
                 {
-                    state = new StuckState(metric.Value, 0, 0, false);
+                    state = new StuckState(metric.Name, metric.Value, 0, 0, false);
                     continue;
                 }
 
@@ -274,12 +274,40 @@ public sealed class RuleEngine(RuleOptions options)
             }
         }
 
-        private struct StuckState(double last, int repeats, int changes, bool raised)
+        private ref StuckState StateOf(string metric, out bool existed)
         {
+            for (var i = 0; i < _stuckCount; i++)
+            {
+                if (ReferenceEquals(_stuck![i].Metric, metric) || _stuck[i].Metric == metric)
+                {
+                    existed = true;
+                    return ref _stuck[i];
+                }
+            }
+
+            if (_stuck is null || _stuckCount == _stuck.Length)
+            {
+                Array.Resize(ref _stuck, Math.Max(4, _stuckCount * 2));
+            }
+
+            existed = false;
+            return ref _stuck[_stuckCount++];
+        }
+
+        private struct StuckState(string metric, double last, int repeats, int changes, bool raised)
+        {
+            public readonly string Metric = metric;
             public double Last = last;
             public int Repeats = repeats;
             public int Changes = changes;
             public bool Raised = raised;
         }
+    }
+
+    /// <summary>A device's last gaps between readings, in milliseconds (inline: one per device, 50,000 in a province).</summary>
+    [System.Runtime.CompilerServices.InlineArray(16)]
+    private struct Gaps
+    {
+        private int _element;
     }
 }

@@ -38,17 +38,17 @@ public sealed class SeriesDetector
     private int _count;
     private long _firstMs = long.MinValue;
     private long _lastMs = long.MinValue;
-    private double _noise;
-    private double _cusumHigh;
-    private double _cusumLow;
+    private float _noise;
+    private float _cusumHigh;
+    private float _cusumLow;
     private bool _allIntegers = true;
-    private double _residualScale;
-    private double _tail = SpikeStart;
-    private double _recentResidual;
-    private double _level;
+    private float _residualScale;
+    private float _tail = (float)SpikeStart;
+    private float _recentResidual;
+    private float _level;
     private int _returning;
     private int _filled;
-    private double _intervalMs;
+    private float _intervalMs;
 
     public SeriesScore Observe(long timestampMs, double value)
     {
@@ -69,7 +69,7 @@ public sealed class SeriesDetector
             }
             else
             {
-                _intervalMs = _intervalMs == 0 ? gap : (0.95 * _intervalMs) + (0.05 * gap);
+                _intervalMs = (float)(_intervalMs == 0 ? gap : (0.95 * _intervalMs) + (0.05 * gap));
             }
         }
 
@@ -127,12 +127,12 @@ public sealed class SeriesDetector
         var full = start * (SpikeFull / SpikeStart);
         var score = _count < WarmUpSamples ? 0 : Math.Clamp((deviation - start) / (full - start), 0, 1);
         var learning = _count < 2880 ? 0.5 : 0.1; // learn the tail fast at first, then settle
-        _tail = Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
+        _tail = (float)Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
 
         // Learn the noise from ordinary samples only, so an outage or a spike does not teach it to expect them.
         if (deviation < SpikeStart || _noise == 0)
         {
-            _noise = _noise == 0 ? distance : (0.98 * _noise) + (0.02 * distance);
+            _noise = (float)(_noise == 0 ? distance : (0.98 * _noise) + (0.02 * distance));
         }
 
         return score;
@@ -161,13 +161,13 @@ public sealed class SeriesDetector
             var floor = _allIntegers ? Math.Sqrt(Math.Max(1, Math.Abs(expected))) : Math.Max(1e-9, 0.01 * Math.Abs(expected));
             if (_residualScale == 0)
             {
-                _residualScale = Math.Max(spread, Math.Abs(residual));
+                _residualScale = (float)Math.Max(spread, Math.Abs(residual));
             }
 
             var z = residual / Math.Max(Math.Max(_residualScale, spread), Math.Max(_noise, floor));
             if (Math.Abs(z) < 3)
             {
-                _residualScale = (0.995 * _residualScale) + (0.005 * Math.Abs(residual));
+                _residualScale = (float)((0.995 * _residualScale) + (0.005 * Math.Abs(residual)));
             }
 
             // Clipped increments: one spike, however tall, cannot make a level shift on its own.
@@ -192,9 +192,9 @@ public sealed class SeriesDetector
                 _returning = 0;
             }
 
-            _cusumHigh = Math.Max(0, _cusumHigh + step - CusumSlack);
-            _cusumLow = Math.Max(0, _cusumLow - step - CusumSlack);
-            _recentResidual = (0.8 * _recentResidual) + (0.2 * residual);
+            _cusumHigh = (float)Math.Max(0, _cusumHigh + step - CusumSlack);
+            _cusumLow = (float)Math.Max(0, _cusumLow - step - CusumSlack);
+            _recentResidual = (float)((0.8 * _recentResidual) + (0.2 * residual));
             var cusum = Math.Max(_cusumHigh, _cusumLow);
             score = Math.Clamp((cusum - CusumLimit) / CusumLimit, 0, 1);
             if (cusum > 3 * CusumLimit)
