@@ -80,9 +80,10 @@ public sealed class RuleEngine(RuleOptions options)
 
         private const int IntervalSamples = 16;
 
-        private readonly Debouncer _congestion = new(options.MinDuration, options.ClearAfter);
-        private readonly Debouncer _connectivity = new(options.MinDuration, options.ClearAfter);
-        private readonly Debouncer _airQuality = new(TimeSpan.Zero, TimeSpan.FromHours(1));
+        // Made when first needed: a device has one domain, so it uses one of them.
+        private Debouncer? _congestion;
+        private Debouncer? _connectivity;
+        private Debouncer? _airQuality;
         private Gaps _deltas;
         private StationAqi? _aqi;
         private StuckState[]? _stuck; // one per float metric: a device has a handful, so a short array, searched in order
@@ -167,6 +168,7 @@ public sealed class RuleEngine(RuleOptions options)
                 return;
             }
 
+            _congestion ??= new(options.MinDuration, options.ClearAfter);
             var jammed = _congestion.Raised
                 ? speed <= options.CongestionClearSpeedAboveKmh && occupancy >= options.CongestionClearOccupancyBelowPct
                 : speed < options.CongestionSpeedBelowKmh && occupancy > options.CongestionOccupancyAbovePct;
@@ -190,6 +192,7 @@ public sealed class RuleEngine(RuleOptions options)
 
             loss = hasLoss ? loss : 0;
             latency = hasLatency ? latency : 0;
+            _connectivity ??= new(options.MinDuration, options.ClearAfter);
             var degraded = _connectivity.Raised
                 ? loss >= options.ConnectivityClearLossBelowPct || latency >= options.ConnectivityClearLatencyBelowMs
                 : loss > options.ConnectivityLossAbovePct || latency > options.ConnectivityLatencyAboveMs;
@@ -212,6 +215,7 @@ public sealed class RuleEngine(RuleOptions options)
 
             // Kém (101–150) minor, Xấu (151–200) major, Rất xấu and Nguy hại (201+) critical.
             var severity = aqi.Value > 200 ? Severity.Critical : aqi.Value > 150 ? Severity.Major : Severity.Minor;
+            _airQuality ??= new(TimeSpan.Zero, TimeSpan.FromHours(1));
             if (_airQuality.Observe(aqi.Value > 100, severity, sample.TimestampMs, out var present))
             {
                 var category = aqi.Category;
