@@ -5,15 +5,18 @@ namespace IocCenter.Analytics.AirQuality;
 /// <summary>
 /// One station's hourly VN_AQI, streaming: readings are averaged per clock hour; when a reading of a later hour
 /// arrives the hour closes and its AQI is computed (NowCast over the last 12 hourly means for PM, the hour's
-/// mean for gases). Hours without data count as missing. Constant memory: 12 hourly means per pollutant.
+/// mean for gases). Hours without data count as missing. Constant memory, inline (a province has thousands of
+/// stations, and the dashboard keeps one per station too): 12 hourly means for each PM, the running hour's sums.
 /// </summary>
 public sealed class StationAqi
 {
     private const long HourMs = 3_600_000;
-    private readonly double[] _sum = new double[6];
-    private readonly int[] _count = new int[6];
-    private readonly double[][] _hours = Enumerable.Range(0, 6).Select(_ => Enumerable.Repeat(double.NaN, VnAqi.NowCastHours).ToArray()).ToArray();
+    private Six<double> _sum;
+    private Six<int> _count;
+    private PmHistory _pm; // PM2.5's 12 hourly means then PM10's, newest first; the gases need only the hour just closed
     private long _hour = long.MinValue;
+
+    public StationAqi() => ((Span<double>)_pm).Fill(double.NaN);
 
     /// <summary>The AQI of the hour that the last observation closed.</summary>
     public AqiResult? LastHour { get; private set; }
@@ -54,14 +57,20 @@ public sealed class StationAqi
         foreach (var pollutant in AqiPollutants.All)
         {
             var p = (int)pollutant;
-            var history = _hours[p];
-            Push(history, _count[p] > 0 ? _sum[p] / _count[p] : double.NaN);
-            concentrations[pollutant] = pollutant.UsesNowCast()
-                ? VnAqi.NowCast(history)
-                : double.IsNaN(history[0]) ? null : history[0];
-            for (var empty = 1; empty < hoursPassed; empty++)
+            var mean = _count[p] > 0 ? _sum[p] / _count[p] : double.NaN;
+            if (pollutant.UsesNowCast())
             {
-                Push(history, double.NaN);
+                var history = ((Span<double>)_pm).Slice(pollutant == AqiPollutant.Pm25 ? 0 : VnAqi.NowCastHours, VnAqi.NowCastHours);
+                Push(history, mean);
+                concentrations[pollutant] = VnAqi.NowCast(history);
+                for (var empty = 1; empty < hoursPassed; empty++)
+                {
+                    Push(history, double.NaN);
+                }
+            }
+            else
+            {
+                concentrations[pollutant] = double.IsNaN(mean) ? null : mean;
             }
 
             _sum[p] = 0;
@@ -72,9 +81,21 @@ public sealed class StationAqi
     }
 
     /// <summary>Newest first: the new hour goes in front and the 13th oldest drops out.</summary>
-    private static void Push(double[] history, double mean)
+    private static void Push(Span<double> history, double mean)
     {
-        Array.Copy(history, 0, history, 1, history.Length - 1);
+        history[..^1].CopyTo(history[1..]);
         history[0] = mean;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(6)]
+    private struct Six<T>
+    {
+        private T _element;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(2 * VnAqi.NowCastHours)]
+    private struct PmHistory
+    {
+        private double _element;
     }
 }
