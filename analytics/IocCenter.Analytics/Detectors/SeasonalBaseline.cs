@@ -65,8 +65,19 @@ internal struct SeasonalBaseline
         }
 
         _pair = (byte)low;
-        _low.Add(Reference(low, value), (1 - fraction) * hours, value);
-        _high.Add(Reference(high, value), fraction * hours, value);
+        // A step's reference is fixed by its first sample, so it is looked up only then.
+        if (_low.Share == 0)
+        {
+            _low.Reference = (float)Reference(low, value);
+        }
+
+        if (_high.Share == 0)
+        {
+            _high.Reference = (float)Reference(high, value);
+        }
+
+        _low.Add((1 - fraction) * hours, value);
+        _high.Add(fraction * hours, value);
         if (_low.Share + _high.Share >= LearnEvery)
         {
             Close();
@@ -163,16 +174,11 @@ internal struct SeasonalBaseline
         /// </summary>
         public readonly double Spread => 0.7979 * Math.Sqrt(Math.Max(0, (_squares / Share) - Math.Pow(_sum / Share, 2)));
 
-        public void Add(double reference, double share, double value)
+        public void Add(double share, double value)
         {
             if (share <= 0)
             {
                 return;
-            }
-
-            if (Share == 0)
-            {
-                Reference = (float)reference;
             }
 
             Share += (float)share;
