@@ -38,6 +38,13 @@ internal struct SeasonalBaseline
 
     public readonly bool Warmed(int bin) => _hours[bin] * HoursPerStep >= 0.5;
 
+    /// <summary>
+    /// The value held within what the bins' unit can take without widening, or null while the bins have no unit yet
+    /// (the first value they learn sets it, so it should come from a full window of samples).
+    /// </summary>
+    public readonly double? Within(double value) =>
+        _unit > 0 ? Math.Clamp(value, -(double)Outgrown * _unit, (double)Outgrown * _unit) : null;
+
     public readonly double Mean(int bin) => (double)_mean[bin] * _unit;
 
     public readonly double Deviation(int bin) => (double)_deviation[bin] * _unit;
@@ -49,17 +56,25 @@ internal struct SeasonalBaseline
     /// </summary>
     public void Observe(int low, int high, double fraction, double value, double hours)
     {
+        if (!double.IsFinite(value) || !(hours >= 0))
+        {
+            return;
+        }
+
+        value = SeriesDetector.Representable(value);
         if (_pair != Idle && (_pair != low || hours >= 1))
         {
             Close();
         }
 
-        if (_unit == 0)
+        if (!(_unit > 0))
         {
-            _unit = value == 0 ? 1 : (float)Math.ScaleB(1, Math.ILogB(Math.Abs(value)));
+            _unit = UnitFor(value);
         }
 
-        while (Math.Abs(value) / _unit > Outgrown)
+        // Bounded whatever the value: a float unit doubles at most 254 times before it is infinite.
+        var needed = Math.Abs(value) / Outgrown;
+        for (var i = 0; i < 256 && _unit < needed && float.IsFinite(_unit * 2); i++)
         {
             Widen();
         }
@@ -138,6 +153,20 @@ internal struct SeasonalBaseline
 
         var dither = (BitConverter.DoubleToUInt64Bits(x) * 0x9E3779B97F4A7C15UL) >> 11; // 53 bits
         return dither * (1.0 / (1UL << 53)) < (x - (double)below) / gap ? above : below;
+    }
+
+    /// <summary>
+    /// A power of two near the value's magnitude, as a normal float: 1 for 0, and never 0 or ∞ (a value below float's
+    /// range, such as a subnormal double, would otherwise make the unit 0, and no doubling of 0 ever outgrows a value).
+    /// </summary>
+    private static float UnitFor(double value)
+    {
+        if (value == 0 || !double.IsFinite(value))
+        {
+            return 1;
+        }
+
+        return (float)Math.ScaleB(1, Math.Clamp(Math.ILogB(Math.Abs(value)), -120, 120));
     }
 
     /// <summary>A value outgrew the unit: double it, and halve every bin (exact in binary).</summary>

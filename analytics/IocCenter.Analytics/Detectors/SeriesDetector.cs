@@ -32,6 +32,8 @@ public sealed class SeriesDetector
     private const double ReturnWithin = 1.5;  // a sample this close (in scale units) to the seasonal norm is a return to it
     private const int ReturnSamples = 5;
     private const double GapIntervals = 3;    // a gap this many usual intervals long makes the recent window stale
+    private const double LargestMagnitude = 1e15; // see Representable
+    private const double SmallestMagnitude = 1e-20;
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -57,6 +59,7 @@ public sealed class SeriesDetector
             return default;
         }
 
+        value = Representable(value);
         var gapHours = _lastMs == long.MinValue ? 0 : Math.Clamp((timestampMs - _lastMs) / (double)HourMs, 0, 1);
         if (_lastMs != long.MinValue && timestampMs > _lastMs)
         {
@@ -96,6 +99,15 @@ public sealed class SeriesDetector
 
         return shift > 0 ? new SeriesScore(shift, "level_shift", expected, 0) : new SeriesScore(0, null, median, deviation);
     }
+
+    /// <summary>
+    /// The state is kept in floats and half-precision bins (a province has hundreds of thousands of series), so a value
+    /// is first brought into the range they hold with room for sums and squares: a magnitude above 10¹⁵ counts as ±10¹⁵
+    /// (still far beyond any series' usual level, so still an anomaly) and one below 10⁻²⁰ as 0. Without the second, one
+    /// subnormal reading (1e-320) made the seasonal unit 0 and stopped all detection.
+    /// </summary>
+    internal static double Representable(double value) =>
+        Math.Abs(value) < SmallestMagnitude ? 0 : Math.Clamp(value, -LargestMagnitude, LargestMagnitude);
 
     private double Spike(double value, out double median, out double deviation)
     {
@@ -209,12 +221,38 @@ public sealed class SeriesDetector
 
         // The seasonal shape learns only from ordinary samples, net of the level: an episode the CUSUM is
         // watching (a jam, a pollution plume) must not bend the baseline it will be judged against afterwards.
-        if (Math.Max(_cusumHigh, _cusumLow) < CusumLimit)
+        if (Math.Max(_cusumHigh, _cusumLow) < CusumLimit && Learnable(value) is { } learnable)
         {
-            _baseline.Observe(a, b, fraction, value - _level, gapHours == 0 ? 1.0 / 60 : gapHours);
+            _baseline.Observe(a, b, fraction, learnable - _level, gapHours == 0 ? 1.0 / 60 : gapHours);
         }
 
         return score;
+    }
+
+    /// <summary>
+    /// What the seasonal shape may learn from a sample: the sample, held within four spans of the recent window, so
+    /// that one absurd reading cannot set or widen the bins' shared unit for good (after one reading of 10¹⁵ every
+    /// ordinary value rounded to 0 in the bins, and no level shift was found again). A real change of level moves the
+    /// window within a few samples, and the shape then learns it. Without a full window (at the start, after a silence)
+    /// a sample is learnt only within the unit the bins already have, and nothing is learnt before the first full one.
+    /// </summary>
+    private double? Learnable(double value)
+    {
+        if (_filled < Window)
+        {
+            return _baseline.Within(value);
+        }
+
+        var low = _window[0];
+        var high = low;
+        foreach (var sample in (ReadOnlySpan<float>)_window)
+        {
+            low = Math.Min(low, sample);
+            high = Math.Max(high, sample);
+        }
+
+        var span = Math.Max(high - low, Math.Max(SmallestMagnitude, 0.01 * Math.Max(Math.Abs(low), Math.Abs(high))));
+        return Math.Clamp(value, low - (4 * span), high + (4 * span));
     }
 
     private void Push(double value)
