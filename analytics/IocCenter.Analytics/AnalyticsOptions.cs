@@ -24,6 +24,12 @@ public sealed class AnalyticsOptions
 
     public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The analytics loop is stuck (and <c>/health</c> Unhealthy) when it has made no progress for this long.</summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest wait between retries of an incident write that failed.</summary>
+    public TimeSpan IncidentWriteRetryMax { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Run the ML.NET PCA model per domain, trained from the telemetry store's history once it holds a day, then
     /// every <see cref="MlRetrainEvery"/>; calibrated to an incident-level false-alarm target on that history.

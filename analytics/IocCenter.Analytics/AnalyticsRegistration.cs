@@ -32,6 +32,10 @@ public static class AnalyticsRegistration
         services.AddSingleton<IIncidents>(sp => sp.GetRequiredService<IncidentService>());
         services.AddSingleton<LiveReadings>();
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<LiveReadings>());
+        services.AddSingleton<AnalyticsWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnalyticsWatchdog>());
+        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+            "analytics-loop", sp => sp.GetRequiredService<AnalyticsWatchdog>(), failureStatus: null, tags: ["ready"]));
         services.AddHostedService<AnalyticsEngine>();
         if (builder.Configuration.GetValue(AnalyticsOptions.Section + ":" + nameof(AnalyticsOptions.MlEnabled), defaultValue: true))
         {

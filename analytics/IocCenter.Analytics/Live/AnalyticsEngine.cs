@@ -17,11 +17,14 @@ internal sealed partial class AnalyticsEngine(
     IOptions<AnalyticsOptions> options,
     IOptions<RuleOptions> ruleOptions,
     TimeProvider time,
+    AnalyticsWatchdog watchdog,
     ILogger<AnalyticsEngine> logger,
     Ml.PcaSupervisor? pca = null) : BackgroundService
 {
     private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, pca);
     private readonly List<ConditionChange> _changes = [];
+    private readonly PendingConditions _writes = new(change => WriteAsync(incidents, change), time, options.Value.IncidentWriteRetryMax);
+    private long _lastReadingErrorLog = long.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,6 +59,7 @@ internal sealed partial class AnalyticsEngine(
                 }
 
                 await ApplyAsync();
+                watchdog.Beat();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -68,41 +72,55 @@ internal sealed partial class AnalyticsEngine(
 
     private void Process(LiveReading reading)
     {
-        if (reading.Online is { } online)
+        var before = _changes.Count;
+        try
         {
-            _detectors.ObserveStatus(reading.DeviceId, reading.Area, online, reading.TimestampMs, _changes);
-            return;
-        }
+            if (reading.Online is { } online)
+            {
+                _detectors.ObserveStatus(reading.DeviceId, reading.Area, online, reading.TimestampMs, _changes);
+                return;
+            }
 
-        _detectors.Observe(new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics), _changes);
+            _detectors.Observe(new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics), _changes);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One reading must never stop detection for every device: skip it, count it, say so (at most once a minute).
+            _changes.RemoveRange(before, _changes.Count - before);
+            watchdog.ReadingFailed();
+            if (time.GetTimestamp() - _lastReadingErrorLog > 60 * time.TimestampFrequency || _lastReadingErrorLog == long.MinValue)
+            {
+                _lastReadingErrorLog = time.GetTimestamp();
+                LogReadingFailed(logger, e, reading.DeviceId);
+            }
+        }
     }
 
     private async Task ApplyAsync()
     {
-        foreach (var change in _changes)
-        {
-            try
-            {
-                if (change.Present)
-                {
-                    await incidents.RaiseAsync(change.Kind, change.DeviceId, change.Area, change.Severity, change.Evidence);
-                }
-                else
-                {
-                    await incidents.ClearAsync(change.Kind, change.DeviceId, change.Area);
-                }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                LogApplyFailed(logger, e, change.Kind.Code(), change.DeviceId ?? change.Area);
-            }
-        }
-
+        _writes.Add(_changes);
         _changes.Clear();
+        var failedNow = !await _writes.WriteAsync((change, e) => LogApplyFailed(logger, e, change.Kind.Code(), change.DeviceId ?? change.Area, _writes.Count));
+        watchdog.IncidentWrites(_writes.Count, _writes.Error, failedNow);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Kind} for {Subject}")]
-    private static partial void LogApplyFailed(ILogger logger, Exception exception, string kind, string? subject);
+    private static async Task WriteAsync(IncidentService incidents, ConditionChange change)
+    {
+        if (change.Present)
+        {
+            await incidents.RaiseAsync(change.Kind, change.DeviceId, change.Area, change.Severity, change.Evidence);
+        }
+        else
+        {
+            await incidents.ClearAsync(change.Kind, change.DeviceId, change.Area);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Không ghi được sự cố {Kind} của {Subject}, sẽ thử lại ({Pending} thay đổi chờ) / Could not record {Kind} for {Subject}; retrying ({Pending} changes waiting)")]
+    private static partial void LogApplyFailed(ILogger logger, Exception exception, string kind, string? subject, int pending);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bỏ qua một bản ghi của {Device}: bộ phát hiện gặp lỗi / Skipped a reading of {Device}: a detector failed on it")]
+    private static partial void LogReadingFailed(ILogger logger, Exception exception, string device);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analytics stopped after watching {Devices} devices")]
     private static partial void LogStopped(ILogger logger, int devices);
