@@ -26,7 +26,7 @@ internal sealed class IngestHealthCheck(TelemetrySubscriber subscriber, JournalD
 
         if (!drain.StoreReachable)
         {
-            problems.Add("InfluxDB unreachable / không ghi được InfluxDB");
+            problems.Add($"không ghi được vào kho dữ liệu đo ({drain.StoreDescription}), số liệu vẫn an toàn trong nhật ký / cannot write to the telemetry store ({drain.StoreDescription}), readings are safe in the journal: {drain.Problem}");
         }
 
         if (pipeline.IsBackpressured)

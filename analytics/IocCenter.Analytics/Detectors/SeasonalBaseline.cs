@@ -38,12 +38,8 @@ internal struct SeasonalBaseline
 
     public readonly bool Warmed(int bin) => _hours[bin] * HoursPerStep >= 0.5;
 
-    /// <summary>
-    /// The value held within what the bins' unit can take without widening, or null while the bins have no unit yet
-    /// (the first value they learn sets it, so it should come from a full window of samples).
-    /// </summary>
-    public readonly double? Within(double value) =>
-        _unit > 0 ? Math.Clamp(value, -(double)Outgrown * _unit, (double)Outgrown * _unit) : null;
+    /// <summary>The largest magnitude the bins hold without widening their unit; 0 while they have none (nothing learnt yet).</summary>
+    public readonly double Capacity => (double)Outgrown * _unit;
 
     public readonly double Mean(int bin) => (double)_mean[bin] * _unit;
 

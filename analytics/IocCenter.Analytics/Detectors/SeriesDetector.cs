@@ -34,6 +34,7 @@ public sealed class SeriesDetector
     private const double GapIntervals = 3;    // a gap this many usual intervals long makes the recent window stale
     private const double LargestMagnitude = 1e15; // see Representable
     private const double SmallestMagnitude = 1e-20;
+    private const double LearnWithinSpans = 4; // see Learnable
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -83,6 +84,11 @@ public sealed class SeriesDetector
 
         _lastMs = Math.Max(_lastMs, timestampMs);
         _allIntegers &= value == Math.Floor(value);
+        if (_count == Window && FirstValueWasAbsurd())
+        {
+            _baseline = new SeasonalBaseline();
+        }
+
         var shift = LevelShift(timestampMs, value, gapHours, out var expected, out var returning);
         var spike = Spike(value, out var median, out var deviation);
         if (returning)
@@ -230,17 +236,25 @@ public sealed class SeriesDetector
     }
 
     /// <summary>
-    /// What the seasonal shape may learn from a sample: the sample, held within four spans of the recent window, so
-    /// that one absurd reading cannot set or widen the bins' shared unit for good (after one reading of 10¹⁵ every
-    /// ordinary value rounded to 0 in the bins, and no level shift was found again). A real change of level moves the
-    /// window within a few samples, and the shape then learns it. Without a full window (at the start, after a silence)
-    /// a sample is learnt only within the unit the bins already have, and nothing is learnt before the first full one.
+    /// What the seasonal shape may learn from a sample. The bins share one unit (set by the first value, about 10⁴ times
+    /// smaller than what they can hold), which a larger value widens for good, and a bin that learns an absurd value
+    /// teaches the level-shift scale to expect it every day: after one reading of 10¹⁵, no level shift was found again.
+    /// So a value up to 1/64 of what the bins hold (about 200 times the series' first level) is learnt as it is, and
+    /// a larger one only within four spans of the recent window (a series that really grows moves its window within a
+    /// few samples), or within that 1/64 while there is no full window (after a silence). An absurd first value is
+    /// dropped at the first full window: <see cref="FirstValueWasAbsurd"/>.
     /// </summary>
     private double? Learnable(double value)
     {
+        var capacity = _baseline.Capacity;
+        if (capacity == 0 || Math.Abs(value) <= capacity / 64)
+        {
+            return value;
+        }
+
         if (_filled < Window)
         {
-            return _baseline.Within(value);
+            return Math.Clamp(value, -capacity / 64, capacity / 64);
         }
 
         var low = _window[0];
@@ -252,7 +266,21 @@ public sealed class SeriesDetector
         }
 
         var span = Math.Max(high - low, Math.Max(SmallestMagnitude, 0.01 * Math.Max(Math.Abs(low), Math.Abs(high))));
-        return Math.Clamp(value, low - (4 * span), high + (4 * span));
+        return Math.Clamp(value, low - (LearnWithinSpans * span), high + (LearnWithinSpans * span));
+    }
+
+    /// <summary>
+    /// At the first full window: the unit the first value set is over a million times the window's median (ordinary
+    /// series are about 10⁴ times), so that value was absurd, and the few samples learnt since are dropped rather than
+    /// kept at a unit that would round everything after them to 0.
+    /// </summary>
+    private bool FirstValueWasAbsurd()
+    {
+        Span<float> sorted = stackalloc float[Window];
+        ((ReadOnlySpan<float>)_window).CopyTo(sorted);
+        sorted.Sort();
+        var median = Math.Abs(sorted[Window / 2]);
+        return _baseline.Capacity > (1 << 20) * (median > 0 ? median : 1);
     }
 
     private void Push(double value)

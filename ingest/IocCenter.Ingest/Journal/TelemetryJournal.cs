@@ -38,6 +38,7 @@ internal sealed class TelemetryJournal : IDisposable
         _segmentBytes = segmentBytes;
         _time = time;
         Directory.CreateDirectory(_directory);
+        DirectorySync.Flush(Path.GetDirectoryName(_directory) ?? _directory); // the journal folder itself, if just made
         Recover();
     }
 
@@ -275,6 +276,7 @@ internal sealed class TelemetryJournal : IDisposable
         _writer?.Flush(flushToDisk: true);
         _writer?.Dispose();
         _writer = new FileStream(SegmentPath(start), FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
+        DirectorySync.Flush(_directory); // the new segment's name is durable before any line in it is acknowledged
         lock (_gate)
         {
             _segmentStarts.Add(start);

@@ -38,9 +38,15 @@ internal sealed partial class JournalDrain(
     private TaskCompletionSource _reachableAgain = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _unreachable;
     private long _lastUnreachableLog;
+    private string? _problem;
 
     /// <summary>False while InfluxDB cannot be reached or refuses the credentials.</summary>
     public bool StoreReachable => Volatile.Read(ref _unreachable) == 0;
+
+    /// <summary>Why the store cannot be written, while it cannot (the store's answer or the error).</summary>
+    public string? Problem => StoreReachable ? null : Volatile.Read(ref _problem);
+
+    public string StoreDescription => store.Description;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -150,17 +156,35 @@ internal sealed partial class JournalDrain(
     {
         try
         {
-            await WriteAsync(batch.Buffer.AsMemory(0, batch.Length), batch.Lines, _abandon.Token);
-            batch.Done = true;
-            Complete();
-        }
-        catch (OperationCanceledException)
-        {
-            // Abandoned at shutdown: it stays in the journal and is written at the next start.
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogUnexpected(logger, e);
+            // A batch is done, or abandoned at shutdown (it stays in the journal and is written at the next start):
+            // never left in between, which would stop the checkpoint for good.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await WriteAsync(batch.Buffer.AsMemory(0, batch.Length), batch.Lines, _abandon.Token);
+                    batch.Done = true;
+                    Complete();
+                    return;
+                }
+                catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    LogUnexpected(logger, e);
+                    MarkUnreachable(new TelemetryWriteResult(TelemetryWriteOutcome.Transient, null, $"lỗi không lường trước / unexpected {e.GetType().Name}: {e.Message}"));
+                    try
+                    {
+                        await RetryDelayAsync(attempt, _abandon.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
         }
         finally
         {
@@ -198,7 +222,19 @@ internal sealed partial class JournalDrain(
                 metrics.WriteRetries.Add(1);
             }
 
-            var result = await store.WriteAsync(lines, cancellationToken);
+            TelemetryWriteResult result;
+            try
+            {
+                result = await store.WriteAsync(lines, cancellationToken);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // Whatever the store did not classify itself: see StoreFailures. Never leave the batch undone.
+                metrics.WriteError("exception");
+                result = StoreFailures.Classify(e);
+                LogStoreException(logger, e, result.Outcome == TelemetryWriteOutcome.Rejected ? "rejected" : "retried");
+            }
+
             switch (result.Outcome)
             {
                 case TelemetryWriteOutcome.Written:
@@ -323,6 +359,7 @@ internal sealed partial class JournalDrain(
     private void MarkUnreachable(TelemetryWriteResult result)
     {
         var now = time.GetTimestamp();
+        Volatile.Write(ref _problem, result.Message ?? (result.Status is { } code ? $"HTTP {(int)code}" : "no answer"));
         var first = Interlocked.Exchange(ref _unreachable, 1) == 0;
         if (first || time.GetElapsedTime(Interlocked.Read(ref _lastUnreachableLog), now) > TimeSpan.FromMinutes(1))
         {
@@ -375,7 +412,10 @@ internal sealed partial class JournalDrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the database of {Store} failed (it may already exist or need an admin): {Message}")]
     private static partial void LogCreateDatabaseFailed(ILogger logger, string store, string message);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error while writing a batch; it stays in the journal")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kho dữ liệu đo báo lỗi khi ghi; lô số liệu được {Handling} / The telemetry store failed a write; the batch is {Handling}")]
+    private static partial void LogStoreException(ILogger logger, Exception exception, string handling);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Lỗi không lường trước khi ghi một lô; lô vẫn trong nhật ký và sẽ được ghi lại / Unexpected error while writing a batch; it stays in the journal and is retried")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Journal drain stopped; {Pending} readings wait in the journal for the next start")]

@@ -29,6 +29,30 @@ public class TelemetryJournalTests : IDisposable
     }
 
     [Fact]
+    public void NewSegment_SyncsTheJournalDirectory_SoItsNameSurvivesAPowerCut()
+    {
+        using var journal = Open(segmentBytes: 64);
+        var before = DirectorySync.Syncs;
+        for (var i = 0; i < 5; i++)
+        {
+            journal.Append(Encoding.UTF8.GetBytes(new string('x', 70) + "\n"), 1);
+            journal.Sync();
+        }
+
+        // Five segments of one line each; other tests may sync directories at the same time, so at least five.
+        Assert.Equal(5, Directory.GetFiles(_dir.Path, "*.wal").Length);
+        Assert.True(DirectorySync.Syncs - before >= 5, $"{DirectorySync.Syncs - before} directory syncs for 5 new segments");
+    }
+
+    [Fact]
+    public void DirectorySync_MissingDirectory_SaysWhichOne()
+    {
+        var missing = Path.Combine(_dir.Path, "missing");
+        var error = Assert.Throws<IOException>(() => DirectorySync.Flush(missing));
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Append_IsInvisibleUntilSynced()
     {
         using var journal = Open();
