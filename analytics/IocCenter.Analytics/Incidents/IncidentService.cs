@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 
 namespace IocCenter.Analytics.Incidents;
@@ -123,12 +124,65 @@ public sealed class IncidentService : IIncidents, IDisposable
             return Save(acknowledged, events);
         });
 
+    /// <summary>
+    /// An officer resolves an incident. A device_offline incident whose device is still offline (the detector has not
+    /// cleared it) is resolved as asked, and a new incident opens at once saying the device is still offline: the wall
+    /// keeps showing the device offline, and a state on the wall is always explained by an incident. (Acknowledging is
+    /// how an officer says "known, being handled"; the incident closes by itself when the device is back.)
+    /// </summary>
     public async Task<Incident> ResolveAsync(long id, string user, string? comment) =>
         await WriteAsync(() =>
         {
-            var (resolved, e) = IncidentLifecycle.Resolve(Existing(id), user, comment, _time.GetUtcNow());
-            return Save(resolved, [e]);
+            var current = Existing(id);
+            var now = _time.GetUtcNow();
+            var (resolved, e) = IncidentLifecycle.Resolve(current, user, comment, now);
+            var result = Save(resolved, [e]);
+            if (current.Kind == IncidentKind.DeviceOffline && current.Active)
+            {
+                var detail = string.Create(CultureInfo.InvariantCulture, $"thiết bị vẫn mất kết nối sau khi sự cố #{current.Id} được đóng / device still offline after incident #{current.Id} was resolved");
+                var evidence = current.Evidence with { Detail = detail };
+                long? parentId = null;
+                if (current.Area is { } area)
+                {
+                    lock (_unresolved)
+                    {
+                        parentId = _unresolved.GetValueOrDefault((IncidentKind.AreaOutage, Incident.SubjectOf(null, area)))?.Id;
+                    }
+                }
+
+                var fresh = new Incident(0, current.Kind, current.Subject, current.DeviceId, current.Area, current.Severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence);
+                var stored = _store.Insert(fresh, newId => new IncidentEvent(newId, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, detail));
+                Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, detail));
+            }
+
+            return result;
         });
+
+    /// <summary>
+    /// An admin removed a device: its unresolved incidents are resolved by that admin (audited, with the reason), and
+    /// none is opened again for it. Returns how many. If the device reports again, its detectors start over.
+    /// </summary>
+    public async Task<int> ResolveRemovedDeviceAsync(string deviceId, string user)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceId);
+        return await WriteAsync(() =>
+        {
+            List<Incident> open;
+            lock (_unresolved)
+            {
+                open = _unresolved.Values.Where(i => i.DeviceId == deviceId).ToList();
+            }
+
+            var now = _time.GetUtcNow();
+            foreach (var incident in open)
+            {
+                var (resolved, e) = IncidentLifecycle.Resolve(incident, user, "thiết bị đã bị gỡ khỏi hệ thống / device removed", now);
+                Save(resolved with { Active = false, ClearedAt = incident.ClearedAt ?? now }, [e]);
+            }
+
+            return open.Count;
+        });
+    }
 
     // Reads share the writer's gate: the store has one connection, and web requests read while detectors write.
     public Incident? Find(long id) => Read(() => _store.Find(id));

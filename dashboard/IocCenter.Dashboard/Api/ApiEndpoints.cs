@@ -136,6 +136,9 @@ public static class ApiEndpoints
             }
         }).AddEndpointFilter(ValidateAntiforgery);
 
+        admin.MapDelete("/devices/{id}", DeviceRemoval.RemoveAsync).AddEndpointFilter(ValidateAntiforgery)
+            .WithSummary("Removes a device from the walls and the saved states (it comes back if it reports again)");
+
         admin.MapGet("/kiosk-tokens", (UserStore users) => Results.Ok(users.KioskTokens()));
 
         admin.MapPost("/kiosk-tokens", (NewKioskToken request, UserStore users, HttpContext context) =>
