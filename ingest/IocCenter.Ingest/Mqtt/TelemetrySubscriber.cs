@@ -159,7 +159,7 @@ internal sealed partial class TelemetrySubscriber(
         }
 
         var ack = new DeliveryAck(e, _epoch, _epoch.Current);
-        var accepted = pipeline.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ack, CancellationToken.None);
+        var accepted = pipeline.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ack, CancellationToken.None, e.ApplicationMessage.Retain);
         return accepted.IsCompletedSuccessfully ? Task.CompletedTask : accepted.AsTask();
     }
 
