@@ -149,6 +149,19 @@ public class RuleEngineTests
     }
 
     [Fact]
+    public void Status_Offline_ThenAReading_TheDeviceIsBack_AsOnTheScreens()
+    {
+        // Issue 14: a retained "offline" followed by readings. The screens show the device online again (LiveState);
+        // the rule clears device_offline on the same evidence, so the two never disagree.
+        _engine.ObserveStatus("net-2", null, online: false, Start, _changes);
+        Feed("net-2", TelemetryDomain.Connectivity, Start + 5_000, new MetricValue("latency_ms", 20, false));
+        Feed("net-2", TelemetryDomain.Connectivity, Start + 15_000, new MetricValue("latency_ms", 21, false));
+
+        Assert.Equal([true, false], _changes.Select(c => c.Present));
+        Assert.Equal("rule.silence", _changes[^1].Evidence.Detector);
+    }
+
+    [Fact]
     public void Status_OfflineRaisesAtOnce_OnlineClears()
     {
         _engine.ObserveStatus("trf-7", "lai-vung", online: false, Start, _changes);
