@@ -90,6 +90,13 @@ public sealed class DeviceTruthTests : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "admin-devices-1920x1080.png") });
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("api/devices/fake-001", UriKind.Relative))).StatusCode);
 
+        Assert.Empty(await OfflineIncidentsAsync(admin, "fake-001")); // its incident was resolved by the admin
+
+        // A removed device that says "offline" again is back, offline, and an incident says so.
+        await MosquittoClients.PublishAsync(_server.BrokerPort, "fake-001", "ioc/v1/connectivity/fake-001/status", "offline", retain: true);
+        await Eventually.WaitAsync(async () => await OfflineIncidentsAsync(admin, "fake-001"), l => l.Count == 1, TimeSpan.FromSeconds(10), "fake-001's incident back");
+        Assert.Equal("offline", (await DeviceAsync(admin, "fake-001"))!.Value.GetProperty("state").GetString());
+
         // A removed device that reports again comes back.
         await MosquittoClients.PublishAsync(_server.BrokerPort, "fake-000", "ioc/v1/connectivity/fake-000/telemetry", """{"metrics":{"latency_ms":30}}""");
         await Eventually.WaitAsync(async () => (await admin.GetAsync(new Uri("api/devices/fake-000", UriKind.Relative))).StatusCode, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "fake-000 back");
@@ -107,8 +114,9 @@ public sealed class DeviceTruthTests : IAsyncLifetime
 
         for (var takeOver = 1; takeOver <= 3; takeOver++)
         {
+            // Until the repeat is counted — or, as before the fix, dead-lettered again.
             await MosquittoClients.TakeOverAsync(_server.BrokerPort, IngestClientId);
-            await Eventually.WaitAsync(() => RetainedRepeatsAsync(), n => n >= takeOver, TimeSpan.FromSeconds(20), $"repeat {takeOver} counted (ingest subscribed anew)");
+            await Eventually.WaitAsync(async () => (Repeats: await RetainedRepeatsAsync(), DeadLetters: DeadLetters("junk-1")), n => n.Repeats >= takeOver || n.DeadLetters > 1, TimeSpan.FromSeconds(20), $"ingest subscribed anew ({takeOver})");
         }
 
         Assert.Equal(1, DeadLetters("junk-1"));

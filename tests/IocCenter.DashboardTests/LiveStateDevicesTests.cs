@@ -93,6 +93,7 @@ public sealed class LiveStateDevicesTests : IDisposable
         Assert.Equal(["fake-1"], state.Delta(tick.For(ViewFilter.All), ViewFilter.All, tick.Chart, tick.Announced).Removed);
         Assert.Equal(3, Tiles(state).Total["connectivity"]); // cnn-1, cnn-2 (registered, never forgotten) and fake-2
         Assert.Equal(["fake-1"], state.TakeRemoved());
+        Assert.Equal(["fake-1"], state.TakeForgotten()); // its incidents are closed (DeviceStateKeeper)
     }
 
     [Fact]
@@ -110,6 +111,7 @@ public sealed class LiveStateDevicesTests : IDisposable
 
             Assert.True(state.Remove("fake-1"));
             Assert.False(state.Remove("fake-1"));
+            Assert.Empty(state.TakeForgotten()); // removed by an admin, not forgotten: the API closed its incidents
             var tick = state.Tick(full: false);
             Assert.Equal(["fake-1"], state.Delta(tick.For(ViewFilter.All), ViewFilter.All, null, tick.Announced).Removed);
             Assert.DoesNotContain(state.Snapshot(ViewFilter.All, "Đồng Tháp", []).Devices, d => d.Id == "fake-1");

@@ -159,10 +159,11 @@ public sealed class IncidentService : IIncidents, IDisposable
         });
 
     /// <summary>
-    /// An admin removed a device: its unresolved incidents are resolved by that admin (audited, with the reason), and
-    /// none is opened again for it. Returns how many. If the device reports again, its detectors start over.
+    /// A device left the screens (an admin removed it, or it was forgotten): its unresolved incidents are resolved by
+    /// <paramref name="user"/> with <paramref name="comment"/> (audited), and none is opened again for it here. Returns
+    /// how many. If the device reports again, the detectors say so again.
     /// </summary>
-    public async Task<int> ResolveRemovedDeviceAsync(string deviceId, string user)
+    public async Task<int> ResolveRemovedDeviceAsync(string deviceId, string user, string comment = "thiết bị đã bị gỡ khỏi hệ thống / device removed")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(deviceId);
         return await WriteAsync(() =>
@@ -176,7 +177,7 @@ public sealed class IncidentService : IIncidents, IDisposable
             var now = _time.GetUtcNow();
             foreach (var incident in open)
             {
-                var (resolved, e) = IncidentLifecycle.Resolve(incident, user, "thiết bị đã bị gỡ khỏi hệ thống / device removed", now);
+                var (resolved, e) = IncidentLifecycle.Resolve(incident, user, comment, now);
                 Save(resolved with { Active = false, ClearedAt = incident.ClearedAt ?? now }, [e]);
             }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IocCenter.Analytics.AirQuality;
+using IocCenter.Analytics.Incidents;
 using IocCenter.Storage.Sqlite;
 using IocCenter.Telemetry;
 using Microsoft.Data.Sqlite;
@@ -163,8 +164,14 @@ public sealed class DeviceStateStore : IDisposable
 /// every <see cref="AllInOneOptions.DeviceStateSaveInterval"/> and once more on a graceful stop. After a crash at most
 /// one interval of changes is missing, and those devices correct themselves with their next report.
 /// </summary>
-internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStore store, IOptions<AllInOneOptions> options, TimeProvider time, ILogger<DeviceStateKeeper> logger) : BackgroundService
+/// <remarks>
+/// Devices forgotten by the live state (never registered, silent for <see cref="WallDevicesOptions.ForgetUnregisteredAfter"/>)
+/// also have their unresolved incidents resolved here, by the system, when the incident writer runs in this process.
+/// </remarks>
+internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStore store, IOptions<AllInOneOptions> options, TimeProvider time, ILogger<DeviceStateKeeper> logger, IncidentService? writer = null) : BackgroundService
 {
+    private const string ForgottenComment = "thiết bị không có trong danh mục, im lặng quá lâu nên đã được bỏ khỏi màn hình / not in the registry and silent too long: forgotten";
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var saved = store.Load();
@@ -187,12 +194,30 @@ internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStor
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 Save();
+                await CloseForgottenAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // The final save is in StopAsync.
         }
+    }
+
+    private async Task CloseForgottenAsync()
+    {
+        var forgotten = state.TakeForgotten();
+        if (forgotten.Count == 0)
+        {
+            return;
+        }
+
+        var resolved = 0;
+        foreach (var id in forgotten)
+        {
+            resolved += writer is null ? 0 : await writer.ResolveRemovedDeviceAsync(id, IncidentLifecycle.System, ForgottenComment);
+        }
+
+        LogForgotten(logger, forgotten.Count, resolved);
     }
 
     private void Save()
@@ -227,6 +252,9 @@ internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Đã khôi phục trạng thái {Count} thiết bị / Restored the state of {Count} devices")]
     private static partial void LogRestored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã bỏ {Count} thiết bị không có trong danh mục và im lặng quá lâu, đóng {Resolved} sự cố / Forgot {Count} unregistered devices silent too long; {Resolved} incidents resolved")]
+    private static partial void LogForgotten(ILogger logger, int count, int resolved);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Đã xoá trạng thái đã lưu của {Count} thiết bị bị gỡ hoặc im lặng quá lâu / Deleted the saved state of {Count} removed or long-silent devices")]
     private static partial void LogRemoved(ILogger logger, int count);

@@ -35,6 +35,7 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
     private readonly Dictionary<ViewFilter, Kpis> _kpis = [];
     private readonly Dictionary<string, Severity> _worst = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
     private readonly bool _registeredOnly = options?.KpiDevices == KpiDevices.Registered;
     private readonly long _forgetAfterMs = (long)(options?.ForgetUnregisteredAfter ?? TimeSpan.FromDays(7)).TotalMilliseconds;
     private bool _loaded;
@@ -50,6 +51,7 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
             var device = DeviceOf(reading.DeviceId, reading.Domain, reading.Area);
             device.HeardMs = time.GetUtcNow().ToUnixTimeMilliseconds();
             _removed.Remove(reading.DeviceId); // removed by an admin and publishing again: it is back
+            _forgotten.Remove(reading.DeviceId);
             if (reading.Online is { } online)
             {
                 device.StatusOnline = online;
@@ -167,6 +169,7 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
             foreach (var id in forgotten ?? [])
             {
                 RemoveLocked(id);
+                _forgotten.Add(id);
                 changed.Add(id);
                 states.Add(id);
                 _changed.Remove(id);
@@ -308,6 +311,17 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
             var removed = _removed.ToList();
             _removed.Clear();
             return removed;
+        }
+    }
+
+    /// <summary>The devices forgotten (never registered, silent too long) since the last call: their incidents are closed.</summary>
+    public IReadOnlyList<string> TakeForgotten()
+    {
+        lock (_gate)
+        {
+            var forgotten = _forgotten.ToList();
+            _forgotten.Clear();
+            return forgotten;
         }
     }
 

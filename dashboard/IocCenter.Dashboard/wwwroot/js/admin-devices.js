@@ -30,6 +30,7 @@
   async function remove(id) {
     if (!confirm(fill(d.confirm, { id }))) return;
     const response = await api(`/api/devices/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    $('device-message').className = response.ok ? '' : 'error';
     $('device-message').textContent = response.ok
       ? fill(d.removed, { id, n: (await response.json()).incidentsResolved })
       : response.status === 404 ? fill(d.notFound, { id }) : response.statusText;
