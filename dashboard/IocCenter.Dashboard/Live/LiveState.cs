@@ -278,7 +278,7 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
                 _kpis[filter] = kpis = KpisLocked(filter, now); // once per view and second, whatever the number of screens
             }
 
-            return new Delta(devices, changes, kpis, chart, removed);
+            return new Delta(devices, changes, kpis, chart, removed.Count == 0 ? null : removed);
         }
     }
 
