@@ -101,9 +101,20 @@ public sealed class DeviceTruthTests : IAsyncLifetime
         await MosquittoClients.PublishAsync(_server.BrokerPort, "fake-000", "ioc/v1/connectivity/fake-000/telemetry", """{"metrics":{"latency_ms":30}}""");
         await Eventually.WaitAsync(async () => (await admin.GetAsync(new Uri("api/devices/fake-000", UriKind.Relative))).StatusCode, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "fake-000 back");
 
+        // All the made-up ones at once, from the admin page: gone from the screens, their incidents resolved.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#remove-unregistered")).ToContainTextAsync($"({madeUp})", new() { Timeout = 10_000 });
+        await page.ClickAsync("#remove-unregistered");
+        await Assertions.Expect(page.Locator("#device-message")).ToContainTextAsync($"Đã gỡ {madeUp} thiết bị chưa đăng ký", new() { Timeout = 30_000 });
+        Assert.Equal(DashboardProcess.Traffic + DashboardProcess.Environment + DashboardProcess.Connectivity, (await DevicesAsync(admin)).GetArrayLength());
+        await Assertions.Expect(wall.Locator("#ticker li", new() { HasText = "fake-" })).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+        await wall.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "wall-made-up-devices-removed-1920x1080.png") });
+
         // Only admins remove devices: a viewer or a wall cannot.
         using var anonymous = new HttpClient { BaseAddress = _server.BaseUrl };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.DeleteAsync(new Uri("api/devices/fake-002", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.DeleteAsync(new Uri("api/devices?unregistered=true", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.DeleteAsync(new Uri("api/devices", UriKind.Relative))).StatusCode); // never "everything"
     }
 
     [Fact]

@@ -132,6 +132,24 @@ public sealed class LiveStateDevicesTests : IDisposable
     }
 
     [Fact]
+    public void RemoveUnregistered_RemovesEveryDeviceTheRegistryDoesNotList_AndNoOther()
+    {
+        var state = Live();
+        Reading(state, "cnn-1");
+        for (var i = 0; i < 100; i++)
+        {
+            Status(state, $"fake-{i}", online: false);
+        }
+
+        var removed = state.RemoveUnregistered();
+
+        Assert.Equal(100, removed.Count);
+        Assert.All(removed, id => Assert.StartsWith("fake-", id, StringComparison.Ordinal));
+        Assert.Equal(["cnn-1", "cnn-2"], state.Snapshot(ViewFilter.All, "Đồng Tháp", []).Devices.Select(d => d.Id).Order());
+        Assert.Equal(100, state.Delta(state.Tick(full: false).States, ViewFilter.All, null)!.Removed!.Count);
+    }
+
+    [Fact]
     public void AReadingAfterAnOfflineStatus_MeansTheDeviceIsBack_AndALaterOfflineStatusWinsAgain()
     {
         var state = Live();

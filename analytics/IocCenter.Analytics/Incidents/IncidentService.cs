@@ -163,15 +163,20 @@ public sealed class IncidentService : IIncidents, IDisposable
     /// <paramref name="user"/> with <paramref name="comment"/> (audited), and none is opened again for it here. Returns
     /// how many. If the device reports again, the detectors say so again.
     /// </summary>
-    public async Task<int> ResolveRemovedDeviceAsync(string deviceId, string user, string comment = "thiết bị đã bị gỡ khỏi hệ thống / device removed")
+    public Task<int> ResolveRemovedDeviceAsync(string deviceId, string user, string comment = RemovedComment) =>
+        ResolveRemovedDevicesAsync([deviceId], user, comment);
+
+    /// <inheritdoc cref="ResolveRemovedDeviceAsync"/>
+    public async Task<int> ResolveRemovedDevicesAsync(IReadOnlyCollection<string> deviceIds, string user, string comment = RemovedComment)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(deviceId);
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        var devices = deviceIds.ToHashSet(StringComparer.Ordinal);
         return await WriteAsync(() =>
         {
             List<Incident> open;
             lock (_unresolved)
             {
-                open = _unresolved.Values.Where(i => i.DeviceId == deviceId).ToList();
+                open = _unresolved.Values.Where(i => i.DeviceId is { } d && devices.Contains(d)).ToList();
             }
 
             var now = _time.GetUtcNow();
@@ -184,6 +189,8 @@ public sealed class IncidentService : IIncidents, IDisposable
             return open.Count;
         });
     }
+
+    private const string RemovedComment = "thiết bị đã bị gỡ khỏi hệ thống / device removed";
 
     // Reads share the writer's gate: the store has one connection, and web requests read while detectors write.
     public Incident? Find(long id) => Read(() => _store.Find(id));

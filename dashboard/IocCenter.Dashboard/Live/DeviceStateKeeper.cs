@@ -211,11 +211,7 @@ internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStor
             return;
         }
 
-        var resolved = 0;
-        foreach (var id in forgotten)
-        {
-            resolved += writer is null ? 0 : await writer.ResolveRemovedDeviceAsync(id, IncidentLifecycle.System, ForgottenComment);
-        }
+        var resolved = writer is null ? 0 : await writer.ResolveRemovedDevicesAsync(forgotten, IncidentLifecycle.System, ForgottenComment);
 
         LogForgotten(logger, forgotten.Count, resolved);
     }

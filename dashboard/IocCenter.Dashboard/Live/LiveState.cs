@@ -303,6 +303,23 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         }
     }
 
+    /// <summary>An admin removes every device the registry does not list (made-up ids): returns them. See <see cref="Remove"/>.</summary>
+    public IReadOnlyList<string> RemoveUnregistered()
+    {
+        lock (_gate)
+        {
+            LoadIncidents();
+            var removed = _devices.Keys.Where(id => directory.Find(id) is null).ToList();
+            foreach (var id in removed)
+            {
+                RemoveLocked(id);
+                _changed.Add(id);
+            }
+
+            return removed;
+        }
+    }
+
     /// <summary>The devices removed or forgotten since the last call, to be deleted from the saved states.</summary>
     public IReadOnlyList<string> TakeRemoved()
     {

@@ -20,7 +20,11 @@
 
   async function load() {
     const devices = await (await api('/api/devices')).json();
-    const unregistered = devices.filter(x => !x.name).slice(0, 200);
+    const all = devices.filter(x => !x.name);
+    const unregistered = all.slice(0, 200);
+    $('remove-unregistered').textContent = fill(d.removeAll, { n: all.length });
+    $('remove-unregistered').hidden = all.length === 0;
+    $('remove-unregistered').dataset.count = String(all.length);
     $('unregistered').querySelector('tbody').innerHTML = unregistered.length === 0
       ? `<tr><td colspan="5">${d.none}</td></tr>`
       : unregistered.map(x => `<tr><td>${escapeHtml(x.id)}</td><td>${escapeHtml(t.console.domains[x.domain] ?? x.domain)}</td><td>${escapeHtml(t[x.state] ?? x.state)}</td>` +
@@ -41,6 +45,14 @@
     e.preventDefault();
     await remove(new FormData(e.target).get('id').trim());
     e.target.reset();
+  });
+  $('remove-unregistered').addEventListener('click', async e => {
+    if (!confirm(fill(d.confirmAll, { n: e.target.dataset.count }))) return;
+    const response = await api('/api/devices?unregistered=true', { method: 'DELETE' });
+    const body = response.ok ? await response.json() : null;
+    $('device-message').className = response.ok ? '' : 'error';
+    $('device-message').textContent = body ? fill(d.removedAll, { count: body.devices, n: body.incidentsResolved }) : response.statusText;
+    await load();
   });
   $('unregistered').addEventListener('click', async e => {
     const id = e.target.dataset?.remove;

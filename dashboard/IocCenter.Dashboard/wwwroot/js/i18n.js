@@ -50,6 +50,7 @@ window.IocI18n = (() => {
         title: 'Gỡ thiết bị', help: 'Thiết bị bị gỡ biến khỏi màn hình giám sát và không còn được tính; sự cố đang mở của nó được đóng. Nếu thiết bị gửi dữ liệu lại, nó sẽ xuất hiện lại.',
         id: 'Mã thiết bị', remove: 'Gỡ', unregistered: 'Thiết bị chưa đăng ký (tối đa 200)', none: 'Không có thiết bị chưa đăng ký', domain: 'Lĩnh vực', state: 'Trạng thái', last: 'Lần cuối',
         confirm: 'Gỡ thiết bị {id} khỏi màn hình giám sát?', removed: 'Đã gỡ {id}; đã đóng {n} sự cố.', notFound: 'Không có thiết bị {id}.',
+        removeAll: 'Gỡ tất cả thiết bị chưa đăng ký ({n})', confirmAll: 'Gỡ tất cả {n} thiết bị không có trong danh mục khỏi màn hình giám sát và đóng các sự cố của chúng?', removedAll: 'Đã gỡ {count} thiết bị chưa đăng ký; đã đóng {n} sự cố.',
       },
     },
     en: {
@@ -101,6 +102,7 @@ window.IocI18n = (() => {
         title: 'Remove devices', help: 'A removed device leaves the screen walls and is no longer counted; its open incidents are resolved. If it sends data again it comes back.',
         id: 'Device id', remove: 'Remove', unregistered: 'Devices not in the registry (up to 200)', none: 'No unregistered devices', domain: 'Domain', state: 'State', last: 'Last heard',
         confirm: 'Remove device {id} from the screen walls?', removed: 'Removed {id}; {n} incidents resolved.', notFound: 'No device {id}.',
+        removeAll: 'Remove all unregistered devices ({n})', confirmAll: 'Remove all {n} devices that are not in the registry from the screen walls, and resolve their incidents?', removedAll: 'Removed {count} unregistered devices; {n} incidents resolved.',
       },
     },
   };
