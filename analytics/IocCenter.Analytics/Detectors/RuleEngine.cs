@@ -94,7 +94,7 @@ public sealed class RuleEngine(RuleOptions options)
         private int _deltaCount;
         private int _stuckMetrics;
         private long _lastMs = -1;
-        private bool _offline;
+        private bool _offline = options.OfflineAtStart?.Invoke(deviceId) == true;
 
         public void Observe(in DeviceSample sample, List<ConditionChange> changes)
         {

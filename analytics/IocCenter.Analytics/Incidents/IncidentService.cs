@@ -39,6 +39,15 @@ public sealed class IncidentService : IIncidents, IDisposable
         }
     }
 
+    /// <summary>Whether a device has an unresolved incident of <paramref name="kind"/> whose condition is present.</summary>
+    public bool IsActive(IncidentKind kind, string deviceId)
+    {
+        lock (_unresolved)
+        {
+            return _unresolved.TryGetValue((kind, deviceId), out var incident) && incident.Active;
+        }
+    }
+
     /// <summary>Every change from now on. A subscriber that falls 10,000 changes behind loses the oldest.</summary>
     public ChannelReader<IncidentChange> Subscribe()
     {
