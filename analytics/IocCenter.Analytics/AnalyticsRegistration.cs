@@ -22,7 +22,8 @@ public static class AnalyticsRegistration
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section);
+        services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section)
+            .PostConfigure<IServiceProvider>((o, sp) => o.OfflineAtStart ??= id => sp.GetRequiredService<IncidentService>().IsActive(IncidentKind.DeviceOffline, id));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new IncidentStore(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.DatabasePath));
         services.AddSingleton(sp => new IncidentService(

@@ -7,6 +7,7 @@ using IocCenter.Storage;
 using IocCenter.Storage.Influx;
 using IocCenter.Storage.Sqlite;
 using IocCenter.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace IocCenter.Dashboard;
 
@@ -69,7 +70,15 @@ public static class AllInOneRegistration
         }
 
         // The screens' live view: its own copy of every reading ingest accepts, and the incident changes.
-        builder.Services.AddSingleton<Live.LiveState>();
+        builder.Services.AddOptions<Live.WallDevicesOptions>().BindConfiguration(Live.WallDevicesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp =>
+        {
+            // The tiles count registered devices only once a registry lists some; the demo fleet counts everything.
+            var devices = sp.GetRequiredService<IOptions<Live.WallDevicesOptions>>().Value;
+            var directory = sp.GetRequiredService<DeviceDirectory>();
+            devices.KpiDevices ??= !string.IsNullOrEmpty(configuration["Devices:RegistryPath"]) && directory.Count > 0 ? Live.KpiDevices.Registered : Live.KpiDevices.All;
+            return new Live.LiveState(directory, sp.GetRequiredService<IocCenter.Analytics.Incidents.IIncidents>(), sp.GetRequiredService<TimeProvider>(), devices);
+        });
         builder.Services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<Live.LiveState>().Readings);
         builder.Services.AddSingleton(_ => new Live.DeviceStateStore(Path.Combine(data, "dashboard", "devices.db")));
         builder.Services.AddHostedService<Live.DeviceStateKeeper>(); // before the broadcaster: screens start from the saved states

@@ -18,6 +18,7 @@ public sealed class IngestMetrics
     private readonly Counter<long> _writeRetries;
     private readonly Counter<long> _deadLettersUnpublished;
     private readonly Counter<long> _brokerConnects;
+    private readonly Counter<long> _retainedRepeats;
     private readonly Histogram<double> _lag;
     private readonly Histogram<double> _readingAge;
     private readonly Histogram<double> _storedAge;
@@ -38,6 +39,7 @@ public sealed class IngestMetrics
         _writeRetries = meter.CreateCounter<long>("ioc.ingest.write.retries", "{request}", "Write requests sent again after a failure.");
         _deadLettersUnpublished = meter.CreateCounter<long>("ioc.ingest.deadletters.unpublished", "{message}", "Dead letters kept on disk only, because the publish queue was full.");
         _brokerConnects = meter.CreateCounter<long>("ioc.ingest.broker.connects", "{connection}", "Successful broker connections, by whether the broker still had the persistent session.");
+        _retainedRepeats = meter.CreateCounter<long>("ioc.ingest.messages.retained_repeats", "{message}", "Rejected retained messages the broker sent again (a new subscription), already dead-lettered once and not again, by reason.");
         _lag = meter.CreateHistogram<double>("ioc.ingest.lag", "ms", "Time from receiving a message to its readings being durable.");
         _readingAge = meter.CreateHistogram<double>("ioc.ingest.reading.age", "ms", "Time from a reading's own timestamp to it being durable (publish to durable when device clocks are right).");
         _storedAge = meter.CreateHistogram<double>("ioc.ingest.stored.age", "ms", "Time from a reading's own timestamp to InfluxDB accepting it (publish to stored when device clocks are right).");
@@ -89,6 +91,8 @@ public sealed class IngestMetrics
     }
 
     internal void Rejected(RejectReason reason) => _rejected.Add(1, _reasonTags[(int)reason]);
+
+    internal void RetainedRepeat(RejectReason reason) => _retainedRepeats.Add(1, _reasonTags[(int)reason]);
 
     internal void BrokerConnected(bool sessionPresent) =>
         _brokerConnects.Add(1, new KeyValuePair<string, object?>("session_present", sessionPresent ? "true" : "false"));

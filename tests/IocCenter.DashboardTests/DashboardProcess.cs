@@ -35,6 +35,9 @@ public sealed class DashboardProcess : IAsyncLifetime
 
     public Uri BaseUrl => new($"http://127.0.0.1:{WebPort}/");
 
+    /// <summary>The host's data folder (<c>AllInOne:DataPath</c>).</summary>
+    public string DataPath => Path.Combine(_data, "data");
+
     public static string RepositoryRoot
     {
         get

@@ -6,9 +6,11 @@ namespace IocCenter.Tests.Corpus;
 /// <summary>
 /// The hostile-input corpus under <c>tests/corpus/hostile/</c>: one file per case, each with the topic, the payload
 /// (text, base64 bytes, or — for the big ones, not checked in as megabytes — a generator), and the reason it must be
-/// rejected with. Unit tests run it through the ingest pipeline; integration tests through a real broker.
+/// rejected with. Unit tests run it through the ingest pipeline; integration tests through a real broker. A case
+/// marked <c>retained</c> is a retained message: the broker sends it again on each new subscription, and ingest must
+/// dead-letter it once only.
 /// </summary>
-internal sealed record HostileCase(string Name, string Description, string Topic, byte[] Payload, string Reason, bool BrokerRefuses)
+internal sealed record HostileCase(string Name, string Description, string Topic, byte[] Payload, string Reason, bool BrokerRefuses, bool Retained = false)
 {
     public static IReadOnlyList<HostileCase> All { get; } = Load();
 
@@ -30,7 +32,8 @@ internal sealed record HostileCase(string Name, string Description, string Topic
                 root.GetProperty("topic").GetString()!,
                 payload,
                 root.GetProperty("reason").GetString()!,
-                root.TryGetProperty("brokerRefuses", out var refuses) && refuses.GetBoolean());
+                root.TryGetProperty("brokerRefuses", out var refuses) && refuses.GetBoolean(),
+                root.TryGetProperty("retained", out var retained) && retained.GetBoolean());
         }).ToList();
     }
 

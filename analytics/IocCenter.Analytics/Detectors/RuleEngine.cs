@@ -28,7 +28,10 @@ public sealed class RuleEngine(RuleOptions options)
         rules.Observe(sample, changes);
     }
 
-    /// <summary>A device's retained status: <c>offline</c> raises device_offline at once, <c>online</c> clears it.</summary>
+    /// <summary>
+    /// A device's retained status: <c>offline</c> raises device_offline at once (again if repeated), <c>online</c> clears
+    /// it, and so does a reading after it (<see cref="Observe"/>): the order the screens follow too.
+    /// </summary>
     public void ObserveStatus(string deviceId, string? area, bool online, long atMs, List<ConditionChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -91,7 +94,7 @@ public sealed class RuleEngine(RuleOptions options)
         private int _deltaCount;
         private int _stuckMetrics;
         private long _lastMs = -1;
-        private bool _offline;
+        private bool _offline = options.OfflineAtStart?.Invoke(deviceId) == true;
 
         public void Observe(in DeviceSample sample, List<ConditionChange> changes)
         {
@@ -125,7 +128,9 @@ public sealed class RuleEngine(RuleOptions options)
 
         public void ObserveStatus(bool online, long atMs, List<ConditionChange> changes)
         {
-            if (online == !_offline)
+            // "offline" again while already offline is said again (the incident is updated, or reopened or opened anew
+            // if an officer or an admin closed it meanwhile): a device the screens show offline always has an incident.
+            if (online && !_offline)
             {
                 return;
             }

@@ -39,4 +39,11 @@ public sealed class RuleOptions
 
     /// <summary>A varying metric that repeats the exact same value this many times is stuck.</summary>
     public int StuckSamples { get; set; } = 12;
+
+    /// <summary>
+    /// Whether a device still has an active device_offline incident from before this start (set by the host from the
+    /// incident store, not from configuration). The rules start that device offline, so its first reading or
+    /// <c>online</c> clears the incident instead of leaving it open under a device the screens show reporting.
+    /// </summary>
+    public Func<string, bool>? OfflineAtStart { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 
 namespace IocCenter.Analytics.Incidents;
@@ -35,6 +36,15 @@ public sealed class IncidentService : IIncidents, IDisposable
         lock (_unresolved)
         {
             return _unresolved.Values.OrderByDescending(i => i.Severity).ThenByDescending(i => i.LastSeenAt).ToList();
+        }
+    }
+
+    /// <summary>Whether a device has an unresolved incident of <paramref name="kind"/> whose condition is present.</summary>
+    public bool IsActive(IncidentKind kind, string deviceId)
+    {
+        lock (_unresolved)
+        {
+            return _unresolved.TryGetValue((kind, deviceId), out var incident) && incident.Active;
         }
     }
 
@@ -123,12 +133,73 @@ public sealed class IncidentService : IIncidents, IDisposable
             return Save(acknowledged, events);
         });
 
+    /// <summary>
+    /// An officer resolves an incident. A device_offline incident whose device is still offline (the detector has not
+    /// cleared it) is resolved as asked, and a new incident opens at once saying the device is still offline: the wall
+    /// keeps showing the device offline, and a state on the wall is always explained by an incident. (Acknowledging is
+    /// how an officer says "known, being handled"; the incident closes by itself when the device is back.)
+    /// </summary>
     public async Task<Incident> ResolveAsync(long id, string user, string? comment) =>
         await WriteAsync(() =>
         {
-            var (resolved, e) = IncidentLifecycle.Resolve(Existing(id), user, comment, _time.GetUtcNow());
-            return Save(resolved, [e]);
+            var current = Existing(id);
+            var now = _time.GetUtcNow();
+            var (resolved, e) = IncidentLifecycle.Resolve(current, user, comment, now);
+            var result = Save(resolved, [e]);
+            if (current.Kind == IncidentKind.DeviceOffline && current.Active)
+            {
+                var detail = string.Create(CultureInfo.InvariantCulture, $"thiết bị vẫn mất kết nối sau khi sự cố #{current.Id} được đóng / device still offline after incident #{current.Id} was resolved");
+                var evidence = current.Evidence with { Detail = detail };
+                long? parentId = null;
+                if (current.Area is { } area)
+                {
+                    lock (_unresolved)
+                    {
+                        parentId = _unresolved.GetValueOrDefault((IncidentKind.AreaOutage, Incident.SubjectOf(null, area)))?.Id;
+                    }
+                }
+
+                var fresh = new Incident(0, current.Kind, current.Subject, current.DeviceId, current.Area, current.Severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence);
+                var stored = _store.Insert(fresh, newId => new IncidentEvent(newId, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, detail));
+                Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, detail));
+            }
+
+            return result;
         });
+
+    /// <summary>
+    /// A device left the screens (an admin removed it, or it was forgotten): its unresolved incidents are resolved by
+    /// <paramref name="user"/> with <paramref name="comment"/> (audited), and none is opened again for it here. Returns
+    /// how many. If the device reports again, the detectors say so again.
+    /// </summary>
+    public Task<int> ResolveRemovedDeviceAsync(string deviceId, string user, string comment = RemovedComment) =>
+        ResolveRemovedDevicesAsync([deviceId], user, comment);
+
+    /// <inheritdoc cref="ResolveRemovedDeviceAsync"/>
+    public async Task<int> ResolveRemovedDevicesAsync(IReadOnlyCollection<string> deviceIds, string user, string comment = RemovedComment)
+    {
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        var devices = deviceIds.ToHashSet(StringComparer.Ordinal);
+        return await WriteAsync(() =>
+        {
+            List<Incident> open;
+            lock (_unresolved)
+            {
+                open = _unresolved.Values.Where(i => i.DeviceId is { } d && devices.Contains(d)).ToList();
+            }
+
+            var now = _time.GetUtcNow();
+            foreach (var incident in open)
+            {
+                var (resolved, e) = IncidentLifecycle.Resolve(incident, user, comment, now);
+                Save(resolved with { Active = false, ClearedAt = incident.ClearedAt ?? now }, [e]);
+            }
+
+            return open.Count;
+        });
+    }
+
+    private const string RemovedComment = "thiết bị đã bị gỡ khỏi hệ thống / device removed";
 
     // Reads share the writer's gate: the store has one connection, and web requests read while detectors write.
     public Incident? Find(long id) => Read(() => _store.Find(id));

@@ -136,6 +136,12 @@ public static class ApiEndpoints
             }
         }).AddEndpointFilter(ValidateAntiforgery);
 
+        admin.MapDelete("/devices/{id}", DeviceRemoval.RemoveAsync).AddEndpointFilter(ValidateAntiforgery)
+            .WithSummary("Removes a device from the walls and the saved states (it comes back if it reports again)");
+        admin.MapDelete("/devices", ([FromQuery] bool? unregistered, ClaimsPrincipal user, LiveState state, IServiceProvider services, ILoggerFactory loggers) =>
+            DeviceRemoval.RemoveUnregisteredAsync(unregistered, user, state, services, loggers)).AddEndpointFilter(ValidateAntiforgery)
+            .WithSummary("unregistered=true: removes every device the registry does not list");
+
         admin.MapGet("/kiosk-tokens", (UserStore users) => Results.Ok(users.KioskTokens()));
 
         admin.MapPost("/kiosk-tokens", (NewKioskToken request, UserStore users, HttpContext context) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IocCenter.Analytics.AirQuality;
+using IocCenter.Analytics.Incidents;
 using IocCenter.Storage.Sqlite;
 using IocCenter.Telemetry;
 using Microsoft.Data.Sqlite;
@@ -19,12 +20,13 @@ public sealed record SavedDeviceState(
     long? LastMs,
     IReadOnlyDictionary<string, double> Values,
     int? Aqi,
-    AqiPollutant? AqiDominant);
+    AqiPollutant? AqiDominant,
+    long? HeardMs = null);
 
 /// <summary>The saved device states: one row per device in a SQLite file (WAL, synchronous=FULL), upserted.</summary>
 public sealed class DeviceStateStore : IDisposable
 {
-    private static readonly string[] ParameterNames = ["$id", "$domain", "$area", "$name", "$lat", "$lon", "$online", "$last", "$values", "$aqi", "$dominant"];
+    private static readonly string[] ParameterNames = ["$id", "$domain", "$area", "$name", "$lat", "$lon", "$online", "$last", "$values", "$aqi", "$dominant", "$heard"];
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
@@ -44,6 +46,40 @@ public sealed class DeviceStateStore : IDisposable
                 aqi INTEGER, aqi_dominant TEXT);
             """;
         command.ExecuteNonQuery();
+
+        // Files written before devices were forgotten have no heard_ms: added in place (NULL = not known).
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('device_state') WHERE name = 'heard_ms'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = "ALTER TABLE device_state ADD COLUMN heard_ms INTEGER";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Deletes the saved states of removed or forgotten devices.</summary>
+    public void Delete(IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM device_state WHERE id = $id";
+            var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            foreach (var deviceId in ids)
+            {
+                id.Value = deviceId;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
     }
 
     public void Save(IReadOnlyList<SavedDeviceState> devices)
@@ -60,11 +96,11 @@ public sealed class DeviceStateStore : IDisposable
             using var command = _connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                INSERT INTO device_state (id, domain, area, name, latitude, longitude, status_online, last_ms, metric_values, aqi, aqi_dominant)
-                VALUES ($id, $domain, $area, $name, $lat, $lon, $online, $last, $values, $aqi, $dominant)
+                INSERT INTO device_state (id, domain, area, name, latitude, longitude, status_online, last_ms, metric_values, aqi, aqi_dominant, heard_ms)
+                VALUES ($id, $domain, $area, $name, $lat, $lon, $online, $last, $values, $aqi, $dominant, $heard)
                 ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, area = excluded.area, name = excluded.name,
                     latitude = excluded.latitude, longitude = excluded.longitude, status_online = excluded.status_online,
-                    last_ms = excluded.last_ms, metric_values = excluded.metric_values, aqi = excluded.aqi, aqi_dominant = excluded.aqi_dominant
+                    last_ms = excluded.last_ms, metric_values = excluded.metric_values, aqi = excluded.aqi, aqi_dominant = excluded.aqi_dominant, heard_ms = excluded.heard_ms
                 """;
             var parameters = ParameterNames.Select(n => command.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
             foreach (var d in devices)
@@ -72,7 +108,7 @@ public sealed class DeviceStateStore : IDisposable
                 object?[] values =
                 [
                     d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, d.StatusOnline is { } online ? (online ? 1 : 0) : null,
-                    d.LastMs, JsonSerializer.Serialize(d.Values), d.Aqi, d.AqiDominant?.ToString(),
+                    d.LastMs, JsonSerializer.Serialize(d.Values), d.Aqi, d.AqiDominant?.ToString(), d.HeardMs,
                 ];
                 for (var i = 0; i < values.Length; i++)
                 {
@@ -91,7 +127,7 @@ public sealed class DeviceStateStore : IDisposable
         lock (_gate)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT id, domain, area, name, latitude, longitude, status_online, last_ms, metric_values, aqi, aqi_dominant FROM device_state";
+            command.CommandText = "SELECT id, domain, area, name, latitude, longitude, status_online, last_ms, metric_values, aqi, aqi_dominant, heard_ms FROM device_state";
             using var reader = command.ExecuteReader();
             var devices = new List<SavedDeviceState>();
             while (reader.Read())
@@ -112,7 +148,8 @@ public sealed class DeviceStateStore : IDisposable
                     reader.IsDBNull(7) ? null : reader.GetInt64(7),
                     JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(8)) ?? [],
                     reader.IsDBNull(9) ? null : reader.GetInt32(9),
-                    reader.IsDBNull(10) ? null : Enum.Parse<AqiPollutant>(reader.GetString(10))));
+                    reader.IsDBNull(10) ? null : Enum.Parse<AqiPollutant>(reader.GetString(10)),
+                    reader.IsDBNull(11) ? null : reader.GetInt64(11)));
             }
 
             return devices;
@@ -127,8 +164,14 @@ public sealed class DeviceStateStore : IDisposable
 /// every <see cref="AllInOneOptions.DeviceStateSaveInterval"/> and once more on a graceful stop. After a crash at most
 /// one interval of changes is missing, and those devices correct themselves with their next report.
 /// </summary>
-internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStore store, IOptions<AllInOneOptions> options, TimeProvider time, ILogger<DeviceStateKeeper> logger) : BackgroundService
+/// <remarks>
+/// Devices forgotten by the live state (never registered, silent for <see cref="WallDevicesOptions.ForgetUnregisteredAfter"/>)
+/// also have their unresolved incidents resolved here, by the system, when the incident writer runs in this process.
+/// </remarks>
+internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStore store, IOptions<AllInOneOptions> options, TimeProvider time, ILogger<DeviceStateKeeper> logger, IncidentService? writer = null) : BackgroundService
 {
+    private const string ForgottenComment = "thiết bị không có trong danh mục, im lặng quá lâu nên đã được bỏ khỏi màn hình / not in the registry and silent too long: forgotten";
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var saved = store.Load();
@@ -151,6 +194,7 @@ internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStor
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 Save();
+                await CloseForgottenAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -159,8 +203,36 @@ internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStor
         }
     }
 
+    private async Task CloseForgottenAsync()
+    {
+        var forgotten = state.TakeForgotten();
+        if (forgotten.Count == 0)
+        {
+            return;
+        }
+
+        var resolved = writer is null ? 0 : await writer.ResolveRemovedDevicesAsync(forgotten, IncidentLifecycle.System, ForgottenComment);
+
+        LogForgotten(logger, forgotten.Count, resolved);
+    }
+
     private void Save()
     {
+        var removed = state.TakeRemoved();
+        try
+        {
+            store.Delete(removed);
+            if (removed.Count > 0)
+            {
+                LogRemoved(logger, removed.Count);
+            }
+        }
+        catch (SqliteException e)
+        {
+            // Restored at the next start and forgotten or removed again then; a removed registered device comes back.
+            LogSaveFailed(logger, e.Message);
+        }
+
         var changed = state.TakeUnsaved();
         try
         {
@@ -176,6 +248,12 @@ internal sealed partial class DeviceStateKeeper(LiveState state, DeviceStateStor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Đã khôi phục trạng thái {Count} thiết bị / Restored the state of {Count} devices")]
     private static partial void LogRestored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã bỏ {Count} thiết bị không có trong danh mục và im lặng quá lâu, đóng {Resolved} sự cố / Forgot {Count} unregistered devices silent too long; {Resolved} incidents resolved")]
+    private static partial void LogForgotten(ILogger logger, int count, int resolved);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã xoá trạng thái đã lưu của {Count} thiết bị bị gỡ hoặc im lặng quá lâu / Deleted the saved state of {Count} removed or long-silent devices")]
+    private static partial void LogRemoved(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Không lưu được trạng thái thiết bị / Could not save device states: {Error}")]
     private static partial void LogSaveFailed(ILogger logger, string error);

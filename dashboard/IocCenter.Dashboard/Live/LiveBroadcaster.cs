@@ -186,7 +186,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IIncidents incident
                     {
                         // Behind (or just resynced): its own delta of everything it has not been sent.
                         var delta = state.Delta(work.Devices, work.Filter, work.Chart);
-                        if (delta.Devices.Count > 0 || delta.Chart is not null) // a catching-up delta has no changes: all in full
+                        if (delta.Devices.Count > 0 || delta.Removed is not null || delta.Chart is not null) // a catching-up delta has no changes: all in full
                         {
                             await client.SendAsync("delta", delta, timeout.Token);
                         }
@@ -213,7 +213,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IIncidents incident
     private JsonElement? Serialize(TickResult tick, ViewFilter filter)
     {
         var delta = state.Delta(tick.For(filter), filter, tick.Chart, tick.Announced);
-        return delta.Devices.Count == 0 && delta.Changes.Count == 0 && delta.Chart is null ? null : JsonSerializer.SerializeToElement(delta, Json);
+        return delta.Devices.Count == 0 && delta.Changes.Count == 0 && delta.Removed is null && delta.Chart is null ? null : JsonSerializer.SerializeToElement(delta, Json);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Screen {ConnectionId} is too slow; it will get a snapshot when it catches up")]

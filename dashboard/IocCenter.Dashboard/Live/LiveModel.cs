@@ -55,7 +55,13 @@ public sealed record Snapshot(string Province, IReadOnlyList<AreaView> Areas, IR
 /// new to screens (<see cref="Devices"/>), as a <see cref="DeviceChange"/> otherwise (<see cref="Changes"/>) — and
 /// once a second the tiles and a chart point (null in the deltas between).
 /// </summary>
-public sealed record Delta(IReadOnlyList<DeviceView> Devices, IReadOnlyList<DeviceChange> Changes, Kpis? Kpis, ChartPoint? Chart);
+/// <remarks><see cref="Removed"/>: devices an admin removed or that were forgotten (null: none); a screen drops them (ids it does not know it ignores).</remarks>
+public sealed record Delta(
+    IReadOnlyList<DeviceView> Devices,
+    IReadOnlyList<DeviceChange> Changes,
+    Kpis? Kpis,
+    ChartPoint? Chart,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Removed = null);
 
 /// <summary>
 /// A screen's view: all of the province, or one domain and/or one area; with <see cref="Values"/>, every device's

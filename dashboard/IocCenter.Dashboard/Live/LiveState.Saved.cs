@@ -15,7 +15,7 @@ public sealed partial class LiveState
             {
                 if (_devices.TryGetValue(id, out var d))
                 {
-                    saved.Add(new SavedDeviceState(d.Id, d.Domain, d.Area, d.Name, d.Latitude, d.Longitude, d.StatusOnline, d.LastMs, Values(d), d.LastAqi?.Value, d.LastAqi?.Dominant));
+                    saved.Add(new SavedDeviceState(d.Id, d.Domain, d.Area, d.Name, d.Latitude, d.Longitude, d.StatusOnline, d.LastMs, Values(d), d.LastAqi?.Value, d.LastAqi?.Dominant, d.HeardMs));
                 }
             }
 
@@ -49,6 +49,9 @@ public sealed partial class LiveState
                     var record = directory.Find(s.Id);
                     _devices[s.Id] = device = new Device(s.Id, s.Domain, record?.Area ?? s.Area, record?.Name ?? s.Name, record?.Latitude ?? s.Latitude, record?.Longitude ?? s.Longitude);
                 }
+
+                // Saved by a version that did not keep it: the last reading's time, or now (forgotten a full period later).
+                device.HeardMs = Math.Max(device.HeardMs, s.HeardMs ?? s.LastMs ?? time.GetUtcNow().ToUnixTimeMilliseconds());
 
                 if (device.LastMs is not null && device.LastMs >= s.LastMs)
                 {

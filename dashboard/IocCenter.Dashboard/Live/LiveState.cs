@@ -10,9 +10,16 @@ namespace IocCenter.Dashboard.Live;
 /// <summary>
 /// What every screen shows, kept in memory and fed from ingest (through its own <see cref="LiveReadings"/> queue)
 /// and from the incident service. Only the <see cref="LiveBroadcaster"/> loop mutates it (<see cref="Apply"/>,
-/// <see cref="ApplyIncident"/>); screens read copies taken under the lock. Bounded: one entry per device.
+/// <see cref="ApplyIncident"/>); screens read copies taken under the lock. Bounded: one entry per device; a device
+/// nobody registered is forgotten after <see cref="WallDevicesOptions.ForgetUnregisteredAfter"/> of silence, and an
+/// admin can remove any device (<see cref="Remove"/>).
 /// </summary>
-public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time)
+/// <remarks>
+/// A device is online when its last word says so: a status <c>offline</c> makes it offline, and a reading after
+/// it brings it back (a device that reports is connected, whatever its retained status said); a device without a
+/// reading for <see cref="SilentAfter"/> is offline too. Analytics' device_offline rule follows the same order.
+/// </remarks>
+public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time, WallDevicesOptions? options = null)
 {
     /// <summary>A device without a reading for this long is shown offline.</summary>
     public static readonly TimeSpan SilentAfter = TimeSpan.FromMinutes(5);
@@ -27,6 +34,10 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
     private readonly Queue<ChartPoint> _chart = new();
     private readonly Dictionary<ViewFilter, Kpis> _kpis = [];
     private readonly Dictionary<string, Severity> _worst = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
+    private readonly bool _registeredOnly = options?.KpiDevices == KpiDevices.Registered;
+    private readonly long _forgetAfterMs = (long)(options?.ForgetUnregisteredAfter ?? TimeSpan.FromDays(7)).TotalMilliseconds;
     private bool _loaded;
 
     public LiveReadings Readings { get; } = new(50_000);
@@ -38,12 +49,20 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         lock (_gate)
         {
             var device = DeviceOf(reading.DeviceId, reading.Domain, reading.Area);
+            device.HeardMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+            _removed.Remove(reading.DeviceId); // removed by an admin and publishing again: it is back
+            _forgotten.Remove(reading.DeviceId);
             if (reading.Online is { } online)
             {
                 device.StatusOnline = online;
             }
             else
             {
+                if (device.StatusOnline == false)
+                {
+                    device.StatusOnline = true; // a reading after "offline": the device is back (its last will was old news)
+                }
+
                 device.LastMs = Math.Max(device.LastMs ?? 0, reading.TimestampMs);
                 foreach (var m in reading.Metrics)
                 {
@@ -109,6 +128,9 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
             {
                 if (!_devices.TryGetValue(id, out var device))
                 {
+                    // Removed or forgotten: every screen is told (a delta lists it in Removed).
+                    changed.Add(id);
+                    states.Add(id);
                     return true;
                 }
 
@@ -129,13 +151,28 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
                 return new TickResult(changed, states, announced, null);
             }
 
-            // Devices going silent change without a reading: look for them too.
+            // Devices going silent change without a reading: look for them too. Devices nobody registered that have
+            // been silent for ForgetUnregisteredAfter are forgotten (made-up ids must not stay on the wall for good).
+            List<string>? forgotten = null;
             foreach (var device in _devices.Values)
             {
-                if (Restate(device, now, states, announced))
+                if (now - device.HeardMs > _forgetAfterMs && directory.Find(device.Id) is null)
+                {
+                    (forgotten ??= []).Add(device.Id);
+                }
+                else if (Restate(device, now, states, announced))
                 {
                     changed.Add(device.Id);
                 }
+            }
+
+            foreach (var id in forgotten ?? [])
+            {
+                RemoveLocked(id);
+                _forgotten.Add(id);
+                changed.Add(id);
+                states.Add(id);
+                _changed.Remove(id);
             }
 
             var point = new ChartPoint(now, Average(TelemetryDomain.Traffic, "avg_speed_kmh", now), Average(TelemetryDomain.Environment, "pm25_ugm3", now), Average(TelemetryDomain.Connectivity, "latency_ms", now));
@@ -210,9 +247,16 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var devices = new List<DeviceView>();
             var changes = new List<DeviceChange>();
+            var removed = new List<string>();
             foreach (var id in deviceIds)
             {
-                if (!_devices.TryGetValue(id, out var d) || !filter.Shows(d.Domain.Name(), d.Area))
+                if (!_devices.TryGetValue(id, out var d))
+                {
+                    removed.Add(id); // removed or forgotten since: a screen that knows it drops it
+                    continue;
+                }
+
+                if (!filter.Shows(d.Domain.Name(), d.Area))
                 {
                     continue;
                 }
@@ -234,8 +278,76 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
                 _kpis[filter] = kpis = KpisLocked(filter, now); // once per view and second, whatever the number of screens
             }
 
-            return new Delta(devices, changes, kpis, chart);
+            return new Delta(devices, changes, kpis, chart, removed.Count == 0 ? null : removed);
         }
+    }
+
+    /// <summary>
+    /// An admin removes a device: screens drop it at the next tick and its saved state is deleted. If it reports
+    /// again it comes back (a registered one also at the next start, from the registry). False: no such device.
+    /// </summary>
+    public bool Remove(string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        lock (_gate)
+        {
+            LoadIncidents();
+            if (!_devices.ContainsKey(deviceId))
+            {
+                return false;
+            }
+
+            RemoveLocked(deviceId);
+            _changed.Add(deviceId);
+            return true;
+        }
+    }
+
+    /// <summary>An admin removes every device the registry does not list (made-up ids): returns them. See <see cref="Remove"/>.</summary>
+    public IReadOnlyList<string> RemoveUnregistered()
+    {
+        lock (_gate)
+        {
+            LoadIncidents();
+            var removed = _devices.Keys.Where(id => directory.Find(id) is null).ToList();
+            foreach (var id in removed)
+            {
+                RemoveLocked(id);
+                _changed.Add(id);
+            }
+
+            return removed;
+        }
+    }
+
+    /// <summary>The devices removed or forgotten since the last call, to be deleted from the saved states.</summary>
+    public IReadOnlyList<string> TakeRemoved()
+    {
+        lock (_gate)
+        {
+            var removed = _removed.ToList();
+            _removed.Clear();
+            return removed;
+        }
+    }
+
+    /// <summary>The devices forgotten (never registered, silent too long) since the last call: their incidents are closed.</summary>
+    public IReadOnlyList<string> TakeForgotten()
+    {
+        lock (_gate)
+        {
+            var forgotten = _forgotten.ToList();
+            _forgotten.Clear();
+            return forgotten;
+        }
+    }
+
+    private void RemoveLocked(string deviceId)
+    {
+        _devices.Remove(deviceId);
+        _unsaved.Remove(deviceId);
+        _removed.Add(deviceId);
+        _kpis.Clear();
     }
 
     public int DeviceCount
@@ -279,7 +391,10 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         if (!_devices.TryGetValue(id, out var device))
         {
             var record = directory.Find(id);
-            _devices[id] = device = new Device(id, domain, area ?? record?.Area, record?.Name, record?.Latitude, record?.Longitude);
+            _devices[id] = device = new Device(id, domain, area ?? record?.Area, record?.Name, record?.Latitude, record?.Longitude)
+            {
+                HeardMs = time.GetUtcNow().ToUnixTimeMilliseconds(), // a registered device never heard of is kept anyway
+            };
         }
         else if (area is not null && area != device.Area)
         {
@@ -323,9 +438,12 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
     /// <summary>A copy of the device's last values (the device keeps changing under the lock).</summary>
     private static Dictionary<string, double> Values(Device d) => new(d.Values, StringComparer.Ordinal);
 
+    /// <summary>Whether the tiles count this device (with <see cref="KpiDevices.Registered"/>, only registered ones).</summary>
+    private bool Counts(Device d) => !_registeredOnly || directory.Find(d.Id) is not null;
+
     private Kpis KpisLocked(ViewFilter filter, long now)
     {
-        var shown = _devices.Values.Where(d => filter.Shows(d.Domain.Name(), d.Area)).ToList();
+        var shown = _devices.Values.Where(d => filter.Shows(d.Domain.Name(), d.Area) && Counts(d)).ToList();
         var online = TelemetryDomains.All.ToDictionary(d => d.Name(), d => shown.Count(x => x.Domain == d && IsOnline(x, now)));
         var total = TelemetryDomains.All.ToDictionary(d => d.Name(), d => shown.Count(x => x.Domain == d));
         var open = _unresolved.Values.Where(i => filter.Area is null || i.Area == filter.Area).ToList();
@@ -384,6 +502,9 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         public long ShownAtMs { get; set; } = long.MinValue / 2;
 
         public long? LastMs { get; set; }
+
+        /// <summary>When anything (reading or status) last arrived from it, by this server's clock: what forgetting goes by.</summary>
+        public long HeardMs { get; set; }
 
         public Dictionary<string, double> Values { get; } = new(StringComparer.Ordinal);
 

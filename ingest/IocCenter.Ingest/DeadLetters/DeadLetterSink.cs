@@ -41,9 +41,13 @@ internal sealed partial class DeadLetterSink : IDisposable
         _time = time;
         _logger = logger;
         Directory.CreateDirectory(_directory);
+        RetainedRejects = new RetainedRejects(Path.Combine(_directory, "retained-rejects.log"));
     }
 
     public string DirectoryPath => _directory;
+
+    /// <summary>The retained messages already dead-lettered: not dead-lettered again when the broker sends them again.</summary>
+    public RetainedRejects RetainedRejects { get; }
 
     /// <summary>Dead letters waiting to be published by whoever holds the broker connection.</summary>
     public ChannelReader<DeadLetter> Outbox => _outbox.Reader;
@@ -95,6 +99,7 @@ internal sealed partial class DeadLetterSink : IDisposable
 
     public void Dispose()
     {
+        RetainedRejects.Dispose();
         lock (_gate)
         {
             _file?.Dispose();

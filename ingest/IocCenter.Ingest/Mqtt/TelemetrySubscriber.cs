@@ -135,7 +135,8 @@ internal sealed partial class TelemetrySubscriber(
             .WithTopicFilter(f => f
                 .WithTopic(SubscriptionFilter)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
+                .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly)
+                .WithRetainAsPublished(true)) // a retained publish comes flagged even live: its later copies are known repeats
             .Build();
         var subscribed = await _client.SubscribeAsync(subscribe, cancellationToken);
         var code = subscribed.Items.First().ResultCode;
@@ -159,7 +160,7 @@ internal sealed partial class TelemetrySubscriber(
         }
 
         var ack = new DeliveryAck(e, _epoch, _epoch.Current);
-        var accepted = pipeline.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ack, CancellationToken.None);
+        var accepted = pipeline.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ack, CancellationToken.None, e.ApplicationMessage.Retain);
         return accepted.IsCompletedSuccessfully ? Task.CompletedTask : accepted.AsTask();
     }
 

@@ -48,7 +48,7 @@ internal sealed partial class IngestPipeline : BackgroundService
         _time = time;
         _logger = logger;
         _maxJournalBytes = options.Value.JournalMaxBytes;
-        _decoder = new MessageDecoder(limits.Value, devices, metrics, sinks?.ToArray() ?? []);
+        _decoder = new MessageDecoder(limits.Value, devices, metrics, sinks?.ToArray() ?? [], deadLetters.RetainedRejects);
         metrics.ObserveJournal(() => journal.PendingLines, () => journal.PendingBytes);
     }
 
@@ -57,9 +57,10 @@ internal sealed partial class IngestPipeline : BackgroundService
 
     /// <summary>
     /// Takes one delivery. Returns once it is queued for the next commit; waits first while the journal is full,
-    /// which stops the broker connection from taking more (the broker holds them).
+    /// which stops the broker connection from taking more (the broker holds them). <paramref name="retained"/>: the
+    /// broker sent it as a retained message (on subscribing); a rejected one is dead-lettered only the first time.
     /// </summary>
-    public async ValueTask AcceptAsync(string topic, ReadOnlySequence<byte> payload, DeliveryAck ack, CancellationToken cancellationToken)
+    public async ValueTask AcceptAsync(string topic, ReadOnlySequence<byte> payload, DeliveryAck ack, CancellationToken cancellationToken, bool retained = false)
     {
         while (IsBackpressured)
         {
@@ -70,7 +71,7 @@ internal sealed partial class IngestPipeline : BackgroundService
         var receivedMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_gate)
         {
-            _decoder.Decode(topic, payload, receivedMs, _current);
+            _decoder.Decode(topic, payload, receivedMs, _current, retained);
             _current.Acks.Add(ack);
         }
 
@@ -134,6 +135,7 @@ internal sealed partial class IngestPipeline : BackgroundService
     {
         _journal.Append(group.Lines.WrittenSpan, group.LineCount);
         _deadLetters.Write(group.DeadLetters);
+        _deadLetters.RetainedRejects.Append(group.RetainedRejects);
         _journal.Sync();
 
         var durableMs = _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -1,12 +1,13 @@
 using System.Buffers;
 using IocCenter.Devices;
+using IocCenter.Ingest.DeadLetters;
 using IocCenter.LineProtocol;
 using IocCenter.Telemetry;
 
 namespace IocCenter.Ingest.Pipeline;
 
 /// <summary>Topic + payload → line-protocol points, or a dead letter. Not thread-safe (reuses its buffers).</summary>
-internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devices, IngestMetrics metrics, IReadingSink[] sinks)
+internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devices, IngestMetrics metrics, IReadingSink[] sinks, RetainedRejects retainedRejects)
 {
     private const string StatusMeasurement = "device_status";
     private static readonly MetricValue Online = new("online", 1, IsInteger: true);
@@ -18,7 +19,11 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
     private readonly KeyValuePair<string, string?>[] _tags = new KeyValuePair<string, string?>[3];
 
     /// <summary>Decodes one message into <paramref name="group"/>; the caller adds the acknowledgement.</summary>
-    public void Decode(string topic, in ReadOnlySequence<byte> payload, long receivedMs, CommitGroup group)
+    /// <remarks>
+    /// A rejected <paramref name="retained"/> message (the broker sends retained ones again on every new subscription)
+    /// is dead-lettered the first time only; its repeats are counted (<c>ioc.ingest.messages.retained_repeats</c>).
+    /// </remarks>
+    public void Decode(string topic, in ReadOnlySequence<byte> payload, long receivedMs, CommitGroup group, bool retained = false)
     {
         if (TelemetryTopic.IsServiceTopic(topic))
         {
@@ -32,10 +37,14 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
         {
             reason = parsed.Kind == TopicKind.Telemetry
                 ? DecodeTelemetry(parsed, payload, receivedMs, group, out detail)
-                : DecodeStatus(parsed, payload, receivedMs, group, out detail);
+                : DecodeStatus(topic, parsed, payload, receivedMs, group, out detail);
         }
 
-        if (reason != RejectReason.None)
+        if (reason != RejectReason.None && retained && retainedRejects.Repeated(topic, payload, group.RetainedRejects))
+        {
+            metrics.RetainedRepeat(reason);
+        }
+        else if (reason != RejectReason.None)
         {
             metrics.Rejected(reason);
             group.DeadLetters.Add(DeadLetter.Create(topic, reason, detail, DateTimeOffset.FromUnixTimeMilliseconds(receivedMs), payload));
@@ -73,11 +82,12 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
         return RejectReason.None;
     }
 
-    private RejectReason DecodeStatus(TelemetryTopic topic, in ReadOnlySequence<byte> payload, long receivedMs, CommitGroup group, out string? detail)
+    private RejectReason DecodeStatus(string rawTopic, TelemetryTopic topic, in ReadOnlySequence<byte> payload, long receivedMs, CommitGroup group, out string? detail)
     {
         detail = null;
         if (payload.IsEmpty)
         {
+            retainedRejects.Replaced(rawTopic, group.RetainedRejects);
             // An empty retained message clears the retained status; nothing to store.
             return RejectReason.None;
         }
@@ -88,6 +98,7 @@ internal sealed class MessageDecoder(ContractLimits limits, DeviceDirectory devi
             return RejectReason.StatusInvalid;
         }
 
+        retainedRejects.Replaced(rawTopic, group.RetainedRejects);
         var state = online ? Online : Offline;
 
         var area = devices.AreaOf(topic.DeviceId);

@@ -46,6 +46,12 @@ window.IocI18n = (() => {
         kioskName: 'Tên màn hình', addKiosk: 'Tạo đường dẫn', active: 'Đang dùng', revoked: 'Đã thu hồi', revoke: 'Thu hồi',
         linkOnce: 'Đường dẫn mới (chỉ hiển thị một lần — hãy sao chép ngay):', confirmRevoke: 'Thu hồi đường dẫn này? Màn hình đang dùng sẽ bị ngắt kết nối.',
       },
+      devices: {
+        title: 'Gỡ thiết bị', help: 'Thiết bị bị gỡ biến khỏi màn hình giám sát và không còn được tính; sự cố đang mở của nó được đóng. Nếu thiết bị gửi dữ liệu lại, nó sẽ xuất hiện lại.',
+        id: 'Mã thiết bị', remove: 'Gỡ', unregistered: 'Thiết bị chưa đăng ký (tối đa 200)', none: 'Không có thiết bị chưa đăng ký', domain: 'Lĩnh vực', state: 'Trạng thái', last: 'Lần cuối',
+        confirm: 'Gỡ thiết bị {id} khỏi màn hình giám sát?', removed: 'Đã gỡ {id}; đã đóng {n} sự cố.', notFound: 'Không có thiết bị {id}.',
+        removeAll: 'Gỡ tất cả thiết bị chưa đăng ký ({n})', confirmAll: 'Gỡ tất cả {n} thiết bị không có trong danh mục khỏi màn hình giám sát và đóng các sự cố của chúng?', removedAll: 'Đã gỡ {count} thiết bị chưa đăng ký; đã đóng {n} sự cố.',
+      },
     },
     en: {
       titleMain: 'Intelligent Operations Center',
@@ -91,6 +97,12 @@ window.IocI18n = (() => {
         addUser: 'Add person', kiosks: 'Screen wall links (kiosk)', kioskHelp: 'Each screen wall opens its own link carrying a secret; revoking it disconnects that wall at once.',
         kioskName: 'Screen name', addKiosk: 'Create link', active: 'In use', revoked: 'Revoked', revoke: 'Revoke',
         linkOnce: 'New link (shown only once — copy it now):', confirmRevoke: 'Revoke this link? Walls using it are disconnected.',
+      },
+      devices: {
+        title: 'Remove devices', help: 'A removed device leaves the screen walls and is no longer counted; its open incidents are resolved. If it sends data again it comes back.',
+        id: 'Device id', remove: 'Remove', unregistered: 'Devices not in the registry (up to 200)', none: 'No unregistered devices', domain: 'Domain', state: 'State', last: 'Last heard',
+        confirm: 'Remove device {id} from the screen walls?', removed: 'Removed {id}; {n} incidents resolved.', notFound: 'No device {id}.',
+        removeAll: 'Remove all unregistered devices ({n})', confirmAll: 'Remove all {n} devices that are not in the registry from the screen walls, and resolve their incidents?', removedAll: 'Removed {count} unregistered devices; {n} incidents resolved.',
       },
     },
   };

@@ -179,6 +179,11 @@
       const dev = state.devices.get(change.id);
       if (dev) { Object.assign(dev, change); drawDevice(dev); }
     }
+    // Removed by an admin or forgotten after a long silence: off the map (the tiles come recounted).
+    for (const id of d.removed || []) {
+      state.devices.delete(id);
+      svg.querySelector(`circle[data-id="${CSS.escape(id)}"]`)?.remove();
+    }
     if (d.kpis) drawKpis(d.kpis);
     if (d.chart) {
       state.chart.push(d.chart);

@@ -149,13 +149,42 @@ public class RuleEngineTests
     }
 
     [Fact]
+    public void Status_Offline_ThenAReading_TheDeviceIsBack_AsOnTheScreens()
+    {
+        // Issue 14: a retained "offline" followed by readings. The screens show the device online again (LiveState);
+        // the rule clears device_offline on the same evidence, so the two never disagree.
+        _engine.ObserveStatus("net-2", null, online: false, Start, _changes);
+        Feed("net-2", TelemetryDomain.Connectivity, Start + 5_000, new MetricValue("latency_ms", 20, false));
+        Feed("net-2", TelemetryDomain.Connectivity, Start + 15_000, new MetricValue("latency_ms", 21, false));
+
+        Assert.Equal([true, false], _changes.Select(c => c.Present));
+        Assert.Equal("rule.silence", _changes[^1].Evidence.Detector);
+    }
+
+    [Fact]
+    public void AfterARestart_ADeviceWithAnOfflineIncidentLeftOpen_IsClearedByItsFirstReadingOrOnline()
+    {
+        // Found by hand: the host stopped after the fleet's last wills opened 110 device_offline incidents; after the
+        // restart the devices reported and the incidents stayed active for good, the screens showing them online.
+        var engine = new RuleEngine(new RuleOptions { OfflineAtStart = id => id is "net-3" or "net-4" });
+        engine.Observe(new DeviceSample("net-3", TelemetryDomain.Connectivity, null, Start, [new MetricValue("latency_ms", 20, false)]), _changes);
+        engine.Observe(new DeviceSample("net-3", TelemetryDomain.Connectivity, null, Start + 10_000, [new MetricValue("latency_ms", 20, false)]), _changes);
+        engine.ObserveStatus("net-4", null, online: true, Start, _changes);
+        engine.Observe(new DeviceSample("net-5", TelemetryDomain.Connectivity, null, Start, [new MetricValue("latency_ms", 20, false)]), _changes);
+
+        Assert.Equal([("net-3", false), ("net-4", false)], _changes.Select(c => (c.DeviceId, c.Present)));
+        Assert.All(_changes, c => Assert.Equal(IncidentKind.DeviceOffline, c.Kind));
+    }
+
+    [Fact]
     public void Status_OfflineRaisesAtOnce_OnlineClears()
     {
         _engine.ObserveStatus("trf-7", "lai-vung", online: false, Start, _changes);
         _engine.ObserveStatus("trf-7", "lai-vung", online: false, Start + 1, _changes);
         _engine.ObserveStatus("trf-7", "lai-vung", online: true, Start + 2, _changes);
 
-        Assert.Equal([true, false], _changes.Select(c => c.Present));
+        // The repeated "offline" is said again: it updates the open incident, or brings one back if it was closed meanwhile.
+        Assert.Equal([true, true, false], _changes.Select(c => c.Present));
         Assert.All(_changes, c => Assert.Equal(IncidentKind.DeviceOffline, c.Kind));
     }
 

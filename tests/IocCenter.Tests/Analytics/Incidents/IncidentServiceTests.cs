@@ -201,4 +201,55 @@ public sealed class IncidentServiceTests : IDisposable
         Assert.Null(unresolved[elsewhere.Id].ParentId);
         Assert.Equal(["opened", "grouped"], service.AuditTrail(before.Id).Select(e => e.Action));
     }
+
+    [Fact]
+    public async Task Resolve_ADeviceOfflineIncidentWhileTheDeviceIsStillOffline_OpensANewOneSayingSo_AndItsReturnClearsThatOne()
+    {
+        var service = Start();
+        var offline = new Evidence("status", 1, Detail: "thiết bị báo mất kết nối / device reported offline");
+        var first = await service.RaiseAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec", Severity.Major, offline);
+        var changes = service.Subscribe();
+
+        var resolved = await service.ResolveAsync(first.Id, "truc.ban", "đã báo kỹ thuật");
+
+        Assert.Equal(IncidentState.Resolved, resolved.State);
+        var open = Assert.Single(service.Unresolved());
+        Assert.NotEqual(first.Id, open.Id);
+        Assert.Equal((IncidentKind.DeviceOffline, "cnn-1", IncidentState.Open, true), (open.Kind, open.DeviceId, open.State, open.Active));
+        Assert.Contains($"#{first.Id}", open.Evidence.Detail, StringComparison.Ordinal);
+        Assert.True(changes.TryRead(out var r) && r.Incident.Id == first.Id && r.Incident.State == IncidentState.Resolved);
+        Assert.True(changes.TryRead(out var o) && o.Incident.Id == open.Id && o.Event.Action == "opened"); // every screen is told
+
+        await service.ClearAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec");
+        Assert.False(Assert.Single(service.Unresolved()).Active);
+    }
+
+    [Fact]
+    public async Task Resolve_AnIncidentWhoseConditionCleared_OrAnotherKind_OpensNothing()
+    {
+        var service = Start();
+        var offline = await service.RaiseAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec", Severity.Major, new Evidence("status", 1));
+        await service.ClearAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec");
+        var jam = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Major, Jam);
+
+        await service.ResolveAsync(offline.Id, "truc.ban", null);
+        await service.ResolveAsync(jam.Id, "truc.ban", null);
+
+        Assert.Empty(service.Unresolved());
+    }
+
+    [Fact]
+    public async Task ResolveRemovedDevice_ResolvesItsIncidentsAsTheAdmin_AndOpensNoneAgain()
+    {
+        var service = Start();
+        await service.RaiseAsync(IncidentKind.DeviceOffline, "fake-1", null, Severity.Major, new Evidence("status", 1));
+        await service.RaiseAsync(IncidentKind.DeviceOffline, "cnn-2", null, Severity.Major, new Evidence("status", 1));
+
+        Assert.Equal(1, await service.ResolveRemovedDeviceAsync("fake-1", "admin"));
+
+        Assert.Equal("cnn-2", Assert.Single(service.Unresolved()).DeviceId);
+        var resolved = service.Recent(10).Single(i => i.DeviceId == "fake-1");
+        Assert.Equal(("admin", false), (resolved.ResolvedBy, resolved.Active));
+        Assert.Contains("device removed", service.AuditTrail(resolved.Id)[^1].Comment, StringComparison.Ordinal);
+    }
 }

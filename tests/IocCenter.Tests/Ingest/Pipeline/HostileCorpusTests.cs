@@ -39,7 +39,7 @@ public sealed class HostileCorpusTests
         listener.SetMeasurementEventCallback<long>((_, _, tags, _) => rejected.Add(tags.ToArray().Single(t => t.Key == "reason").Value as string ?? "?"));
         listener.Start();
 
-        await harness.AcceptAsync(hostile.Topic, hostile.Payload);
+        await harness.AcceptAsync(hostile.Topic, hostile.Payload, hostile.Retained);
         await harness.Pipeline.FlushAsync(CancellationToken.None);
 
         var deadLetter = JsonDocument.Parse(Assert.Single(harness.DeadLetterLines())).RootElement;

@@ -18,12 +18,13 @@ namespace IocCenter.Tests.Ingest.Pipeline;
 /// <summary>A real pipeline (journal, dead-letter log) on a temp folder, with recorded acknowledgements and fake time.</summary>
 internal sealed class PipelineHarness : IDisposable
 {
-    private readonly TestDirectory _dir = new();
+    private readonly TestDirectory _dir;
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly ConnectionEpoch _epoch = new();
 
-    public PipelineHarness(DeviceDirectory? devices = null)
+    public PipelineHarness(DeviceDirectory? devices = null, TestDirectory? directory = null)
     {
+        _dir = directory ?? new TestDirectory();
         Time.SetUtcNow(DateTimeOffset.Parse("2026-11-22T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var options = Options.Create(new IngestOptions { DataPath = _dir.Path });
         Metrics = new IngestMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
@@ -47,11 +48,11 @@ internal sealed class PipelineHarness : IDisposable
 
     public List<string> Acknowledged { get; } = [];
 
-    public Task AcceptAsync(string topic, string payload) => AcceptAsync(topic, Encoding.UTF8.GetBytes(payload));
+    public Task AcceptAsync(string topic, string payload, bool retained = false) => AcceptAsync(topic, Encoding.UTF8.GetBytes(payload), retained);
 
-    public async Task AcceptAsync(string topic, byte[] payload)
+    public async Task AcceptAsync(string topic, byte[] payload, bool retained = false)
     {
-        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).Build();
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retained).Build();
         var delivery = new MqttApplicationMessageReceivedEventArgs("ingest", message, new MqttPublishPacket(), (e, _) =>
         {
             lock (Acknowledged)
@@ -61,7 +62,7 @@ internal sealed class PipelineHarness : IDisposable
 
             return Task.CompletedTask;
         });
-        await Pipeline.AcceptAsync(topic, message.Payload, new DeliveryAck(delivery, _epoch, _epoch.Current), CancellationToken.None);
+        await Pipeline.AcceptAsync(topic, message.Payload, new DeliveryAck(delivery, _epoch, _epoch.Current), CancellationToken.None, retained);
     }
 
     public void Reconnect() => _epoch.Next();
@@ -76,12 +77,24 @@ internal sealed class PipelineHarness : IDisposable
     public string[] DeadLetterLines() =>
         Directory.GetFiles(DeadLetters.DirectoryPath, "*.jsonl").SelectMany(File.ReadAllLines).ToArray();
 
+    /// <summary>Stops this pipeline but keeps its folder, for a "restarted" harness on the same data.</summary>
+    public TestDirectory Keep()
+    {
+        _kept = true;
+        return _dir;
+    }
+
+    private bool _kept;
+
     public void Dispose()
     {
         DeadLetters.Dispose();
         Journal.Dispose();
         _services.Dispose();
-        _dir.Dispose();
+        if (!_kept)
+        {
+            _dir.Dispose();
+        }
     }
 
     public static ReadOnlySequence<byte> Bytes(string text) => new(Encoding.UTF8.GetBytes(text));
