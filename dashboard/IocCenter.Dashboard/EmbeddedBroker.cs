@@ -91,6 +91,14 @@ internal sealed partial class EmbeddedBroker(
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
         var remote = e.RemoteEndPoint?.ToString();
+        if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            // MQTT 5: the broker assigns an id and says which in its CONNACK (assigned even to a client refused below, or
+            // MQTTnet would answer "client identifier not valid" instead of the reason). 3.1.1 with a clean session got
+            // one from EmptyClientIds already.
+            e.AssignedClientIdentifier = EmptyClientIds.NewId();
+        }
+
         if (accounts.Authenticate(e.UserName, e.Password) is not { } identity)
         {
             e.ReasonCode = string.IsNullOrEmpty(e.UserName) ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
@@ -105,20 +113,12 @@ internal sealed partial class EmbeddedBroker(
             return Task.CompletedTask;
         }
 
-        if (string.IsNullOrEmpty(e.ClientId))
+        if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion != MqttProtocolVersion.V500)
         {
-            // MQTT 5: the broker assigns one and says which in its CONNACK. (3.1.1 with a clean session got one from
-            // EmptyClientIds already; 3.1.1 without one is refused as "identifier rejected", as the standard requires.)
-            if (e.ProtocolVersion == MqttProtocolVersion.V500)
-            {
-                e.AssignedClientIdentifier = EmptyClientIds.NewId();
-            }
-            else
-            {
-                e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-                refusals.Refused(BrokerRefusal.ClientIdEmpty, e.ClientId, e.UserName, remote, "empty client id without a clean session / mã client rỗng với phiên lưu lại");
-                return Task.CompletedTask;
-            }
+            // 3.1.1 without a clean session: "identifier rejected", as the standard requires [MQTT-3.1.3-8].
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            refusals.Refused(BrokerRefusal.ClientIdEmpty, e.ClientId, e.UserName, remote, "empty client id without a clean session / mã client rỗng với phiên lưu lại");
+            return Task.CompletedTask;
         }
 
         e.SessionItems[IdentityKey] = identity;

@@ -118,6 +118,11 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
             Assert.Contains(refusal, takeover.Output, StringComparison.Ordinal);
         }
 
+        // A service's name with a guessed secret is no anonymous device: refused, and told why.
+        var guessed = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Broker, "-u", "iocc-observer", "-P", "guess", "-q", "1",
+            "-t", "ioc/v1/traffic/demo-takeover/telemetry", "-m", """{"metrics":{"vehicle_count":1}}""");
+        Assert.Contains("CONNACK (134)", guessed.Output, StringComparison.Ordinal); // bad user name or password
+
         Assert.Equal(1, await BrokerProbe.CounterAsync(host.Server, "ioc_ingest_broker_connects_total"));
         Assert.Equal(0, BrokerProbe.StoredRows(host.Server, "demo-takeover"));
     }
