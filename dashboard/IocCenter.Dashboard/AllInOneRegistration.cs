@@ -143,8 +143,8 @@ public static class AllInOneRegistration
         if (options.BrokerMaxPacketSize < payloadLimit + BrokerPacketOverhead)
         {
             throw new InvalidOperationException(
-                $"AllInOne:BrokerMaxPacketSize ({options.BrokerMaxPacketSize}) must be at least Contract:MaxPayloadBytes ({payloadLimit}) + {BrokerPacketOverhead} / " +
-                "AllInOne:BrokerMaxPacketSize phải lớn hơn Contract:MaxPayloadBytes");
+                $"AllInOne:BrokerMaxPacketSize ({options.BrokerMaxPacketSize}) phải ít nhất bằng Contract:MaxPayloadBytes ({payloadLimit}) + {BrokerPacketOverhead} / " +
+                "must be at least Contract:MaxPayloadBytes + " + BrokerPacketOverhead + ", so that every payload ingest accepts gets through the broker");
         }
 
         const string Internal = "iocc-internal";

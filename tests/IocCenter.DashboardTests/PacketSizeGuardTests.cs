@@ -1,4 +1,5 @@
 using IocCenter.Dashboard.Broker;
+using Microsoft.Extensions.Configuration;
 
 namespace IocCenter.DashboardTests;
 
@@ -41,6 +42,22 @@ public sealed class PacketSizeGuardTests
         var guard = new PacketSizeGuard(new MemoryStream([0x30, 0x80, 0x80, 0x80, 0x64]), 262_144, refused.Add);
         await Assert.ThrowsAsync<IOException>(async () => _ = await guard.ReadAsync(new byte[16]));
         Assert.Equal([1 + 4 + (200L * 1024 * 1024)], refused);
+    }
+
+    [Theory]
+    [InlineData("65536", null)] // the contract's default payload limit with no room for a topic
+    [InlineData("262144", "300000")]
+    public void APacketLimitThatCannotHoldThePayloadLimit_StopsTheHostAtStart(string packetLimit, string? payloadLimit)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AllInOne:BrokerMaxPacketSize"] = packetLimit,
+            ["Contract:MaxPayloadBytes"] = payloadLimit,
+            ["AllInOne:DataPath"] = Path.Combine(Path.GetTempPath(), "iocc-never-" + Guid.NewGuid().ToString("N")[..6]),
+        });
+        var refused = Assert.Throws<InvalidOperationException>(() => Dashboard.AllInOneRegistration.AddAllInOne(builder));
+        Assert.Contains("AllInOne:BrokerMaxPacketSize", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A PUBLISH of exactly <paramref name="total"/> bytes: type byte, remaining length, body.</summary>
