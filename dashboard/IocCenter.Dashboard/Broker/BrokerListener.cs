@@ -39,7 +39,29 @@ internal sealed partial class BrokerListener(
             Listen(new IPEndPoint(address, secure.Port), secure.Certificate);
         }
 
+        if (address.Equals(IPAddress.Any) && Socket.OSSupportsIPv6)
+        {
+            // As MQTTnet's own listener did: "every address" means IPv6 too (a device given "localhost" may try ::1 first).
+            TryListenIPv6(port, null);
+            if (tls is { } secureV6)
+            {
+                TryListenIPv6(secureV6.Port, secureV6.Certificate);
+            }
+        }
+
         return Task.CompletedTask;
+    }
+
+    private void TryListenIPv6(int onPort, X509Certificate2? certificate)
+    {
+        try
+        {
+            Listen(new IPEndPoint(IPAddress.IPv6Any, onPort), certificate);
+        }
+        catch (SocketException e)
+        {
+            LogNoIPv6(logger, onPort, e.Message);
+        }
     }
 
     public async Task StopAsync()
@@ -68,6 +90,11 @@ internal sealed partial class BrokerListener(
     {
         var listener = new TcpListener(endpoint);
         listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            listener.Server.DualMode = false; // IPv4 has its own listener
+        }
+
         listener.Start(1000);
         _listeners.Add(listener);
         Track(AcceptAsync(listener, certificate));
@@ -153,6 +180,9 @@ internal sealed partial class BrokerListener(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broker không nhận được kết nối / The embedded broker's listener on {Endpoint} failed to accept a connection: {Message}")]
     private static partial void LogAcceptFailed(ILogger logger, string endpoint, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker không nghe trên IPv6 / The embedded broker is not listening on IPv6 port {Port}: {Message}")]
+    private static partial void LogNoIPv6(ILogger logger, int port, string message);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Broker ngừng nghe / The embedded broker stopped listening on {Endpoint}")]
     private static partial void LogStopped(ILogger logger, EndPoint endpoint);
