@@ -11,11 +11,16 @@ if ! ./deploy/prepare-docker.sh; then
   exit 1
 fi
 
-# The browser tests drive Debian's Chromium (Playwright never downloads browsers here).
+# The browser tests drive Debian's Chromium (Playwright never downloads browsers here); the embedded broker's tests
+# use Debian's mosquitto_pub / mosquitto_sub as their clients.
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v chromium >/dev/null 2>&1; then
   echo "installing Debian's chromium for the browser tests" >&2
-  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
   as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi
+if ! command -v mosquitto_pub >/dev/null 2>&1 || ! command -v mosquitto_sub >/dev/null 2>&1; then
+  echo "installing Debian's mosquitto-clients for the embedded broker's tests" >&2
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq mosquitto-clients >/dev/null
 fi
 
 # Testcontainers against this engine (see ENVIRONMENT.md): no reaper image, loopback, and the engine's API version.

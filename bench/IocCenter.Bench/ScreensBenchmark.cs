@@ -121,7 +121,7 @@ internal static class ScreensBenchmark
 
             // The readings: a fleet of `devices` publishing `rate` readings a second in all, through the broker.
             var fleet = FleetPlan.Create(new FleetOptions { Traffic = devices * 2 / 5, Environment = devices / 5, Connectivity = devices - (devices * 2 / 5) - (devices / 5), Prefix = "bs" });
-            await using var publisher = new PipelinedPublisher(fleet, "127.0.0.1", broker, "iocc-bench-screens", 2000);
+            await using var publisher = new PipelinedPublisher(fleet, "127.0.0.1", broker, "bench-screens", 2000);
             await publisher.ConnectAsync();
             using var stop = new CancellationTokenSource();
             var total = (long)(rate * (warmUp + duration).TotalSeconds);
@@ -229,7 +229,7 @@ internal static class ScreensBenchmark
     private static async Task FlipAsync(IReadOnlyList<SimulatedDevice> fleet, int broker, double perSecond, System.Collections.Concurrent.ConcurrentDictionary<string, (bool Online, long AtMs)> flips, CancellationToken stop)
     {
         using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
-        var options = new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker).WithClientId("iocc-bench-flips").WithTimeout(TimeSpan.FromSeconds(30)).Build();
+        var options = new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker).WithClientId("bench-flips").WithTimeout(TimeSpan.FromSeconds(30)).Build();
         await client.ConnectAsync(options, stop);
         var clock = Stopwatch.StartNew();
         try

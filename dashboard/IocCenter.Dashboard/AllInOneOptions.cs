@@ -21,6 +21,14 @@ public sealed class AllInOneOptions
     public int BrokerMaxPendingPerClient { get; set; } = 100_000;
 
     /// <summary>
+    /// The largest MQTT packet the embedded broker reads, in bytes (header, topic and payload). A client announcing a
+    /// larger one is disconnected before any of it is read into memory. Must leave room for <c>Contract:MaxPayloadBytes</c>
+    /// plus a topic, so every payload ingest could accept gets through and larger ones still reach its dead letters.
+    /// </summary>
+    [Range(4096, 268_435_455)]
+    public int BrokerMaxPacketSize { get; set; } = 256 * 1024;
+
+    /// <summary>
     /// Run ingest in this process (the default). False, for a dashboard instance of a scaled-out deployment: the
     /// screens get every reading from the broker (<c>Mqtt:Url</c>) and their history from InfluxDB (<c>Influx:Url</c>).
     /// </summary>
@@ -42,8 +50,10 @@ public sealed class AllInOneOptions
     public bool Simulators { get; set; } = true;
 
     /// <summary>
-    /// Whether the embedded broker asks for credentials. <c>Auto</c>: when a device registry is configured
-    /// (<c>Devices:RegistryPath</c>), every device connects with its own secret and services with theirs.
+    /// Whether devices must sign in to the embedded broker. <c>Auto</c>: when a device registry is configured
+    /// (<c>Devices:RegistryPath</c>), every device connects with its own secret. Otherwise (and with <c>Off</c>) devices
+    /// may connect without credentials, but only to publish readings and status (<see cref="Devices.AnonymousIdentity"/>).
+    /// IocCenter's own services sign in either way.
     /// </summary>
     public BrokerAuthentication BrokerAuthentication { get; set; } = BrokerAuthentication.Auto;
 

@@ -40,6 +40,8 @@ public static class AllInOneRegistration
             AddBrokerAccounts(builder, options);
 
             // First: hosted services start in order, and stop in reverse (the broker goes last).
+            builder.Services.AddSingleton(sp => new Broker.BrokerRefusals(
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<Broker.BrokerRefusals>>()));
             builder.Services.AddHostedService<EmbeddedBroker>();
         }
 
@@ -130,8 +132,10 @@ public static class AllInOneRegistration
     }
 
     /// <summary>
-    /// With broker authentication on: the device registry's secrets, the configured service accounts, and one account for
-    /// this process's own clients (ingest, analytics, the built-in fleet) with a secret made at each start and never written down.
+    /// The embedded broker's accounts: the device registry's secrets, the configured service accounts, and one account for
+    /// this process's own clients (ingest, analytics, the dashboard, the built-in fleet) with a secret made at each start
+    /// and never written down. The services sign in even in the demo, where devices need not: a client id of theirs
+    /// (<c>iocc-…</c>) is then theirs alone, so no one can take over ingest's session and the readings queued in it.
     /// </summary>
     private static void AddBrokerAccounts(WebApplicationBuilder builder, AllInOneOptions options)
     {
@@ -142,9 +146,14 @@ public static class AllInOneRegistration
             BrokerAuthentication.Off => false,
             _ => !string.IsNullOrEmpty(configuration["Devices:RegistryPath"]),
         };
-        if (!required)
+
+        // Every payload ingest could accept must fit in a packet, with its topic; larger ones still reach its dead letters.
+        var payloadLimit = configuration.GetValue<int?>(ContractLimits.Section + ":" + nameof(ContractLimits.MaxPayloadBytes)) ?? new ContractLimits().MaxPayloadBytes;
+        if (options.BrokerMaxPacketSize < payloadLimit + BrokerPacketOverhead)
         {
-            return;
+            throw new InvalidOperationException(
+                $"AllInOne:BrokerMaxPacketSize ({options.BrokerMaxPacketSize}) phải ít nhất bằng Contract:MaxPayloadBytes ({payloadLimit}) + {BrokerPacketOverhead} / " +
+                "must be at least Contract:MaxPayloadBytes + " + BrokerPacketOverhead + ", so that every payload ingest accepts gets through the broker");
         }
 
         const string Internal = "iocc-internal";
@@ -167,6 +176,11 @@ public static class AllInOneRegistration
         }
 
         configuration.AddInMemoryCollection(own);
-        builder.Services.AddSingleton(sp => new BrokerAccounts(sp.GetRequiredService<DeviceDirectory>(), accounts));
+        string?[] reserved = [configuration["Mqtt:ClientId"], configuration[IocCenter.Analytics.Live.BrokerReadings.ClientIdSetting]];
+        builder.Services.AddSingleton(sp => new BrokerAccounts(
+            sp.GetService<DeviceDirectory>() ?? DeviceDirectory.Empty, accounts, allowAnonymous: !required, reserved.OfType<string>()));
     }
+
+    /// <summary>Room in a packet for its fixed header, topic and MQTT 5 properties, beyond the payload.</summary>
+    internal const int BrokerPacketOverhead = 1024;
 }

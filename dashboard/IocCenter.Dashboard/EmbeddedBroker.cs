@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using IocCenter.Devices;
 using Microsoft.Extensions.Options;
+using IocCenter.Dashboard.Broker;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -10,45 +12,45 @@ namespace IocCenter.Dashboard;
 /// <summary>
 /// The single-machine broker: MQTTnet's server on <see cref="AllInOneOptions.BrokerPort"/> (and a TLS listener when a
 /// certificate is configured), with persistent sessions (ingest's QoS1 session survives its reconnects) and retained
-/// messages (device status, open incidents). With authentication on, every connection proves who it is (a device's
-/// own secret, or a service account), a device may publish only under its own <c>ioc/v1/{domain}/{id}/</c> and may
-/// subscribe to nothing — the same rules <see cref="BrokerAccounts.WriteMosquittoFiles"/> gives mosquitto.
-/// Started before ingest and the simulators, stopped after them.
+/// messages (device status, open incidents). Every connection proves who it is or is an anonymous device:
+/// <list type="bullet">
+/// <item>IocCenter's services sign in (this process's own with a secret made at start), and only they may use a client
+/// id of theirs (<c>iocc-…</c>), read, or write outside devices' topics;</item>
+/// <item>with a device registry, a device signs in with its own secret and publishes only under its own
+/// <c>ioc/v1/{domain}/{id}/</c> — the same rules <see cref="BrokerAccounts.WriteMosquittoFiles"/> gives mosquitto;</item>
+/// <item>without one (the demo), an anonymous device may publish readings and status under any
+/// <c>ioc/v1/{domain}/{id}/</c>, and nothing else;</item>
+/// <item>devices subscribe to nothing, retain nothing but their status, and no packet exceeds
+/// <see cref="AllInOneOptions.BrokerMaxPacketSize"/>;</item>
+/// <item>an empty client id with a clean session gets one assigned (MQTT 3.1.1 and 5).</item>
+/// </list>
+/// Every refusal is counted and logged by <see cref="BrokerRefusals"/>. Started before ingest and the simulators,
+/// stopped after them.
 /// </summary>
-internal sealed partial class EmbeddedBroker(IOptions<AllInOneOptions> options, IServiceProvider services, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+internal sealed partial class EmbeddedBroker(
+    IOptions<AllInOneOptions> options, BrokerAccounts accounts, BrokerRefusals refusals, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private const string IdentityKey = "iocc.identity";
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _lastDenialLog = new(StringComparer.Ordinal);
+    private const string RemoteKey = "iocc.remote";
     private MqttServer? _server;
-    private BrokerAccounts? _accounts;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var factory = new MqttServerFactory();
-        var builder = factory.CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(o.BrokerAddress))
-            .WithDefaultEndpointPort(o.BrokerPort)
+        var serverOptions = factory.CreateServerOptionsBuilder()
             .WithPersistentSessions()
-            .WithMaxPendingMessagesPerClient(o.BrokerMaxPendingPerClient);
-        if (!string.IsNullOrEmpty(o.BrokerTlsCertificatePath))
+            .WithMaxPendingMessagesPerClient(o.BrokerMaxPendingPerClient)
+            .Build();
+        var tls = string.IsNullOrEmpty(o.BrokerTlsCertificatePath) ? ((int, X509Certificate2)?)null : (o.BrokerTlsPort, LoadCertificate(o));
+        var listener = new BrokerListener(IPAddress.Parse(o.BrokerAddress), o.BrokerPort, tls, o.BrokerMaxPacketSize, refusals, logger);
+        _server = factory.CreateMqttServer(serverOptions, [listener]);
+        _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.InterceptingPublishAsync += InterceptPublishAsync;
+        _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        if (!accounts.AllowAnonymous)
         {
-            builder.WithEncryptedEndpoint()
-                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(o.BrokerAddress))
-                .WithEncryptedEndpointPort(o.BrokerTlsPort)
-                .WithEncryptionCertificate(LoadCertificate(o))
-                .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
-        }
-
-        _server = factory.CreateMqttServer(builder.Build());
-        _accounts = services.GetService<BrokerAccounts>();
-        if (_accounts is not null)
-        {
-            _server.ValidatingConnectionAsync += ValidateConnectionAsync;
-            _server.InterceptingPublishAsync += InterceptPublishAsync;
-            _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
-            LogAuthenticating(logger, _accounts.DeviceCount, _accounts.ServiceCount);
+            LogAuthenticating(logger, accounts.DeviceCount, accounts.ServiceCount);
         }
         else if (o.BrokerAddress != "127.0.0.1")
         {
@@ -56,7 +58,7 @@ internal sealed partial class EmbeddedBroker(IOptions<AllInOneOptions> options, 
         }
 
         await _server.StartAsync();
-        LogStarted(logger, o.BrokerAddress, o.BrokerPort);
+        LogStarted(logger, o.BrokerAddress, o.BrokerPort, o.BrokerMaxPacketSize);
         if (!string.IsNullOrEmpty(o.BrokerTlsCertificatePath))
         {
             LogTls(logger, o.BrokerAddress, o.BrokerTlsPort, o.BrokerTlsCertificatePath);
@@ -88,30 +90,59 @@ internal sealed partial class EmbeddedBroker(IOptions<AllInOneOptions> options, 
 
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        if (_accounts!.Authenticate(e.UserName, e.Password) is { } identity)
+        var remote = e.RemoteEndPoint?.ToString();
+        if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MqttProtocolVersion.V500)
         {
-            e.SessionItems[IdentityKey] = identity;
+            // MQTT 5: the broker assigns an id and says which in its CONNACK (assigned even to a client refused below, or
+            // MQTTnet would answer "client identifier not valid" instead of the reason). 3.1.1 with a clean session got
+            // one from EmptyClientIds already.
+            e.AssignedClientIdentifier = EmptyClientIds.NewId();
+        }
+
+        if (accounts.Authenticate(e.UserName, e.Password) is not { } identity)
+        {
+            e.ReasonCode = string.IsNullOrEmpty(e.UserName) ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
+            refusals.Refused(BrokerRefusal.Credentials, e.ClientId, e.UserName, remote, "unknown user or wrong secret / sai tài khoản hoặc mật khẩu");
             return Task.CompletedTask;
         }
 
-        e.ReasonCode = string.IsNullOrEmpty(e.UserName) ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
-        LogRefused(logger, e.UserName ?? "(none)", e.ClientId, e.RemoteEndPoint?.ToString() ?? "?");
+        if (!accounts.MayUseClientId(identity, e.ClientId))
+        {
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            refusals.Refused(BrokerRefusal.ClientIdReserved, e.ClientId, e.UserName, remote, "client ids iocc-… belong to IocCenter's services / mã client dành cho dịch vụ");
+            return Task.CompletedTask;
+        }
+
+        if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion != MqttProtocolVersion.V500)
+        {
+            // 3.1.1 without a clean session: "identifier rejected", as the standard requires [MQTT-3.1.3-8].
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            refusals.Refused(BrokerRefusal.ClientIdEmpty, e.ClientId, e.UserName, remote, "empty client id without a clean session / mã client rỗng với phiên lưu lại");
+            return Task.CompletedTask;
+        }
+
+        e.SessionItems[IdentityKey] = identity;
+        e.SessionItems[RemoteKey] = remote;
         return Task.CompletedTask;
     }
 
     private Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
-        if (e.SessionItems[IdentityKey] is BrokerIdentity identity && BrokerAccounts.MayPublish(identity, e.ApplicationMessage.Topic))
+        var message = e.ApplicationMessage;
+        if (e.SessionItems[IdentityKey] is not BrokerIdentity identity || !BrokerAccounts.MayPublish(identity, message.Topic))
         {
+            // Dropped, and the publisher is told (MQTT 5: PUBACK "not authorized").
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            refusals.Refused(BrokerRefusal.PublishNotAllowed, e.ClientId, e.UserName, e.SessionItems[RemoteKey] as string, message.Topic);
             return Task.CompletedTask;
         }
 
-        // Dropped, and the publisher is told (MQTT 5: PUBACK "not authorized").
-        e.ProcessPublish = false;
-        e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-        if (FirstDenialThisMinute(e.UserName ?? e.ClientId))
+        if (message.Retain && !BrokerAccounts.MayRetain(identity, message.Topic, message.Payload))
         {
-            LogPublishDenied(logger, e.UserName ?? e.ClientId, e.ApplicationMessage.Topic);
+            // Delivered as a live message (a reading is never lost for a wrong flag), not kept by the broker.
+            message.Retain = false;
+            refusals.RetainCleared();
         }
 
         return Task.CompletedTask;
@@ -126,24 +157,12 @@ internal sealed partial class EmbeddedBroker(IOptions<AllInOneOptions> options, 
 
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-        if (FirstDenialThisMinute(e.UserName ?? e.ClientId))
-        {
-            LogSubscribeDenied(logger, e.UserName ?? e.ClientId, e.TopicFilter.Topic);
-        }
-
+        refusals.Refused(BrokerRefusal.SubscribeNotAllowed, e.ClientId, e.UserName, e.SessionItems[RemoteKey] as string, e.TopicFilter.Topic);
         return Task.CompletedTask;
     }
 
-    /// <summary>A device that keeps trying gets one log line a minute, not one per message.</summary>
-    private bool FirstDenialThisMinute(string who)
-    {
-        var now = Environment.TickCount64;
-        var last = _lastDenialLog.GetOrAdd(who, long.MinValue);
-        return now - last >= 60_000 && _lastDenialLog.TryUpdate(who, now, last);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Máy chủ MQTT nhúng đang nghe / Embedded MQTT broker listening on {Address}:{Port}")]
-    private static partial void LogStarted(ILogger logger, string address, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Máy chủ MQTT nhúng đang nghe / Embedded MQTT broker listening on {Address}:{Port} (packets up to {MaxPacketSize} bytes)")]
+    private static partial void LogStarted(ILogger logger, string address, int port, int maxPacketSize);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT TLS đang nghe / Embedded broker TLS listener on {Address}:{Port} with {Certificate}")]
     private static partial void LogTls(ILogger logger, string address, int port, string certificate);
@@ -151,15 +170,6 @@ internal sealed partial class EmbeddedBroker(IOptions<AllInOneOptions> options, 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker yêu cầu xác thực / The embedded broker requires credentials: {Devices} devices, {Services} service accounts")]
     private static partial void LogAuthenticating(ILogger logger, int devices, int services);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker nhận kết nối ẩn danh / The embedded broker on {Address}:{Port} accepts anonymous devices (demo mode): set Devices:RegistryPath with device secrets for production")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker nhận thiết bị ẩn danh / The embedded broker on {Address}:{Port} accepts anonymous devices (demo mode: they may publish readings and status under ioc/v1/{{domain}}/{{id}}/ and nothing else; anyone on the network can send readings as any device): set Devices:RegistryPath with device secrets for production")]
     private static partial void LogAnonymous(ILogger logger, string address, int port);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Từ chối kết nối MQTT / Refused an MQTT connection: user {User}, client {ClientId}, from {Remote} (unknown user or wrong secret)")]
-    private static partial void LogRefused(ILogger logger, string user, string clientId, string remote);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Từ chối gửi tin / {User} may not publish to {Topic}")]
-    private static partial void LogPublishDenied(ILogger logger, string user, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Từ chối đăng ký / {User} may not subscribe to {Filter}")]
-    private static partial void LogSubscribeDenied(ILogger logger, string user, string filter);
 }

@@ -35,7 +35,10 @@ public sealed class DashboardProcess : IAsyncLifetime
 
     public Uri BaseUrl => new($"http://127.0.0.1:{WebPort}/");
 
-    /// <summary>The host's data folder (<c>AllInOne:DataPath</c>).</summary>
+    /// <summary>The host's process id while it runs (0 otherwise), to read its memory from <c>/proc</c>.</summary>
+    public int ProcessId => _process is { HasExited: false } process ? process.Id : 0;
+
+    /// <summary>The host's <c>AllInOne:DataPath</c>: the telemetry store is <c>telemetry/telemetry.db</c> under it.</summary>
     public string DataPath => Path.Combine(_data, "data");
 
     public static string RepositoryRoot

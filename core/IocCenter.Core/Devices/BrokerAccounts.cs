@@ -20,6 +20,12 @@ public sealed record DeviceIdentity(DeviceRecord Device) : BrokerIdentity(Device
 public sealed record ServiceIdentity(string Name) : BrokerIdentity(Name);
 
 /// <summary>
+/// A device that did not sign in, where the broker lets such devices in (the demo, no device registry): it may publish
+/// readings and status under <c>ioc/v1/{domain}/{id}/</c> for any id, nothing else, and subscribes to nothing.
+/// </summary>
+public sealed record AnonymousIdentity() : BrokerIdentity(string.Empty);
+
+/// <summary>
 /// Who may connect to the broker and what each may do, from the device registry (devices with a
 /// <see cref="DeviceRecord.SecretHash"/>) and the configured service accounts. The embedded broker asks it on every
 /// connection, publish and subscription; <see cref="WriteMosquittoFiles"/> turns the same rules into mosquitto's
@@ -30,8 +36,17 @@ public sealed class BrokerAccounts
     private readonly FrozenDictionary<string, DeviceRecord> _devices;
     private readonly FrozenDictionary<string, ServiceAccount> _services;
 
-    public BrokerAccounts(DeviceDirectory devices, IEnumerable<ServiceAccount> services)
+    /// <summary>Client ids beginning with this belong to IocCenter's own services (<c>iocc-ingest-…</c>, <c>iocc-analytics-…</c>).</summary>
+    public const string ReservedClientIdPrefix = "iocc-";
+
+    private readonly FrozenSet<string> _reservedClientIds;
+
+    /// <param name="allowAnonymous">Let devices in without credentials (<see cref="AnonymousIdentity"/>, the demo).</param>
+    /// <param name="reservedClientIds">Client ids besides <see cref="ReservedClientIdPrefix"/> that only services may use (a configured <c>Mqtt:ClientId</c>).</param>
+    public BrokerAccounts(DeviceDirectory devices, IEnumerable<ServiceAccount> services, bool allowAnonymous = false, IEnumerable<string>? reservedClientIds = null)
     {
+        AllowAnonymous = allowAnonymous;
+        _reservedClientIds = (reservedClientIds ?? []).Where(id => !string.IsNullOrEmpty(id)).ToFrozenSet(StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(services);
         _services = services.ToFrozenDictionary(s => s.Username, StringComparer.Ordinal);
@@ -42,12 +57,18 @@ public sealed class BrokerAccounts
 
     public int ServiceCount => _services.Count;
 
-    /// <summary>The identity for these credentials, or null (unknown user, wrong password, a device without a secret).</summary>
+    public bool AllowAnonymous { get; }
+
+    /// <summary>
+    /// The identity for these credentials, or null (unknown user, wrong password, a device without a secret). Where
+    /// anonymous devices are let in, no user name, or one that is no account here, is <see cref="AnonymousIdentity"/>;
+    /// an account's name with a wrong password is still refused.
+    /// </summary>
     public BrokerIdentity? Authenticate(string? username, string? password)
     {
         if (string.IsNullOrEmpty(username))
         {
-            return null;
+            return AllowAnonymous ? new AnonymousIdentity() : null;
         }
 
         if (_services.TryGetValue(username, out var service))
@@ -55,15 +76,50 @@ public sealed class BrokerAccounts
             return DeviceSecrets.Verify(password, service.SecretHash) ? new ServiceIdentity(service.Username) : null;
         }
 
-        return _devices.TryGetValue(username, out var device) && DeviceSecrets.Verify(password, device.SecretHash) ? new DeviceIdentity(device) : null;
+        if (_devices.TryGetValue(username, out var device))
+        {
+            return DeviceSecrets.Verify(password, device.SecretHash) ? new DeviceIdentity(device) : null;
+        }
+
+        return AllowAnonymous ? new AnonymousIdentity() : null;
     }
+
+    /// <summary>
+    /// Services use any client id; devices and anonymous clients none of the services' (<see cref="ReservedClientIdPrefix"/>,
+    /// or a configured one), so nobody can take over ingest's session and the readings queued in it.
+    /// </summary>
+    public bool MayUseClientId(BrokerIdentity identity, string? clientId) =>
+        identity is ServiceIdentity || string.IsNullOrEmpty(clientId)
+        || !(clientId.StartsWith(ReservedClientIdPrefix, StringComparison.OrdinalIgnoreCase) || _reservedClientIds.Contains(clientId));
 
     public static bool MayPublish(BrokerIdentity identity, string topic) => identity switch
     {
         DeviceIdentity device => topic.Length > device.TopicPrefix.Length && topic.StartsWith(device.TopicPrefix, StringComparison.Ordinal),
         ServiceIdentity => topic.StartsWith(TelemetryTopic.Root, StringComparison.Ordinal),
+        AnonymousIdentity => IsDeviceTopic(topic),
         _ => false,
     };
+
+    /// <summary>
+    /// Whether the broker keeps this message as retained: a service's anything; a device's only its status with a status
+    /// payload (<c>online</c> / <c>offline</c>, or empty to clear it). Anything else is passed on without the retain flag,
+    /// so a device cannot park readings or megabytes in the broker's memory.
+    /// </summary>
+    public static bool MayRetain(BrokerIdentity identity, string topic, in System.Buffers.ReadOnlySequence<byte> payload) =>
+        identity is ServiceIdentity
+        || (topic.EndsWith("/status", StringComparison.Ordinal) && (payload.IsEmpty || DeviceStatus.TryParse(payload, out _)));
+
+    /// <summary>
+    /// <c>ioc/v1/{a known domain}/{one level}/telemetry</c> or <c>…/status</c>. The device id is not judged here: ingest
+    /// dead-letters a bad one with its reason, as from any broker.
+    /// </summary>
+    private static bool IsDeviceTopic(string topic)
+    {
+        var reason = TelemetryTopic.TryParse(topic, DeviceIdCheck, out _);
+        return reason is RejectReason.None or RejectReason.DeviceIdInvalid;
+    }
+
+    private static readonly NamePool DeviceIdCheck = new(capacity: 0); // interns nothing: ids made up by anonymous clients are not kept
 
     /// <summary>Devices subscribe to nothing (no other device's data, no incidents); services to anything under <c>ioc/v1/</c>, shared or not.</summary>
     public static bool MaySubscribe(BrokerIdentity identity, string filter)

@@ -69,6 +69,71 @@ public sealed class BrokerAccountsTests
     }
 
     [Fact]
+    public void Authenticate_WithAnonymousAllowed_LetsInNoCredentialsAndUnknownNames_ButNotAWrongSecretForAnAccount()
+    {
+        var serviceSecret = DeviceSecrets.Generate();
+        var accounts = new BrokerAccounts(new DeviceDirectory([Record]), [new ServiceAccount("iocc-internal", DeviceSecrets.Hash(serviceSecret))], allowAnonymous: true);
+        Assert.IsType<AnonymousIdentity>(accounts.Authenticate(null, null));
+        Assert.IsType<AnonymousIdentity>(accounts.Authenticate("", null));
+        Assert.IsType<AnonymousIdentity>(accounts.Authenticate("some-device", "whatever"));
+        Assert.Equal(new ServiceIdentity("iocc-internal"), accounts.Authenticate("iocc-internal", serviceSecret));
+        Assert.Null(accounts.Authenticate("iocc-internal", "guess"));
+        Assert.Null(accounts.Authenticate("trf-001", "guess"));
+        Assert.Equal(new DeviceIdentity(Record), accounts.Authenticate("trf-001", DeviceSecret));
+    }
+
+    [Theory]
+    [InlineData("ioc/v1/traffic/any-001/telemetry", true)]
+    [InlineData("ioc/v1/environment/any-001/status", true)]
+    [InlineData("ioc/v1/connectivity/a,b=c/telemetry", true)] // a bad device id is ingest's to dead-letter, with its reason
+    [InlineData("ioc/v1/incidents/999", false)]
+    [InlineData("ioc/v1/incidents/traffic/999", false)]
+    [InlineData("ioc/v1/deadletter/json_invalid", false)]
+    [InlineData("ioc/v1/deadletter/x/telemetry", false)]
+    [InlineData("ioc/v1/system/x/status", false)]
+    [InlineData("ioc/v1/traffic/any-001/command", false)]
+    [InlineData("ioc/v1/traffic/any-001/telemetry/extra", false)]
+    [InlineData("ioc/v1/weather/any-001/telemetry", false)]
+    [InlineData("ioc/v1/traffic/telemetry", false)]
+    [InlineData("other/topic", false)]
+    public void AnAnonymousDevice_PublishesOnlyReadingsAndStatus_UnderAKnownDomain(string topic, bool allowed)
+    {
+        Assert.Equal(allowed, BrokerAccounts.MayPublish(new AnonymousIdentity(), topic));
+        Assert.False(BrokerAccounts.MaySubscribe(new AnonymousIdentity(), "ioc/v1/#"));
+        Assert.False(BrokerAccounts.MaySubscribe(new AnonymousIdentity(), "#"));
+    }
+
+    [Theory]
+    [InlineData("iocc-ingest-vm", false)]
+    [InlineData("IOCC-ingest-vm", false)]
+    [InlineData("iocc-", false)]
+    [InlineData("ingest-custom", false)] // a configured Mqtt:ClientId
+    [InlineData("trf-001", true)]
+    [InlineData("auto-123", true)]
+    [InlineData("", true)] // the broker assigns one
+    public void ServicesClientIds_AreTheirsAlone(string clientId, bool deviceMay)
+    {
+        var accounts = new BrokerAccounts(DeviceDirectory.Empty, [], allowAnonymous: true, reservedClientIds: ["ingest-custom"]);
+        Assert.Equal(deviceMay, accounts.MayUseClientId(new AnonymousIdentity(), clientId));
+        Assert.Equal(deviceMay, accounts.MayUseClientId(new DeviceIdentity(Record), clientId));
+        Assert.True(accounts.MayUseClientId(new ServiceIdentity("iocc-internal"), clientId));
+    }
+
+    [Theory]
+    [InlineData("ioc/v1/traffic/trf-001/status", "online", true)]
+    [InlineData("ioc/v1/traffic/trf-001/status", "offline", true)]
+    [InlineData("ioc/v1/traffic/trf-001/status", "", true)] // clears it
+    [InlineData("ioc/v1/traffic/trf-001/status", "online but 200 KB of it", false)]
+    [InlineData("ioc/v1/traffic/trf-001/telemetry", "{\"metrics\":{\"vehicle_count\":1}}", false)]
+    public void ADevice_RetainsOnlyItsStatus(string topic, string payload, bool retained)
+    {
+        var bytes = new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(payload));
+        Assert.Equal(retained, BrokerAccounts.MayRetain(new AnonymousIdentity(), topic, bytes));
+        Assert.Equal(retained, BrokerAccounts.MayRetain(new DeviceIdentity(Record), topic, bytes));
+        Assert.True(BrokerAccounts.MayRetain(new ServiceIdentity("iocc-internal"), topic, bytes));
+    }
+
+    [Fact]
     public void MosquittoFiles_HoldTheHashesAndOneAclBlockPerAccount()
     {
         var accounts = Accounts(out var deviceSecret, out _);

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using MQTTnet.Adapter;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+
+namespace IocCenter.Dashboard.Broker;
+
+/// <summary>
+/// MQTT 3.1.1 lets a client connect with an empty client id and a clean session, the server assigning one
+/// [MQTT-3.1.3-6]; MQTTnet assigns one only over MQTT 5 (<see cref="MQTTnet.Server.ValidatingConnectionEventArgs.AssignedClientIdentifier"/>,
+/// which <see cref="EmbeddedBroker"/> sets). This gives the CONNECT of an older client its id before MQTTnet sees it.
+/// An empty id with a persistent session stays empty, and MQTTnet refuses it ("identifier rejected"), as 3.1.1 requires.
+/// </summary>
+internal sealed class EmptyClientIds(IMqttChannelAdapter inner) : IMqttChannelAdapter
+{
+    /// <summary>Assigned ids: random, so nobody can aim at one, and outside the services' <c>iocc-</c>.</summary>
+    public const string Prefix = "auto-";
+
+    private bool _connected;
+
+    public long BytesReceived => inner.BytesReceived;
+
+    public long BytesSent => inner.BytesSent;
+
+    public X509Certificate2 ClientCertificate => inner.ClientCertificate;
+
+    public EndPoint RemoteEndPoint => inner.RemoteEndPoint;
+
+    public EndPoint LocalEndPoint => inner.LocalEndPoint;
+
+    public bool IsSecureConnection => inner.IsSecureConnection;
+
+    public MqttPacketFormatterAdapter PacketFormatterAdapter => inner.PacketFormatterAdapter;
+
+    public static string NewId() => Prefix + Guid.NewGuid().ToString("N");
+
+    public Task ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
+
+    public Task DisconnectAsync(CancellationToken cancellationToken) => inner.DisconnectAsync(cancellationToken);
+
+    public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
+    {
+        var packet = await inner.ReceivePacketAsync(cancellationToken);
+        if (!_connected && packet is MqttConnectPacket connect)
+        {
+            _connected = true;
+            if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
+            {
+                connect.ClientId = NewId();
+            }
+        }
+
+        return packet;
+    }
+
+    public void ResetStatistics() => inner.ResetStatistics();
+
+    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) => inner.SendPacketAsync(packet, cancellationToken);
+
+    /// <summary>The listener owns and disposes the adapter.</summary>
+    public void Dispose()
+    {
+    }
+}

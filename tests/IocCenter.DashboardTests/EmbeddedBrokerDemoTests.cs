@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using IocCenter.Devices;
+using IocCenter.TestShared;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace IocCenter.DashboardTests;
+
+/// <summary>
+/// The all-in-one host as the README starts it — no device registry, devices connect without credentials — with its
+/// embedded broker probed by Debian's <c>mosquitto_pub</c> / <c>mosquitto_sub</c>: it takes what ordinary clients send
+/// (no client id, MQTT 3.1.1 or 5), and nothing an anonymous client must not do. Issue 14, item 2.
+/// </summary>
+public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost host) : IClassFixture<EmbeddedBrokerDemoTests.DemoHost>
+{
+    private static string Reading(long ts, int count) => $$$"""{"ts":{{{ts}}},"metrics":{"vehicle_count":{{{count}}}}}""";
+
+    private string Broker => host.Server.BrokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task MosquittoPub_WithItsDefaults_NoClientId_Mqtt311And5_IsAccepted_AndTheReadingsAreStored()
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var v3 = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-h", "127.0.0.1", "-p", Broker, "-q", "1",
+            "-t", "ioc/v1/traffic/defaults-v3/telemetry", "-m", Reading(ts, 3));
+        Assert.True(v3.ExitCode == 0, v3.Output);
+        Assert.Contains("received PUBACK", v3.Output, StringComparison.Ordinal);
+
+        var v5 = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-V", "5", "-h", "127.0.0.1", "-p", Broker, "-q", "1",
+            "-t", "ioc/v1/traffic/defaults-v5/telemetry", "-m", Reading(ts, 5));
+        Assert.True(v5.ExitCode == 0, v5.Output);
+        Assert.Contains("Client auto-", v5.Output, StringComparison.Ordinal); // the id the broker assigned, from its CONNACK
+        Assert.Contains("received PUBACK (Mid: 1, RC:0)", v5.Output, StringComparison.Ordinal);
+
+        await IntegrationTests.Eventually.WaitAsync(() => Task.FromResult(BrokerProbe.StoredRows(host.Server, "defaults-v")), n => n == 2, TimeSpan.FromSeconds(15), "both readings stored");
+    }
+
+    [Theory]
+    [InlineData(0x02, true)] // clean session: accepted, the broker assigns an id
+    [InlineData(0x00, false)] // a persistent session for no id: refused, as 3.1.1 requires [MQTT-3.1.3-8]
+    public async Task AnEmptyClientId_Mqtt311_IsAcceptedOnlyWithACleanSession(byte connectFlags, bool accepted)
+    {
+        // Raw bytes: MQTTnet's client will not send the second one. CONNECT, "MQTT" level 4, keep-alive 60 s, client id "".
+        using var socket = new TcpClient();
+        await socket.ConnectAsync("127.0.0.1", host.Server.BrokerPort);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(new byte[] { 0x10, 12, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, connectFlags, 0, 60, 0, 0 });
+        var connack = new byte[4];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var read = await stream.ReadAtLeastAsync(connack, connack.Length, throwOnEndOfStream: false, deadline.Token);
+        if (accepted)
+        {
+            Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, connack);
+        }
+        else
+        {
+            // MQTTnet closes the connection without the CONNACK 2 ("identifier rejected") the standard asks for first;
+            // either way the client is not let in.
+            Assert.True(read == 0 || connack.SequenceEqual(new byte[] { 0x20, 2, 0, 2 }), Convert.ToHexString(connack));
+        }
+    }
+
+    [Fact]
+    public async Task AnAnonymousClient_CannotSubscribe_NorPublishIncidentsDeadLettersOrCommands_NorRetainAReading()
+    {
+        var seen = new ConcurrentQueue<string>();
+        using var observer = await host.ObserverAsync(seen);
+
+        // Subscribing to everything: refused (SUBACK 128 over 3.1.1, 135 "not authorized" over 5).
+        var v3 = await BrokerProbe.MosquittoAsync("mosquitto_sub", "-h", "127.0.0.1", "-p", Broker, "-t", "#", "-W", "5");
+        Assert.Contains("Subscribed (mid: 1): 128", v3.Output, StringComparison.Ordinal);
+        var v5 = await BrokerProbe.MosquittoAsync("mosquitto_sub", "-V", "5", "-h", "127.0.0.1", "-p", Broker, "-t", "ioc/v1/#", "-W", "5");
+        Assert.Contains("Subscribed (mid: 1): 135", v5.Output, StringComparison.Ordinal);
+
+        // A fake incident (retained, as the scaled-out dashboards follow that topic), a dead letter, a command: refused.
+        foreach (var topic in new[] { "ioc/v1/incidents/fake-1", "ioc/v1/deadletter/json_invalid", "ioc/v1/traffic/demo-cmd/command" })
+        {
+            var forged = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-V", "5", "-h", "127.0.0.1", "-p", Broker, "-q", "1", "-r",
+                "-t", topic, "-m", """{"id":"fake-1","severity":"critical","comment":"forged"}""");
+            Assert.Contains("received PUBACK (Mid: 1, RC:135)", forged.Output, StringComparison.Ordinal);
+        }
+
+        // A reading published retained is delivered (stored) but not kept by the broker; a status is kept.
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var retainedReading = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-h", "127.0.0.1", "-p", Broker, "-q", "1", "-r",
+            "-t", "ioc/v1/traffic/demo-retain/telemetry", "-m", Reading(ts, 9));
+        Assert.Contains("received PUBACK", retainedReading.Output, StringComparison.Ordinal);
+        await BrokerProbe.MosquittoAsync("mosquitto_pub", "-h", "127.0.0.1", "-p", Broker, "-q", "1", "-r", "-t", "ioc/v1/traffic/demo-retain/status", "-m", "online");
+
+        // Published after the forged ones were answered: once the observer has it, it would have had them too.
+        await host.PublishMarkerAsync("demo-marker-1");
+        await IntegrationTests.Eventually.WaitAsync(() => Task.FromResult(seen.Any(m => m.Contains("demo-marker-1", StringComparison.Ordinal))), s => s, TimeSpan.FromSeconds(10), "the marker");
+        Assert.DoesNotContain(seen, m => m.StartsWith("ioc/v1/incidents/fake", StringComparison.Ordinal) || m.Contains("forged", StringComparison.Ordinal));
+        Assert.Contains(seen, m => m.StartsWith("ioc/v1/traffic/demo-retain/telemetry", StringComparison.Ordinal));
+        await IntegrationTests.Eventually.WaitAsync(() => Task.FromResult(BrokerProbe.StoredRows(host.Server, "demo-retain", "traffic")), n => n == 1, TimeSpan.FromSeconds(15), "the retained reading stored");
+
+        // What the broker kept: a newcomer gets the status, not the reading, and no incident.
+        var retained = new ConcurrentQueue<string>();
+        using var newcomer = await host.ObserverAsync(retained);
+        await host.PublishMarkerAsync("demo-marker-2");
+        await IntegrationTests.Eventually.WaitAsync(() => Task.FromResult(retained.Any(m => m.Contains("demo-marker-2", StringComparison.Ordinal))), s => s, TimeSpan.FromSeconds(10), "the second marker");
+        Assert.Contains("ioc/v1/traffic/demo-retain/status online", retained);
+        Assert.DoesNotContain(retained, m => m.StartsWith("ioc/v1/traffic/demo-retain/telemetry", StringComparison.Ordinal));
+        Assert.DoesNotContain(retained, m => m.StartsWith("ioc/v1/incidents/fake", StringComparison.Ordinal));
+        Assert.True(await BrokerProbe.CounterAsync(host.Server, "ioc_broker_refused_total", "reason=\"publish_not_allowed\"") >= 3);
+        Assert.True(await BrokerProbe.CounterAsync(host.Server, "ioc_broker_retain_cleared_total") >= 1);
+    }
+
+    [Fact]
+    public async Task TheServicesClientIds_CannotBeTakenOver_IngestKeepsItsOneConnection()
+    {
+        foreach (var (id, version, refusal) in new[] { (DemoHost.IngestClientId, "mqttv311", "CONNACK (2)"), (DemoHost.IngestClientId, "mqttv5", "CONNACK (133)"), ("iocc-analytics-1", "mqttv311", "CONNACK (2)") })
+        {
+            var takeover = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-V", version, "-h", "127.0.0.1", "-p", Broker, "-i", id, "-q", "1",
+                "-t", "ioc/v1/traffic/demo-takeover/telemetry", "-m", """{"metrics":{"vehicle_count":1}}""");
+            Assert.NotEqual(0, takeover.ExitCode);
+            Assert.Contains(refusal, takeover.Output, StringComparison.Ordinal);
+        }
+
+        // A service's name with a guessed secret is no anonymous device: refused, and told why.
+        var guessed = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", Broker, "-u", "iocc-observer", "-P", "guess", "-q", "1",
+            "-t", "ioc/v1/traffic/demo-takeover/telemetry", "-m", """{"metrics":{"vehicle_count":1}}""");
+        Assert.Contains("CONNACK (134)", guessed.Output, StringComparison.Ordinal); // bad user name or password
+
+        Assert.Equal(1, await BrokerProbe.CounterAsync(host.Server, "ioc_ingest_broker_connects_total"));
+        Assert.Equal(0, BrokerProbe.StoredRows(host.Server, "demo-takeover"));
+    }
+
+    [Fact]
+    public async Task APacketOverTheLimit_IsRefusedBeforeItIsRead_NothingRetained_MemoryStays()
+    {
+        var big = Path.Combine(Path.GetTempPath(), "iocc-50mb-" + Guid.NewGuid().ToString("N")[..6]);
+        try
+        {
+            await using (var file = File.Create(big))
+            {
+                file.SetLength(50 * 1024 * 1024);
+            }
+
+            var before = BrokerProbe.ResidentBytes(host.Server);
+            for (var i = 0; i < 3; i++)
+            {
+                var huge = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-h", "127.0.0.1", "-p", Broker, "-q", "1", "-r",
+                    "-t", "ioc/v1/traffic/demo-huge/status", "-f", big);
+                Assert.DoesNotContain("received PUBACK", huge.Output, StringComparison.Ordinal);
+            }
+
+            // A header alone that claims 200 MB: the broker must not believe it with an allocation.
+            using (var socket = new TcpClient())
+            {
+                await socket.ConnectAsync("127.0.0.1", host.Server.BrokerPort);
+                var stream = socket.GetStream();
+                await stream.WriteAsync(new byte[] { 0x10, 0x80, 0x80, 0x80, 0x64 }); // CONNECT, remaining length 200 MiB
+                var buffer = new byte[16];
+                using var closed = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                Assert.Equal(0, await stream.ReadAsync(buffer, closed.Token));
+            }
+
+            var after = BrokerProbe.ResidentBytes(host.Server);
+            Assert.True(after - before < 40L * 1024 * 1024, $"RSS {before / 1048576} MB → {after / 1048576} MB");
+            Assert.True(await BrokerProbe.CounterAsync(host.Server, "ioc_broker_refused_total", "reason=\"packet_too_large\"") >= 4);
+
+            // Between the contract's payload limit (64 KiB) and the packet limit (256 KiB): through the broker, dead-lettered by ingest.
+            var seen = new ConcurrentQueue<string>();
+            using var observer = await host.ObserverAsync(seen);
+            var pad = Path.Combine(Path.GetTempPath(), "iocc-100kb-" + Guid.NewGuid().ToString("N")[..6]);
+            await File.WriteAllTextAsync(pad, "{\"metrics\":{\"vehicle_count\":1},\"pad\":\"" + new string('a', 100_000) + "\"}");
+            var padded = await BrokerProbe.MosquittoAsync("mosquitto_pub", "-h", "127.0.0.1", "-p", Broker, "-q", "1", "-t", "ioc/v1/traffic/demo-padded/telemetry", "-f", pad);
+            File.Delete(pad);
+            Assert.Contains("received PUBACK", padded.Output, StringComparison.Ordinal);
+            await IntegrationTests.Eventually.WaitAsync(() => Task.FromResult(seen.Any(m => m.StartsWith("ioc/v1/deadletter/payload_too_large", StringComparison.Ordinal) && m.Contains("demo-padded", StringComparison.Ordinal))), s => s, TimeSpan.FromSeconds(10), "the dead letter");
+
+            // Nothing of the huge status was kept, and a device still gets through.
+            var retained = new ConcurrentQueue<string>();
+            using var newcomer = await host.ObserverAsync(retained);
+            await host.PublishMarkerAsync("demo-marker-huge");
+            await IntegrationTests.Eventually.WaitAsync(() => Task.FromResult(retained.Any(m => m.Contains("demo-marker-huge", StringComparison.Ordinal))), s => s, TimeSpan.FromSeconds(10), "the marker");
+            Assert.DoesNotContain(retained, m => m.StartsWith("ioc/v1/traffic/demo-huge/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(big);
+        }
+    }
+
+    /// <summary>One host for the class: the demo's configuration, plus a service account for the tests' observer.</summary>
+    public sealed class DemoHost : IAsyncLifetime
+    {
+        public const string IngestClientId = "iocc-ingest-demo-test";
+        private readonly string _observerSecret = DeviceSecrets.Generate();
+
+        public DashboardProcess Server { get; } = new();
+
+        public Task InitializeAsync() => Server.StartAsync(
+            "--AllInOne:Simulators=false", $"--Mqtt:ClientId={IngestClientId}",
+            "--AllInOne:BrokerServices:0:Username=iocc-observer", $"--AllInOne:BrokerServices:0:SecretHash={DeviceSecrets.Hash(_observerSecret)}");
+
+        public Task DisposeAsync() => Server.DisposeAsync();
+
+        /// <summary>A service's view of everything under <c>ioc/v1/</c> (retained messages first): "topic payload" lines.</summary>
+        public async Task<IMqttClient> ObserverAsync(ConcurrentQueue<string> seen)
+        {
+            var client = await BrokerAccessChecks.ConnectAsync(new Uri($"mqtt://127.0.0.1:{Server.BrokerPort}"), "observer-" + Guid.NewGuid().ToString("N")[..6], "iocc-observer", _observerSecret);
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                seen.Enqueue(e.ApplicationMessage.Topic + " " + e.ApplicationMessage.ConvertPayloadToString());
+                return Task.CompletedTask;
+            };
+            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("ioc/v1/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            return client;
+        }
+
+        /// <summary>An anonymous device's status, published after everything before it was acknowledged.</summary>
+        public async Task PublishMarkerAsync(string device)
+        {
+            using var client = new MqttClientFactory().CreateMqttClient();
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Server.BrokerPort).WithClientId(string.Empty).Build());
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"ioc/v1/traffic/{device}/status").WithPayload("online").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await client.DisconnectAsync();
+        }
+    }
+}
