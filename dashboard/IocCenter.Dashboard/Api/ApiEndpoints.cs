@@ -15,9 +15,7 @@ public sealed record ActionRequest(string? Comment);
 
 public sealed record SeriesResponse(string Device, string Metric, long BucketSeconds, IReadOnlyList<SeriesPoint> Points);
 
-public sealed record NewUser(string UserName, string? DisplayName, string Role, string Password);
-
-public sealed record NewKioskToken(string Name);
+public sealed record NewKioskToken(string? Name);
 
 public sealed record CreatedKioskToken(KioskToken Token, string Secret, string Link);
 
@@ -117,30 +115,18 @@ public static class ApiEndpoints
             return Results.Ok(new SeriesResponse(incident.DeviceId, metric, (long)bucket.TotalSeconds, points));
         }).WithSummary("The metric around an incident, from the telemetry store");
 
-        admin.MapGet("/users", (UserStore users) => Results.Ok(users.Users()));
-
-        admin.MapPost("/users", (NewUser request, UserStore users) =>
-        {
-            if (!Roles.IsValid(request.Role) || PasswordPolicy.Problem(request.Password) is not null)
-            {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [$"role must be viewer, officer or admin; password: {PasswordPolicy.Problem(request.Password) ?? "ok"}"] });
-            }
-
-            try
-            {
-                return Results.Ok(users.Create(request.UserName, request.DisplayName ?? request.UserName, request.Role, request.Password));
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteExtendedErrorCode == 2067)
-            {
-                return Results.Conflict(new { error = "user exists / tên đăng nhập đã tồn tại" });
-            }
-        }).AddEndpointFilter(ValidateAntiforgery);
+        admin.MapPeople();
 
         admin.MapGet("/kiosk-tokens", (UserStore users) => Results.Ok(users.KioskTokens()));
 
         admin.MapPost("/kiosk-tokens", (NewKioskToken request, UserStore users, HttpContext context) =>
         {
-            var (token, secret) = users.CreateKioskToken(request.Name);
+            if (NameRule.Problem(request.Name, "name", out var name) is { } problem)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
+            }
+
+            var (token, secret) = users.CreateKioskToken(name);
             return Results.Ok(new CreatedKioskToken(token, secret, $"{context.Request.Scheme}://{context.Request.Host}/wall?token={secret}"));
         }).AddEndpointFilter(ValidateAntiforgery);
 
@@ -190,7 +176,7 @@ public static class ApiEndpoints
         }
     }
 
-    private static async ValueTask<object?> ValidateAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> ValidateAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
         if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
