@@ -46,7 +46,6 @@ public sealed class IocHub(LiveBroadcaster broadcaster, IIncidents incidents, Se
     {
         if (!sessions.Holds(Context.User))
         {
-            Context.Abort();
             throw new HubException(SessionEnded);
         }
 
