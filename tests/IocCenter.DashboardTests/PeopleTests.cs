@@ -306,17 +306,17 @@ public sealed class PeopleTests : IAsyncLifetime
         var (_, admin) = await LoginAsync("admin", AdminPassword);
         var cases = new (string Path, object Body, string Expect)[]
         {
-            ("/api/users", new { userName = "   ", role = "officer", password = "mot-mat-khau-tot-2026" }, "bắt buộc"),
+            ("/api/users", new { userName = "   ", role = "officer", password = "mot-mat-khau-tot-2026" }, "để trống"),
             ("/api/users", new { userName = new string('a', 5000), role = "officer", password = "mot-mat-khau-tot-2026" }, "dài quá 64"),
             ("/api/users", new { userName = "tab\there", role = "officer", password = "mot-mat-khau-tot-2026" }, "không in được"),
             ("/api/users", new { userName = "lap-lai", role = "officer", password = "aaaaaaaaaa" }, "lặp lại một ký tự"),
             ("/api/users", new { userName = "pho-bien", role = "officer", password = "qwertyuiop" }, "phổ biến"),
             ("/api/users", new { userName = "trung-ten-dn", role = "officer", password = "trung-ten-dn" }, "trùng với tên đăng nhập"),
             ("/api/users", new { userName = "vai-tro", role = "chief", password = "mot-mat-khau-tot-2026" }, "Vai trò"),
-            ("/api/users", new { }, "bắt buộc"),
-            ("/api/kiosk-tokens", new { name = "" }, "bắt buộc"),
-            ("/api/kiosk-tokens", new { name = " \u00a0 " }, "bắt buộc"),
-            ("/api/kiosk-tokens", new { }, "bắt buộc"),
+            ("/api/users", new { }, "để trống"),
+            ("/api/kiosk-tokens", new { name = "" }, "để trống"),
+            ("/api/kiosk-tokens", new { name = " \u00a0 " }, "để trống"),
+            ("/api/kiosk-tokens", new { }, "để trống"),
         };
 
         foreach (var (path, body, expect) in cases)

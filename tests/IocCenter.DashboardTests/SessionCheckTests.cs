@@ -42,19 +42,32 @@ public sealed class SessionCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task AnEndedSession_IsRefusedOnceTheIntervalHasPassed_AndNotBefore()
+    public async Task ASessionEndedOnAnotherInstance_IsRefusedOnceTheIntervalHasPassed_AndNotBefore()
     {
         var user = _users.Create("truc-ban", "Trực ban", Roles.Officer, "truc-ban-2026-dem");
         var ticket = new AuthenticationTicket(SecurityRegistration.Principal(user), CookieAuthenticationDefaults.AuthenticationScheme);
         Assert.NotNull(await RequestAsync(ticket)); // checked now: good
 
-        _users.EndSessions(user.Id);
+        new UserStore(Path.Combine(_folder, "users.db"), _time).EndSessions(user.Id); // another instance on the shared database
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.NotNull(await RequestAsync(ticket)); // not due yet: the database is not asked on every request
 
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Null(await RequestAsync(ticket));
         Assert.Equal(1, _signOuts.Count);
+    }
+
+    [Fact]
+    public async Task ASessionEndedOnThisInstance_IsRefusedAtOnce()
+    {
+        var user = _users.Create("truc-dem", "Trực đêm", Roles.Officer, "truc-dem-2026-an-toan");
+        var ticket = new AuthenticationTicket(SecurityRegistration.Principal(user), CookieAuthenticationDefaults.AuthenticationScheme);
+        Assert.NotNull(await RequestAsync(ticket));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        _users.EndSessions(user.Id);
+
+        Assert.Null(await RequestAsync(ticket));
     }
 
     [Theory]

@@ -88,7 +88,7 @@ public sealed class UserStoreTests : IDisposable
     [Property(MaxTest = 2000)]
     public bool ANameRule_TrimsAndBounds_AnyString(string? value)
     {
-        var problem = NameRule.Problem(value, "name", out var name);
+        var problem = NameRule.Problem(value, NameOf.Wall, out var name);
         return problem is null
             ? name.Length is >= 1 and <= NameRule.MaxLength && name == name.Trim() && !name.Any(char.IsControl)
             : problem.Contains(" / ", StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class UserStoreTests : IDisposable
     [Property(MaxTest = 500)]
     public bool AnyAcceptedName_CanBeCreated(NonEmptyString userName)
     {
-        if (NameRule.Problem(userName.Get, "userName", out var name) is not null)
+        if (NameRule.Problem(userName.Get, NameOf.UserName, out var name) is not null)
         {
             return true;
         }
@@ -116,12 +116,12 @@ public sealed class UserStoreTests : IDisposable
     [InlineData("  cán-bộ  ", true)]
     [InlineData("trực ban 😀", true)]
     public void Names_ArePrintable(string value, bool accepted) =>
-        Assert.Equal(accepted, NameRule.Problem(value, "name", out _) is null);
+        Assert.Equal(accepted, NameRule.Problem(value, NameOf.Wall, out _) is null);
 
     [Fact]
     public void ABrokenSurrogatePair_IsNotAName() // built here: a test case's text would be mended on its way through the runner
     {
-        Assert.NotNull(NameRule.Problem(new string(['\ud800', 'a', 'b']), "name", out _));
-        Assert.NotNull(NameRule.Problem(new string(['a', '\udc00']), "name", out _));
+        Assert.NotNull(NameRule.Problem(new string(['\ud800', 'a', 'b']), NameOf.Wall, out _));
+        Assert.NotNull(NameRule.Problem(new string(['a', '\udc00']), NameOf.Wall, out _));
     }
 }

@@ -121,7 +121,7 @@ public static class ApiEndpoints
 
         admin.MapPost("/kiosk-tokens", (NewKioskToken request, UserStore users, HttpContext context) =>
         {
-            if (NameRule.Problem(request.Name, "name", out var name) is { } problem)
+            if (NameRule.Problem(request.Name, NameOf.Wall, out var name) is { } problem)
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
             }
@@ -181,7 +181,7 @@ public static class ApiEndpoints
         var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
         if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
         {
-            return Results.Problem("Missing or invalid anti-forgery token (X-CSRF-TOKEN) / thiếu mã chống giả mạo", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem("Thiếu hoặc sai mã chống giả mạo (X-CSRF-TOKEN), xin tải lại trang / Missing or invalid anti-forgery token (X-CSRF-TOKEN); reload the page", statusCode: StatusCodes.Status400BadRequest);
         }
 
         return await next(context);

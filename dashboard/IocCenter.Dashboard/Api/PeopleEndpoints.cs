@@ -25,13 +25,13 @@ internal static class PeopleEndpoints
         admin.MapPost("/users", (NewUser request, UserStore users) =>
         {
             var problems = new Dictionary<string, string[]>();
-            if (NameRule.Problem(request.UserName, "userName", out var userName) is { } nameProblem)
+            if (NameRule.Problem(request.UserName, NameOf.UserName, out var userName) is { } nameProblem)
             {
                 problems["userName"] = [nameProblem];
             }
 
             var displayName = userName;
-            if (!string.IsNullOrWhiteSpace(request.DisplayName) && NameRule.Problem(request.DisplayName, "displayName", out displayName) is { } displayProblem)
+            if (!string.IsNullOrWhiteSpace(request.DisplayName) && NameRule.Problem(request.DisplayName, NameOf.FullName, out displayName) is { } displayProblem)
             {
                 problems["displayName"] = [displayProblem];
             }

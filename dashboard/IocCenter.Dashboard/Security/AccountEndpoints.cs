@@ -22,7 +22,7 @@ public static partial class AccountEndpoints
         app.MapPost("/login", async (HttpContext context, IAntiforgery antiforgery, UserStore users, LoginThrottle throttle, ILoggerFactory loggers, [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, [FromForm] string? lang) =>
         {
             returnUrl = IsLocalUrl(returnUrl) ? returnUrl : null;
-            if (NameRule.Problem(userName, "userName", out userName) is not null || password.Length > PasswordPolicy.MaxLength)
+            if (NameRule.Problem(userName, NameOf.UserName, out userName) is not null || password.Length > PasswordPolicy.MaxLength)
             {
                 return Page(context, antiforgery, lang, error: Text(lang).BadName, returnUrl, StatusCodes.Status400BadRequest);
             }
@@ -112,7 +112,7 @@ public static partial class AccountEndpoints
 
         app.MapPost("/setup", async (HttpContext context, IAntiforgery antiforgery, SetupCode setup, UserStore users, [FromForm] string code, [FromForm] string userName, [FromForm] string password, [FromForm] string? lang) =>
         {
-            if (NameRule.Problem(userName, "userName", out userName) is not null)
+            if (NameRule.Problem(userName, NameOf.UserName, out userName) is not null)
             {
                 return SetupPage(context, antiforgery, lang, Text(lang).BadName, StatusCodes.Status400BadRequest);
             }

@@ -68,6 +68,14 @@ public static class PasswordPolicy
     }
 }
 
+/// <summary>What a name names, for the sentence that says what is wrong with it.</summary>
+public enum NameOf
+{
+    UserName,
+    FullName,
+    Wall,
+}
+
 /// <summary>
 /// A user name, a person's full name or a wall's name: trimmed, 1 to 64 characters, printable (no control or
 /// formatting characters, no line breaks, no broken surrogate pairs).
@@ -76,18 +84,24 @@ public static class NameRule
 {
     public const int MaxLength = 64;
 
-    /// <summary>Why <paramref name="value"/> is refused as a name (what it names in <paramref name="what"/>), or null with <paramref name="name"/> trimmed.</summary>
-    public static string? Problem(string? value, string what, out string name)
+    /// <summary>Why <paramref name="value"/> is refused as a name, or null with <paramref name="name"/> trimmed.</summary>
+    public static string? Problem(string? value, NameOf what, out string name)
     {
+        var (vi, en) = what switch
+        {
+            NameOf.UserName => ("Tên đăng nhập", "The user name"),
+            NameOf.FullName => ("Họ tên", "The full name"),
+            _ => ("Tên màn hình", "The screen's name"),
+        };
         name = (value ?? string.Empty).Trim();
         if (name.Length == 0)
         {
-            return $"{what}: bắt buộc phải có / is required";
+            return $"{vi} không được để trống / {en} is required";
         }
 
         if (name.Length > MaxLength)
         {
-            return $"{what}: dài quá {MaxLength} ký tự / is longer than {MaxLength} characters";
+            return $"{vi} dài quá {MaxLength} ký tự / {en} is longer than {MaxLength} characters";
         }
 
         for (var i = 0; i < name.Length; i++)
@@ -105,7 +119,7 @@ public static class NameRule
                 or System.Globalization.UnicodeCategory.ParagraphSeparator or System.Globalization.UnicodeCategory.OtherNotAssigned
                 or System.Globalization.UnicodeCategory.PrivateUse)
             {
-                return $"{what}: có ký tự không in được / contains a character that cannot be printed";
+                return $"{vi} có ký tự không in được / {en} contains a character that cannot be printed";
             }
         }
 

@@ -9,7 +9,8 @@ namespace IocCenter.Dashboard.Security;
 /// <summary>
 /// Re-checks a sign-in cookie against the users database at most every <see cref="DashboardSecurityOptions.SessionCheckInterval"/>:
 /// a cookie whose person was deleted, disabled, or whose security stamp changed since (log out, a new password, a new
-/// role) is refused and cleared. The database is shared by every instance, so a session ended on one ends on all.
+/// role) is refused and cleared. The database is shared by every instance, so a session ended on one ends on all
+/// within the interval; on the instance that ended it, at once.
 /// </summary>
 public sealed partial class SessionCheck(UserStore users, IOptions<DashboardSecurityOptions> options, TimeProvider time, ILogger<SessionCheck> logger)
 {
@@ -22,8 +23,10 @@ public sealed partial class SessionCheck(UserStore users, IOptions<DashboardSecu
         var items = context.Properties.Items;
         if (items.TryGetValue(CheckedAt, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
         {
-            var since = now - DateTimeOffset.FromUnixTimeMilliseconds(ms);
-            if (since >= TimeSpan.Zero && since < options.Value.SessionCheckInterval)
+            var checkedAt = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            var since = now - checkedAt;
+            if (since >= TimeSpan.Zero && since < options.Value.SessionCheckInterval
+                && !(PersonOf(context.Principal) is { } person && users.EndedHereSince(person.Id, checkedAt)))
             {
                 return;
             }

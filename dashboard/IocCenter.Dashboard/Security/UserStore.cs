@@ -43,6 +43,9 @@ public sealed class UserStore
     private readonly PasswordHasher<DashboardUser> _hasher = new();
     private readonly TimeProvider _time;
 
+    // People whose sessions were ended by this instance, and when: its own requests need not wait for the re-check.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, DateTimeOffset> _endedHere = new();
+
     public UserStore(string path, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
@@ -102,7 +105,7 @@ public sealed class UserStore
     /// <summary>A new person; the names and password must pass <see cref="NameRule"/> and <see cref="PasswordPolicy"/> (checked by the caller for a 400).</summary>
     public DashboardUser Create(string userName, string displayName, string role, string password)
     {
-        if (NameRule.Problem(userName, "userName", out var name) is { } problem)
+        if (NameRule.Problem(userName, NameOf.UserName, out var name) is { } problem)
         {
             throw new ArgumentException(problem, nameof(userName));
         }
@@ -113,7 +116,7 @@ public sealed class UserStore
         }
 
         PasswordPolicy.ThrowIfWeak(password, name);
-        var shown = NameRule.Problem(displayName, "displayName", out var display) is null ? display : name;
+        var shown = NameRule.Problem(displayName, NameOf.FullName, out var display) is null ? display : name;
         var user = new DashboardUser(0, name, shown, role, _time.GetUtcNow(), false, NewStamp());
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -172,8 +175,17 @@ public sealed class UserStore
         command.CommandText = "UPDATE users SET security_stamp = $s WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$s", stamp);
-        return command.ExecuteNonQuery() == 1 ? stamp : null;
+        if (command.ExecuteNonQuery() != 1)
+        {
+            return null;
+        }
+
+        _endedHere[id] = _time.GetUtcNow();
+        return stamp;
     }
+
+    /// <summary>Whether this instance ended the person's sessions after <paramref name="since"/> (so a cookie checked then is due again now).</summary>
+    public bool EndedHereSince(long id, DateTimeOffset since) => _endedHere.TryGetValue(id, out var at) && at >= since;
 
     public PersonChange SetDisabled(long id, bool disabled) =>
         Change(id, leavesAdminless: disabled, "UPDATE users SET disabled = $v, security_stamp = $s WHERE id = $id", disabled ? 1 : 0);
@@ -239,6 +251,7 @@ public sealed class UserStore
 
         command.ExecuteNonQuery();
         transaction.Commit();
+        _endedHere[id] = _time.GetUtcNow();
         return PersonChange.Done;
     }
 
@@ -281,7 +294,7 @@ public sealed class UserStore
     /// <summary>A new kiosk link token: returned once, stored as its hash.</summary>
     public (KioskToken Token, string Secret) CreateKioskToken(string name)
     {
-        if (NameRule.Problem(name, "name", out var trimmed) is { } problem)
+        if (NameRule.Problem(name, NameOf.Wall, out var trimmed) is { } problem)
         {
             throw new ArgumentException(problem, nameof(name));
         }

@@ -7,6 +7,8 @@
   const escapeHtml = s => String(s ?? '').replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]));
   const time = iso => iso ? new Date(iso).toLocaleString(locale, { hour12: false }) : '';
   let csrf = null;
+  // The server says why in both languages, Vietnamese first ("… / …"): the page shows its own.
+  const inLanguage = m => { const parts = String(m).split(' / '); return parts.length === 2 ? parts[lang === 'en' ? 1 : 0] : m; };
 
   for (const [id, text] of Object.entries({ title: a.title, back: c.back, 'my-password': c.myPassword, 'people-help': a.peopleHelp, 'h-state': a.state, 'h-actions': a.actions,
     'l-reset-user': a.resetUser, 'l-reset-password': a.newPassword, reset: a.resetPassword,
@@ -27,7 +29,7 @@
   async function api(path, options = {}) {
     const response = await fetch(path, { credentials: 'same-origin', ...options, headers: { 'Content-Type': 'application/json', ...(csrf ? { 'X-CSRF-TOKEN': csrf } : {}) } });
     if (response.status === 401) { location.href = '/login?returnUrl=/admin'; throw new Error('401'); }
-    if (!response.ok) { let m = response.statusText; try { const b = await response.json(); m = b.error || b.detail || (b.errors && Object.values(b.errors).flat().join(' ')) || b.title || m; } catch { } throw new Error(m); }
+    if (!response.ok) { let m = response.statusText; try { const b = await response.json(); m = b.error || b.detail || (b.errors && Object.values(b.errors).flat().map(inLanguage).join(' ')) || b.title || m; } catch { } throw new Error(inLanguage(m)); }
     return response.status === 204 ? null : response.json();
   }
 

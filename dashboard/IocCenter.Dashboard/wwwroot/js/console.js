@@ -152,7 +152,7 @@
       draw();
       if (state.selected === i.id) select(i.id);
     });
-    connection.onreconnecting(() => { banner.hidden = false; banner.textContent = t.banner; });
+    connection.onreconnecting(() => { banner.hidden = false; banner.textContent = t.banner; api('/api/me').catch(() => { }); }); // 401: to the login
     connection.onreconnected(() => { banner.hidden = true; });
     // Closed by the server because this session ended (logged out elsewhere, a new password, a change by an admin):
     // the API answers 401 too and the page goes to the login; otherwise the server is away, try again.
