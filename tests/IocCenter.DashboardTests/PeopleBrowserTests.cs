@@ -74,7 +74,15 @@ public sealed class PeopleBrowserTests : IAsyncLifetime
         await row.Locator("select").SelectOptionAsync("viewer");
 
         await Assertions.Expect(admin.Locator("#people-done")).ToHaveTextAsync("Đã đổi vai trò; người đó cần đăng nhập lại.");
-        await officer.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"), new() { Timeout = 15_000 });
+        try
+        {
+            await officer.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"), new() { Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            await officer.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "people-officer-failed.png") });
+            throw new TimeoutException($"the officer's console stayed at {officer.Url}:\n{_server.Output}");
+        }
 
         // Disable one, and try to disable oneself, the only admin: refused with why.
         await admin.ClickAsync("#users tbody tr[data-user='man-hinh-p2'] button[data-toggle]");
