@@ -76,7 +76,7 @@ public sealed class PeopleBrowserTests : IAsyncLifetime
         await Assertions.Expect(admin.Locator("#people-done")).ToHaveTextAsync("Đã đổi vai trò; người đó cần đăng nhập lại.");
         try
         {
-            await officer.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"), new() { Timeout = 20_000 });
+            await officer.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"), new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
@@ -133,5 +133,16 @@ public sealed class PeopleBrowserTests : IAsyncLifetime
         Assert.Equal("refused", await sibling.EvaluateAsync<string>(Probe, hub));
         var cookies = await console.Context.CookiesAsync([$"http://localhost:{_server.WebPort}/"]);
         Assert.Contains(cookies, c => c.Name == "iocc.auth"); // the cookie was there to send; the Origin is what refused it
+
+        // The page where everyone changes their own password, linked from the console.
+        await console.ClickAsync("#my-password");
+        await Assertions.Expect(console.Locator("h1")).ToHaveTextAsync("Đổi mật khẩu");
+        await console.FillAsync("input[name=currentPassword]", DashboardProcess.AdminPassword);
+        await console.FillAsync("input[name=newPassword]", "admin");
+        await console.FillAsync("input[name=confirmPassword]", "admin");
+        await console.EvalOnSelectorAllAsync("input", "inputs => inputs.forEach(i => i.removeAttribute('minlength'))");
+        await console.ClickAsync("button[type=submit]");
+        await Assertions.Expect(console.Locator(".error")).ToContainTextAsync("Mật khẩu ngắn hơn 10 ký tự");
+        await console.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "password-1920x1080.png") });
     }
 }

@@ -97,7 +97,7 @@ public static partial class AccountEndpoints
 
             if (PasswordPolicy.Problem(newPassword, me.UserName) is { } problem)
             {
-                return PasswordPage(context, antiforgery, lang, t.Weak + ": " + Sentence(problem, lang), null, StatusCodes.Status400BadRequest);
+                return PasswordPage(context, antiforgery, lang, Sentence(problem, lang), null, StatusCodes.Status400BadRequest);
             }
 
             // Every session of this person ends (a stolen cookie with it); this browser is signed in again with the new stamp.
@@ -119,7 +119,7 @@ public static partial class AccountEndpoints
 
             if (PasswordPolicy.Problem(password, userName) is { } problem)
             {
-                return SetupPage(context, antiforgery, lang, Text(lang).Weak + ": " + Sentence(problem, lang), StatusCodes.Status400BadRequest);
+                return SetupPage(context, antiforgery, lang, Sentence(problem, lang), StatusCodes.Status400BadRequest);
             }
 
             if (users.AnyUser() || !setup.TryUse(code))
@@ -239,7 +239,7 @@ public static partial class AccountEndpoints
     private static Words Text(string? lang) => lang == "en"
         ? new("Sign in", "User name", "Password", "Sign in", "Wrong user name or password.", "First administrator",
             "Enter the one-time setup code printed in the server's log, then choose the administrator's name and password (at least 10 characters, not one character repeated, not a common password, not the user name).",
-            "Setup code", "Create administrator", "The setup code is not valid (or an administrator already exists).", "The password is too weak",
+            "Setup code", "Create administrator", "The setup code is not valid (or an administrator already exists).",
             "Too many attempts: sign-in is paused for this account or this computer. Try again in {0} min.",
             "The user name must be 1 to 64 printable characters.", "Change my password",
             "Your other sessions (other browsers, other computers) end when the password changes. The new password: at least 10 characters, not one character repeated, not a common password, not your user name.",
@@ -247,14 +247,14 @@ public static partial class AccountEndpoints
             "Password changed. Your other sessions have ended.", "Back")
         : new("Đăng nhập", "Tên đăng nhập", "Mật khẩu", "Đăng nhập", "Sai tên đăng nhập hoặc mật khẩu.", "Quản trị viên đầu tiên",
             "Nhập mã thiết lập một lần in trong nhật ký của máy chủ, rồi chọn tên và mật khẩu quản trị (ít nhất 10 ký tự, không lặp lại một ký tự, không phải mật khẩu phổ biến, không trùng tên đăng nhập).",
-            "Mã thiết lập", "Tạo tài khoản quản trị", "Mã thiết lập không đúng (hoặc đã có tài khoản quản trị).", "Mật khẩu quá yếu",
+            "Mã thiết lập", "Tạo tài khoản quản trị", "Mã thiết lập không đúng (hoặc đã có tài khoản quản trị).",
             "Thử quá nhiều lần: tạm dừng đăng nhập cho tài khoản hoặc máy này. Thử lại sau {0} phút.",
             "Tên đăng nhập phải có từ 1 đến 64 ký tự in được.", "Đổi mật khẩu",
             "Khi đổi mật khẩu, các phiên đăng nhập khác của bạn (trình duyệt khác, máy khác) sẽ kết thúc. Mật khẩu mới: ít nhất 10 ký tự, không lặp lại một ký tự, không phải mật khẩu phổ biến, không trùng tên đăng nhập.",
             "Mật khẩu hiện tại", "Mật khẩu mới", "Nhập lại mật khẩu mới", "Mật khẩu hiện tại không đúng.", "Hai lần nhập mật khẩu mới không khớp.",
             "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.", "Quay lại");
 
-    private sealed record Words(string LoginTitle, string User, string Password, string Login, string Wrong, string SetupTitle, string SetupHelp, string Code, string Create, string BadCode, string Weak, string Locked,
+    private sealed record Words(string LoginTitle, string User, string Password, string Login, string Wrong, string SetupTitle, string SetupHelp, string Code, string Create, string BadCode, string Locked,
         string BadName, string ChangePassword, string PasswordHelp, string Current, string New, string Confirm, string WrongCurrent, string Mismatch, string Changed, string Back);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tài khoản '{User}' bị tạm khóa sau nhiều lần sai mật khẩu (từ {Client}) / Account '{User}' locked after repeated wrong passwords (from {Client})")]
