@@ -216,7 +216,10 @@ public sealed class PeopleTests : IAsyncLifetime
             Assert.Contains("quản trị viên cuối cùng", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/users")).StatusCode); // still an admin, still signed in
+        var list = await admin.GetAsync("/api/users"); // still an admin, still signed in
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.DoesNotContain("stamp", await list.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase); // never sent out
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync($"/api/users/{me}/disabled", new { })).StatusCode);
 
         var second = await CreateAsync(admin, "quan-tri-2", "admin", "quan-tri-hai-2026");
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/api/users/{me}/role", new { role = "officer" })).StatusCode);
@@ -284,11 +287,11 @@ public sealed class PeopleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
 
-        var local = await TestSupportLoginWithReturnAsync("/device?id=pt-trf-sa-dec-001");
+        var local = await LoginRedirectAsync("/device?id=pt-trf-sa-dec-001");
         Assert.Equal("/device?id=pt-trf-sa-dec-001", local);
     }
 
-    private async Task<string> TestSupportLoginWithReturnAsync(string returnUrl)
+    private async Task<string> LoginRedirectAsync(string returnUrl)
     {
         var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var page = await client.GetStringAsync("/login");

@@ -7,7 +7,7 @@ public sealed record NewUser(string? UserName, string? DisplayName, string? Role
 
 public sealed record RoleChange(string? Role);
 
-public sealed record DisabledChange(bool Disabled);
+public sealed record DisabledChange(bool? Disabled);
 
 public sealed record PasswordReset(string? Password);
 
@@ -68,7 +68,9 @@ internal static class PeopleEndpoints
             .AddEndpointFilter(ApiEndpoints.ValidateAntiforgery);
 
         admin.MapPut("/users/{id:long}/disabled", (long id, DisabledChange request, UserStore users, LiveBroadcaster live) =>
-            Answer(users.SetDisabled(id, request.Disabled), id, live))
+            request.Disabled is { } disabled
+                ? Answer(users.SetDisabled(id, disabled), id, live)
+                : Results.ValidationProblem(new Dictionary<string, string[]> { ["disabled"] = ["Thiếu disabled: true (khóa) hoặc false (mở khóa) / disabled must be true or false"] }))
             .AddEndpointFilter(ApiEndpoints.ValidateAntiforgery);
 
         admin.MapPut("/users/{id:long}/password", (long id, PasswordReset request, UserStore users, LiveBroadcaster live) =>
