@@ -36,6 +36,7 @@ app.Use(async (context, next) =>
 app.MapDefaultEndpoints();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseSiteGuards();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapAccount();

@@ -301,6 +301,10 @@ public sealed class HubTests : IAsyncLifetime
             (HttpMethod.Get, "/api/kiosk-tokens", 3, null),
             (HttpMethod.Post, "/api/kiosk-tokens", 3, new { name = "tường phụ" }),
             (HttpMethod.Delete, "/api/kiosk-tokens/999999", 3, null),
+            (HttpMethod.Put, "/api/users/999999/role", 3, new { role = "viewer" }),
+            (HttpMethod.Put, "/api/users/999999/disabled", 3, new { disabled = true }),
+            (HttpMethod.Put, "/api/users/999999/password", 3, new { password = "mot-mat-khau-tot-2026" }),
+            (HttpMethod.Delete, "/api/users/999999", 3, null),
         };
 
         var wrong = new List<string>();

@@ -121,6 +121,65 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
         await wall.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10)); // B's own check (every second here) closed it; the test client does not stop by itself
     }
 
+    [Fact]
+    public async Task ASessionEndedOnInstanceA_EndsOnInstanceB_ItsCookieAndItsHubConnection()
+    {
+        var analytics = HostProcess.Start(Path.Combine("analytics", "IocCenter.Analytics.Host"), "iocc-analytics-host.dll", Path.Combine(_folder.Path, "analytics"),
+        [
+            $"--Mqtt:Url={services.MqttUrl}", $"--Influx:Url={services.InfluxUrl}", $"--Influx:Database={_database}",
+            $"--Analytics:DatabasePath={Path.Combine(_folder.Path, "analytics", "incidents.db")}", $"--Analytics:ApiKey={ApiKey}",
+            "--Analytics:MlEnabled=false", "--Logging:LogLevel:Default=Warning",
+        ]);
+        _processes.Add(analytics);
+        await analytics.WaitUntilAsync(async h => await HealthyAsync(h), Startup, "subscribed");
+        var a = await StartDashboardAsync(analytics, "a");
+        var b = await StartDashboardAsync(analytics, "b");
+        using var admin = await SignInAsync(a);
+        var created = await admin.Client.PostAsync(new Uri("api/users", UriKind.Relative), new StringContent("""{"userName":"truc-ca-dem","role":"officer","password":"truc-ca-dem-2026"}""", Encoding.UTF8, "application/json"));
+        created.EnsureSuccessStatusCode();
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+
+        // Logged out on A: a copy of the cookie taken before stops working on B within B's re-check (a second here).
+        var (first, firstCookie) = await SignInOfficerAsync(a);
+        using var onB = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = b.Url };
+        Assert.Equal(HttpStatusCode.OK, (await GetWithCookieAsync(onB, firstCookie)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await first.PostAsync(new Uri("logout", UriKind.Relative), new FormUrlEncodedContent([]))).StatusCode);
+        await Eventually.WaitAsync(() => GetWithCookieAsync(onB, firstCookie), r => r.StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5), "the logged-out cookie refused on B");
+
+        // Disabled by the admin on A: the officer's cookie is refused on B and B closes their hub connection itself.
+        var (_, secondCookie) = await SignInOfficerAsync(a);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(b.Url, "hubs/ioc"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.Headers["Cookie"] = secondCookie;
+            })
+            .Build();
+        _connections.Add(hub);
+        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await hub.StartAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PutAsync(new Uri($"api/users/{id}/disabled", UriKind.Relative), new StringContent("""{"disabled":true}""", Encoding.UTF8, "application/json"))).StatusCode);
+        await Eventually.WaitAsync(() => GetWithCookieAsync(onB, secondCookie), r => r.StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5), "the disabled officer's cookie refused on B");
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private static async Task<(HttpClient Client, string Cookie)> SignInOfficerAsync(HostProcess dashboard)
+    {
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = dashboard.Url };
+        await TestSupport.LoginAsync(client, "truc-ca-dem", "truc-ca-dem-2026");
+        return (client, cookies.GetCookieHeader(dashboard.Url));
+    }
+
+    private static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/me", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
+    }
+
     private async Task<HostProcess> StartDashboardAsync(HostProcess analytics, string name)
     {
         var shared = Path.Combine(_folder.Path, "shared");
@@ -131,7 +190,8 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
             $"--Mqtt:Url={services.MqttUrl}", $"--Influx:Url={services.InfluxUrl}", $"--Influx:Database={_database}",
             $"--Analytics:Url={analytics.Url}", $"--Analytics:ApiKey={ApiKey}",
             $"--Dashboard:AdminPassword={AdminPassword}", $"--Dashboard:UsersDatabase={Path.Combine(shared, "users.db")}",
-            $"--Dashboard:KeysPath={Path.Combine(shared, "keys")}", "--Dashboard:KioskCheckInterval=00:00:01", "--Logging:LogLevel:Default=Warning",
+            $"--Dashboard:KeysPath={Path.Combine(shared, "keys")}", "--Dashboard:KioskCheckInterval=00:00:01", "--Dashboard:SessionCheckInterval=00:00:01",
+            "--Logging:LogLevel:Default=Warning",
         ]);
         _processes.Add(dashboard);
         await dashboard.WaitUntilAsync(async h => await HealthyAsync(h), Startup, "readings and incidents live");

@@ -15,9 +15,7 @@ public sealed record ActionRequest(string? Comment);
 
 public sealed record SeriesResponse(string Device, string Metric, long BucketSeconds, IReadOnlyList<SeriesPoint> Points);
 
-public sealed record NewUser(string UserName, string? DisplayName, string Role, string Password);
-
-public sealed record NewKioskToken(string Name);
+public sealed record NewKioskToken(string? Name);
 
 public sealed record CreatedKioskToken(KioskToken Token, string Secret, string Link);
 
@@ -117,24 +115,7 @@ public static class ApiEndpoints
             return Results.Ok(new SeriesResponse(incident.DeviceId, metric, (long)bucket.TotalSeconds, points));
         }).WithSummary("The metric around an incident, from the telemetry store");
 
-        admin.MapGet("/users", (UserStore users) => Results.Ok(users.Users()));
-
-        admin.MapPost("/users", (NewUser request, UserStore users) =>
-        {
-            if (!Roles.IsValid(request.Role) || PasswordPolicy.Problem(request.Password) is not null)
-            {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [$"role must be viewer, officer or admin; password: {PasswordPolicy.Problem(request.Password) ?? "ok"}"] });
-            }
-
-            try
-            {
-                return Results.Ok(users.Create(request.UserName, request.DisplayName ?? request.UserName, request.Role, request.Password));
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteExtendedErrorCode == 2067)
-            {
-                return Results.Conflict(new { error = "user exists / tên đăng nhập đã tồn tại" });
-            }
-        }).AddEndpointFilter(ValidateAntiforgery);
+        admin.MapPeople();
 
         admin.MapDelete("/devices/{id}", DeviceRemoval.RemoveAsync).AddEndpointFilter(ValidateAntiforgery)
             .WithSummary("Removes a device from the walls and the saved states (it comes back if it reports again)");
@@ -146,7 +127,12 @@ public static class ApiEndpoints
 
         admin.MapPost("/kiosk-tokens", (NewKioskToken request, UserStore users, HttpContext context) =>
         {
-            var (token, secret) = users.CreateKioskToken(request.Name);
+            if (NameRule.Problem(request.Name, NameOf.Wall, out var name) is { } problem)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] });
+            }
+
+            var (token, secret) = users.CreateKioskToken(name);
             return Results.Ok(new CreatedKioskToken(token, secret, $"{context.Request.Scheme}://{context.Request.Host}/wall?token={secret}"));
         }).AddEndpointFilter(ValidateAntiforgery);
 
@@ -196,12 +182,12 @@ public static class ApiEndpoints
         }
     }
 
-    private static async ValueTask<object?> ValidateAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> ValidateAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
         if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
         {
-            return Results.Problem("Missing or invalid anti-forgery token (X-CSRF-TOKEN) / thiếu mã chống giả mạo", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem("Thiếu hoặc sai mã chống giả mạo (X-CSRF-TOKEN), xin tải lại trang / Missing or invalid anti-forgery token (X-CSRF-TOKEN); reload the page", statusCode: StatusCodes.Status400BadRequest);
         }
 
         return await next(context);

@@ -10,8 +10,10 @@ namespace IocCenter.Dashboard.Live;
 /// once a second and <c>incident</c> as incidents change. <see cref="Watch"/> narrows it to a domain and/or an area.
 /// </summary>
 [Authorize(Policy = Policies.Viewer)]
-public sealed class IocHub(LiveBroadcaster broadcaster, IIncidents incidents) : Hub
+public sealed class IocHub(LiveBroadcaster broadcaster, IIncidents incidents, SessionCheck sessions) : Hub
 {
+    public const string SessionEnded = "Phiên đăng nhập đã hết hiệu lực, xin đăng nhập lại / Your session has ended; sign in again";
+
     /// <summary>The walls signed in with one kiosk link, on every instance (with the Redis backplane).</summary>
     public static string KioskGroup(long tokenId) => "kiosk-" + tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -23,7 +25,7 @@ public sealed class IocHub(LiveBroadcaster broadcaster, IIncidents incidents) : 
             await Groups.AddToGroupAsync(Context.ConnectionId, KioskGroup(tokenId));
         }
 
-        broadcaster.Connect(Context.ConnectionId, kiosk, Context.Abort);
+        broadcaster.Connect(Context.ConnectionId, kiosk, Context.Abort, SessionCheck.PersonOf(Context.User));
         await base.OnConnectedAsync();
     }
 
@@ -36,8 +38,17 @@ public sealed class IocHub(LiveBroadcaster broadcaster, IIncidents incidents) : 
     public async Task<Incident> Resolve(long id, string? comment) =>
         await Act(() => incidents.ResolveAsync(id, Context.User!.Identity!.Name!, comment));
 
-    private static async Task<Incident> Act(Func<Task<Incident>> action)
+    /// <summary>
+    /// An action is taken only while its person's session holds, checked now against the users database: a connection
+    /// made before a log out, a new password or a change by an admin acts no more, even before the sweep closes it.
+    /// </summary>
+    private async Task<Incident> Act(Func<Task<Incident>> action)
     {
+        if (!sessions.Holds(Context.User))
+        {
+            throw new HubException(SessionEnded);
+        }
+
         try
         {
             return await action();

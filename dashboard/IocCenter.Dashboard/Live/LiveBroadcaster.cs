@@ -41,9 +41,9 @@ public sealed partial class LiveBroadcaster(LiveState state, IIncidents incident
     public Snapshot Snapshot(ViewFilter filter) => state.Snapshot(filter, Province, AreaList);
 
     /// <summary>A new screen: it gets a snapshot first, then deltas. <paramref name="abort"/> disconnects it.</summary>
-    public void Connect(string connectionId, long? kioskTokenId = null, Action? abort = null)
+    public void Connect(string connectionId, long? kioskTokenId = null, Action? abort = null, (long Id, string Stamp)? person = null)
     {
-        var feed = new ClientFeed(connectionId) { KioskTokenId = kioskTokenId, Abort = abort };
+        var feed = new ClientFeed(connectionId) { KioskTokenId = kioskTokenId, Abort = abort, Person = person };
         _feeds[connectionId] = feed;
         feed.Pump = Task.Run(() => PumpAsync(feed));
     }
@@ -67,6 +67,21 @@ public sealed partial class LiveBroadcaster(LiveState state, IIncidents incident
         }
 
         return walls.Count;
+    }
+
+    /// <summary>Whether a person (not a wall) is connected here.</summary>
+    public bool HasPeople => _feeds.Values.Any(f => f.Person is not null);
+
+    /// <summary>Disconnects every person's connection whose session <paramref name="ended"/> (given their id and the stamp they signed in with).</summary>
+    public int DisconnectPeople(Func<long, string, bool> ended)
+    {
+        var closing = _feeds.Values.Where(f => f.Person is { } p && ended(p.Id, p.Stamp)).ToList();
+        foreach (var feed in closing)
+        {
+            feed.Abort?.Invoke();
+        }
+
+        return closing.Count;
     }
 
     /// <summary>The kiosk links the walls connected here signed in with.</summary>
@@ -240,6 +255,9 @@ public sealed partial class LiveBroadcaster(LiveState state, IIncidents incident
         public long? KioskTokenId { get; init; }
 
         public Action? Abort { get; init; }
+
+        /// <summary>The person signed in on this connection and their security stamp then; null for a wall.</summary>
+        public (long Id, string Stamp)? Person { get; init; }
 
         public Task? Pump { get; set; }
 

@@ -1,9 +1,11 @@
+using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IocCenter.Dashboard.Security;
@@ -37,9 +39,32 @@ public sealed class DashboardSecurityOptions
     /// </summary>
     public bool BehindProxy { get; set; }
 
-    /// <summary>How often each instance closes its walls whose kiosk link was revoked on another instance.</summary>
+    /// <summary>
+    /// How often each instance closes its live connections whose kiosk link was revoked, or whose person's session
+    /// ended (log out, new password, disabled, deleted, new role), on another instance.
+    /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan KioskCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a sign-in cookie is re-checked against the users database (default 30 s): at most this long after a
+    /// log out, a new password, or an admin disabling, deleting or changing the role of a person, their old cookie still
+    /// opens a page on an instance. Zero re-checks every request.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Other origins whose pages may connect to the hub (<c>https://ioc.example.vn</c>), besides the site itself: the
+    /// public address when a reverse proxy rewrites the Host. Empty by default.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Networks (CIDR, <c>10.0.0.0/8</c>) that may read <c>/metrics</c> and <c>/openapi</c> without signing in, besides
+    /// loopback (a Prometheus on another host). Empty by default: from elsewhere only a signed-in admin reads them.
+    /// </summary>
+    public string[] OpenEndpointsFrom { get; set; } = [];
 
     /// <summary>Wrong passwords in a row that lock an account.</summary>
     public int LockoutFailures { get; set; } = 5;
@@ -59,6 +84,9 @@ public static class Policies
     public const string Officer = "officer";
 
     public const string Admin = "admin";
+
+    /// <summary>Any signed-in person (not a wall): changing one's own password.</summary>
+    public const string Person = "person";
 }
 
 /// <summary>The one-time code that creates the first admin when none is configured; null once used.</summary>
@@ -126,16 +154,20 @@ public static partial class SecurityRegistration
         builder.Services.AddOptions<DashboardSecurityOptions>().BindConfiguration(DashboardSecurityOptions.Section)
             .ValidateDataAnnotations()
             .Validate(
-                o => o.AdminPassword is null || development || PasswordPolicy.Problem(o.AdminPassword) is null,
-                "Dashboard:AdminPassword is empty, a default or shorter than 10 characters; outside Development the dashboard does not start with it / mật khẩu quản trị quá yếu")
+                o => o.AdminPassword is null || development || PasswordPolicy.Problem(o.AdminPassword, o.AdminUser) is null,
+                "Mật khẩu quản trị quá yếu (trống, phổ biến, ngắn hơn 10 ký tự, một ký tự lặp lại hoặc trùng tên đăng nhập) / Dashboard:AdminPassword is empty, well-known, shorter than 10 characters, one character repeated or the user name; outside Development the dashboard does not start with it")
+            .Validate(o => o.OpenEndpointsFrom.All(n => IPNetwork.TryParse(n, out _)), "Dashboard:OpenEndpointsFrom: mỗi mục là một dải mạng CIDR / each entry is a CIDR network, e.g. 10.0.0.0/8")
+            .Validate(o => o.AllowedOrigins.All(a => Uri.TryCreate(a, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"), "Dashboard:AllowedOrigins: mỗi mục là một địa chỉ http(s)://máy[:cổng] / each entry is an http(s)://host[:port] origin")
             .ValidateOnStart();
         var keys = builder.Configuration[DashboardSecurityOptions.Section + ":" + nameof(DashboardSecurityOptions.KeysPath)] ?? Path.Combine(dataPath, "dashboard", "keys");
         builder.Services.AddDataProtection().SetApplicationName("iocc").PersistKeysToFileSystem(new DirectoryInfo(keys));
-        builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value.UsersDatabase ?? Path.Combine(dataPath, "dashboard", "users.db")));
+        builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value.UsersDatabase ?? Path.Combine(dataPath, "dashboard", "users.db"), sp.GetService<TimeProvider>()));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SessionCheck>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.AddHostedService<FirstAdmin>();
-        builder.Services.AddHostedService<KioskSweep>();
+        builder.Services.AddHostedService<SessionSweep>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
@@ -150,12 +182,14 @@ public static partial class SecurityRegistration
                 o.AccessDeniedPath = "/login";
                 o.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
+                o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<SessionCheck>().ValidateAsync(context);
             })
             .AddScheme<AuthenticationSchemeOptions, KioskTokenHandler>(KioskTokenHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Viewer, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, KioskTokenHandler.SchemeName).RequireAuthenticatedUser())
             .AddPolicy(Policies.Officer, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Officer, Roles.Admin))
-            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Person, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser());
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = "X-CSRF-TOKEN";
@@ -163,6 +197,37 @@ public static partial class SecurityRegistration
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The hub refuses another site's pages (403), and <c>/metrics</c> and <c>/openapi</c> answer anonymously only on
+    /// loopback or from the configured networks. After authentication (an admin may read them from anywhere).
+    /// </summary>
+    public static WebApplication UseSiteGuards(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<IOptions<DashboardSecurityOptions>>().Value;
+        var networks = options.OpenEndpointsFrom.Select(n => IPNetwork.Parse(n)).ToList();
+        var origins = options.AllowedOrigins;
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/hubs") && !SameOrigin.Allowed(context.Request, origins))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync("Không cho phép kết nối từ trang của website khác / Connections from another site's pages are refused");
+                return;
+            }
+
+            if (SameOrigin.IsGuardedEndpoint(path) && !SameOrigin.Local(context, networks) && !context.User.IsInRole(Roles.Admin))
+            {
+                context.Response.StatusCode = context.User.Identity?.IsAuthenticated == true ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            await next();
+        });
+        return app;
     }
 
     /// <summary>The API and the hub answer 401/403; pages go to the login page.</summary>
@@ -185,6 +250,7 @@ public static partial class SecurityRegistration
             new Claim(ClaimTypes.Name, user.UserName),
             new Claim("display_name", user.DisplayName),
             new Claim(ClaimTypes.Role, user.Role),
+            new Claim(SessionCheck.StampClaim, user.SecurityStamp),
         ],
         CookieAuthenticationDefaults.AuthenticationScheme));
 

@@ -15,7 +15,19 @@ public static class Roles
     public static bool IsValid(string role) => role is Viewer or Officer or Admin;
 }
 
-public sealed record DashboardUser(long Id, string UserName, string DisplayName, string Role, DateTimeOffset CreatedAt, bool Disabled);
+/// <summary>A person. <see cref="SecurityStamp"/> changes whenever their sessions must end; it is never sent out.</summary>
+public sealed record DashboardUser(long Id, string UserName, string DisplayName, string Role, DateTimeOffset CreatedAt, bool Disabled,
+    [property: System.Text.Json.Serialization.JsonIgnore] string SecurityStamp = "");
+
+/// <summary>What became of an admin's change to a person.</summary>
+public enum PersonChange
+{
+    Done,
+    NotFound,
+
+    /// <summary>Refused: it would leave no enabled admin.</summary>
+    LastAdmin,
+}
 
 public sealed record KioskToken(long Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
@@ -26,11 +38,17 @@ public sealed record KioskToken(long Id, string Name, DateTimeOffset CreatedAt, 
 /// </summary>
 public sealed class UserStore
 {
+    private const string UserColumns = "id, user_name, display_name, role, created_at, disabled, security_stamp";
     private readonly string _connectionString;
     private readonly PasswordHasher<DashboardUser> _hasher = new();
+    private readonly TimeProvider _time;
 
-    public UserStore(string path)
+    // People whose sessions were ended by this instance, and when: its own requests need not wait for the re-check.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, DateTimeOffset> _endedHere = new();
+
+    public UserStore(string path, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         using var connection = Open();
@@ -46,6 +64,34 @@ public sealed class UserStore
                 created_at TEXT NOT NULL, revoked_at TEXT);
             """;
         command.ExecuteNonQuery();
+        Migrate(connection);
+    }
+
+    /// <summary>
+    /// A database made before sessions were re-checked gets its security stamps in place; every person then signs in
+    /// once more (their old cookies carry no stamp). Safe when several instances start at once.
+    /// </summary>
+    private static void Migrate(SqliteConnection connection)
+    {
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'security_stamp'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            try
+            {
+                using var add = connection.CreateCommand();
+                add.CommandText = "ALTER TABLE users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT ''";
+                add.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another instance sharing the database added it first.
+            }
+        }
+
+        using var fill = connection.CreateCommand();
+        fill.CommandText = "UPDATE users SET security_stamp = lower(hex(randomblob(16))) WHERE security_stamp = ''";
+        fill.ExecuteNonQuery();
     }
 
     public bool AnyUser()
@@ -56,33 +102,167 @@ public sealed class UserStore
         return (long)command.ExecuteScalar()! == 1;
     }
 
+    /// <summary>A new person; the names and password must pass <see cref="NameRule"/> and <see cref="PasswordPolicy"/> (checked by the caller for a 400).</summary>
     public DashboardUser Create(string userName, string displayName, string role, string password)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(userName);
+        if (NameRule.Problem(userName, NameOf.UserName, out var name) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(userName));
+        }
+
         if (!Roles.IsValid(role))
         {
             throw new ArgumentException($"Unknown role '{role}'.", nameof(role));
         }
 
-        PasswordPolicy.ThrowIfWeak(password);
-        var user = new DashboardUser(0, userName.Trim(), string.IsNullOrWhiteSpace(displayName) ? userName.Trim() : displayName.Trim(), role, DateTimeOffset.UtcNow, false);
+        PasswordPolicy.ThrowIfWeak(password, name);
+        var shown = NameRule.Problem(displayName, NameOf.FullName, out var display) is null ? display : name;
+        var user = new DashboardUser(0, name, shown, role, _time.GetUtcNow(), false, NewStamp());
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO users (user_name, display_name, role, password_hash, created_at) VALUES ($u, $d, $r, $h, $c) RETURNING id";
+        command.CommandText = "INSERT INTO users (user_name, display_name, role, password_hash, created_at, security_stamp) VALUES ($u, $d, $r, $h, $c, $s) RETURNING id";
         command.Parameters.AddWithValue("$u", user.UserName);
         command.Parameters.AddWithValue("$d", user.DisplayName);
         command.Parameters.AddWithValue("$r", role);
         command.Parameters.AddWithValue("$h", _hasher.HashPassword(user, password));
         command.Parameters.AddWithValue("$c", user.CreatedAt.ToString("O"));
+        command.Parameters.AddWithValue("$s", user.SecurityStamp);
         return user with { Id = (long)command.ExecuteScalar()! };
     }
+
+    public DashboardUser? Find(long id)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {UserColumns} FROM users WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadUser(reader) : null;
+    }
+
+    /// <summary>The security stamp of every enabled person: a session whose stamp is not here has ended.</summary>
+    public IReadOnlyDictionary<long, string> ActiveStamps()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, security_stamp FROM users WHERE disabled = 0";
+        using var reader = command.ExecuteReader();
+        var stamps = new Dictionary<long, string>();
+        while (reader.Read())
+        {
+            stamps[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return stamps;
+    }
+
+    /// <summary>The stamp of an enabled person, or null (disabled or deleted): what a session is re-checked against.</summary>
+    public string? ActiveStamp(long id)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT security_stamp FROM users WHERE id = $id AND disabled = 0";
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Ends every session of the person, on every instance (log out, or a change to them); the new stamp.</summary>
+    public string? EndSessions(long id)
+    {
+        var stamp = NewStamp();
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE users SET security_stamp = $s WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$s", stamp);
+        if (command.ExecuteNonQuery() != 1)
+        {
+            return null;
+        }
+
+        _endedHere[id] = _time.GetUtcNow();
+        return stamp;
+    }
+
+    /// <summary>Whether this instance ended the person's sessions after <paramref name="since"/> (so a cookie checked then is due again now).</summary>
+    public bool EndedHereSince(long id, DateTimeOffset since) => _endedHere.TryGetValue(id, out var at) && at >= since;
+
+    public PersonChange SetDisabled(long id, bool disabled) =>
+        Change(id, leavesAdminless: disabled, "UPDATE users SET disabled = $v, security_stamp = $s WHERE id = $id", disabled ? 1 : 0);
+
+    public PersonChange SetRole(long id, string role)
+    {
+        if (!Roles.IsValid(role))
+        {
+            throw new ArgumentException($"Unknown role '{role}'.", nameof(role));
+        }
+
+        return Change(id, leavesAdminless: role != Roles.Admin, "UPDATE users SET role = $v, security_stamp = $s WHERE id = $id", role);
+    }
+
+    public PersonChange Delete(long id) => Change(id, leavesAdminless: true, "DELETE FROM users WHERE id = $id", null);
+
+    /// <summary>Sets a new password (an admin's reset or the person's own change); every session of theirs ends.</summary>
+    public PersonChange SetPassword(long id, string password)
+    {
+        if (Find(id) is not { } user)
+        {
+            return PersonChange.NotFound;
+        }
+
+        PasswordPolicy.ThrowIfWeak(password, user.UserName);
+        return Change(id, leavesAdminless: false, "UPDATE users SET password_hash = $v, security_stamp = $s WHERE id = $id", _hasher.HashPassword(user, password));
+    }
+
+    /// <summary>
+    /// One change to a person that also ends their sessions, refused when it would leave no enabled admin; checked and
+    /// made in one write transaction, so two admins demoting each other at once cannot both succeed.
+    /// </summary>
+    private PersonChange Change(long id, bool leavesAdminless, string sql, object? value)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var check = connection.CreateCommand();
+        check.Transaction = transaction;
+        check.CommandText = "SELECT role = 'admin' AND disabled = 0, (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0) FROM users WHERE id = $id";
+        check.Parameters.AddWithValue("$id", id);
+        using (var reader = check.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return PersonChange.NotFound;
+            }
+
+            if (leavesAdminless && reader.GetInt64(0) == 1 && reader.GetInt64(1) <= 1)
+            {
+                return PersonChange.LastAdmin;
+            }
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", id);
+        if (value is not null)
+        {
+            command.Parameters.AddWithValue("$v", value);
+            command.Parameters.AddWithValue("$s", NewStamp());
+        }
+
+        command.ExecuteNonQuery();
+        transaction.Commit();
+        _endedHere[id] = _time.GetUtcNow();
+        return PersonChange.Done;
+    }
+
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The user when the password is right and the account enabled; otherwise null (the same for every failure).</summary>
     public DashboardUser? Verify(string userName, string password)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, user_name, display_name, role, created_at, disabled, password_hash FROM users WHERE user_name = $u";
+        command.CommandText = $"SELECT {UserColumns}, password_hash FROM users WHERE user_name = $u";
         command.Parameters.AddWithValue("$u", userName.Trim());
         using var reader = command.ExecuteReader();
         if (!reader.Read())
@@ -92,7 +272,7 @@ public sealed class UserStore
         }
 
         var user = ReadUser(reader);
-        var result = _hasher.VerifyHashedPassword(user, reader.GetString(6), password);
+        var result = _hasher.VerifyHashedPassword(user, reader.GetString(7), password);
         return result == PasswordVerificationResult.Failed || user.Disabled ? null : user;
     }
 
@@ -100,7 +280,7 @@ public sealed class UserStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, user_name, display_name, role, created_at, disabled FROM users ORDER BY user_name";
+        command.CommandText = $"SELECT {UserColumns} FROM users ORDER BY user_name";
         using var reader = command.ExecuteReader();
         var users = new List<DashboardUser>();
         while (reader.Read())
@@ -114,9 +294,14 @@ public sealed class UserStore
     /// <summary>A new kiosk link token: returned once, stored as its hash.</summary>
     public (KioskToken Token, string Secret) CreateKioskToken(string name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (NameRule.Problem(name, NameOf.Wall, out var trimmed) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(name));
+        }
+
+        name = trimmed;
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var created = DateTimeOffset.UtcNow;
+        var created = _time.GetUtcNow();
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO kiosk_tokens (name, token_hash, created_at) VALUES ($n, $h, $c) RETURNING id";
@@ -163,7 +348,7 @@ public sealed class UserStore
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE kiosk_tokens SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL";
         command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
+        command.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
         return command.ExecuteNonQuery() == 1;
     }
 
@@ -185,33 +370,9 @@ public sealed class UserStore
 
     private static DashboardUser ReadUser(SqliteDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(5) != 0);
+            DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(5) != 0, reader.GetString(6));
 
     private static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 
     private SqliteConnection Open() => SqliteConnections.OpenDurable(_connectionString);
-}
-
-/// <summary>What a password must be: at least 10 characters and not a well-known default.</summary>
-public static class PasswordPolicy
-{
-    private static readonly HashSet<string> Defaults = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "admin", "administrator", "password", "password1", "123456", "12345678", "1234567890", "changeme", "changeit",
-        "iocc", "ioccenter", "admin123", "admin@123", "qwerty123", "matkhau", "quantri",
-    };
-
-    public static string? Problem(string? password) =>
-        string.IsNullOrEmpty(password) ? "empty / trống"
-        : Defaults.Contains(password) ? "a well-known default / mật khẩu mặc định"
-        : password.Length < 10 ? "shorter than 10 characters / ngắn hơn 10 ký tự"
-        : null;
-
-    public static void ThrowIfWeak(string? password)
-    {
-        if (Problem(password) is { } problem)
-        {
-            throw new ArgumentException("Password is " + problem, nameof(password));
-        }
-    }
 }

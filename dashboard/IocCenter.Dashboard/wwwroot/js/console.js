@@ -14,6 +14,8 @@
   $('lang-link').textContent = lang === 'en' ? 'Tiếng Việt' : 'English';
   $('lang-link').href = lang === 'en' ? '?lang=vi' : '?lang=en';
   $('logout').textContent = c.logout;
+  $('my-password').textContent = c.myPassword;
+  $('my-password').href = '/account/password' + (lang === 'en' ? '?lang=en' : '');
   $('f-state-label').textContent = c.state; $('f-severity-label').textContent = c.severity;
   $('f-domain-label').textContent = c.domain; $('f-area-label').textContent = c.area;
   const heads = { severity: c.severity, kind: c.kind, subject: c.subject, area: c.area, state: c.state, openedAt: c.opened, lastSeenAt: c.lastSeen };
@@ -150,10 +152,13 @@
       draw();
       if (state.selected === i.id) select(i.id);
     });
-    connection.onreconnecting(() => { banner.hidden = false; banner.textContent = t.banner; });
+    connection.onreconnecting(() => { banner.hidden = false; banner.textContent = t.banner; api('/api/me').catch(() => { }); }); // 401: to the login
     connection.onreconnected(() => { banner.hidden = true; });
-    connection.onclose(() => { banner.hidden = false; banner.textContent = t.banner; setTimeout(connect, 3000); });
-    connection.start().then(() => { banner.hidden = true; }).catch(() => { banner.hidden = false; banner.textContent = t.banner; setTimeout(connect, 3000); });
+    // Closed by the server because this session ended (logged out elsewhere, a new password, a change by an admin):
+    // the API answers 401 too and the page goes to the login; otherwise the server is away, try again.
+    const retry = () => api('/api/me').then(() => setTimeout(connect, 3000), e => { if (e.message !== '401') setTimeout(connect, 3000); });
+    connection.onclose(() => { banner.hidden = false; banner.textContent = t.banner; retry(); });
+    connection.start().then(() => { banner.hidden = true; }).catch(() => { banner.hidden = false; banner.textContent = t.banner; retry(); });
   }
 
   init().catch(e => { if (e.message !== '401') { $('banner').hidden = false; $('banner').textContent = e.message; } });
