@@ -34,7 +34,7 @@ public sealed class SeriesDetector
     private const double GapIntervals = 3;    // a gap this many usual intervals long makes the recent window stale
     private const double LargestMagnitude = 1e15; // see Representable
     private const double SmallestMagnitude = 1e-20;
-    private const double LearnWithinSpans = 4; // see Learnable
+    private const double AbsurdSpreads = 64;  // see Learnable
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -183,7 +183,10 @@ public sealed class SeriesDetector
             }
 
             var z = residual / Math.Max(Math.Max(_residualScale, spread), Math.Max(_noise, floor));
-            if (Math.Abs(z) < 3)
+            // The residual's own scale learns from residuals within three of itself, not of the bin's spread: a bin
+            // that once learnt something absurd (a sentinel at boot, a burst of bad readings) has a huge spread, and let
+            // every residual of its hours in, every day.
+            if (Math.Abs(residual) < 3 * Math.Max(_residualScale, Math.Max(_noise, floor)))
             {
                 _residualScale = (float)((0.995 * _residualScale) + (0.005 * Math.Abs(residual)));
             }
@@ -236,37 +239,34 @@ public sealed class SeriesDetector
     }
 
     /// <summary>
-    /// What the seasonal shape may learn from a sample. The bins share one unit (set by the first value, about 10⁴ times
-    /// smaller than what they can hold), which a larger value widens for good, and a bin that learns an absurd value
-    /// teaches the level-shift scale to expect it every day: after one reading of 10¹⁵, no level shift was found again.
-    /// So a value up to 1/64 of what the bins hold (about 200 times the series' first level) is learnt as it is, and
-    /// a larger one only within four spans of the recent window (a series that really grows moves its window within a
-    /// few samples), or within that 1/64 while there is no full window (after a silence). An absurd first value is
-    /// dropped at the first full window: <see cref="FirstValueWasAbsurd"/>.
+    /// What the seasonal shape may learn from a sample, or null when it learns nothing from it. A reading absurdly far
+    /// from the recent window (more than <see cref="AbsurdSpreads"/> of its robust spread from its median: the middle
+    /// of the sorted window, so two bad readings in it do not open the gate for the next) teaches nothing: a bin that
+    /// learnt two readings of 10⁵ km/h, or 10¹⁵, taught the level-shift scale to expect them every day, and that series
+    /// never found a shift again. The bins share one unit (set by the first value, about 10⁴ times smaller than what
+    /// they hold) which a larger value widens for good, so while there is no full window (at the start, after a
+    /// silence) a value is held within 1/64 of what the bins hold. An absurd first value is dropped at the first full
+    /// window: <see cref="FirstValueWasAbsurd"/>.
     /// </summary>
     private double? Learnable(double value)
     {
         var capacity = _baseline.Capacity;
-        if (capacity == 0 || Math.Abs(value) <= capacity / 64)
-        {
-            return value;
-        }
-
         if (_filled < Window)
         {
-            return Math.Clamp(value, -capacity / 64, capacity / 64);
+            return capacity == 0 ? value : Math.Clamp(value, -capacity / 64, capacity / 64);
         }
 
-        var low = _window[0];
-        var high = low;
-        foreach (var sample in (ReadOnlySpan<float>)_window)
+        Span<float> sorted = stackalloc float[Window];
+        ((ReadOnlySpan<float>)_window).CopyTo(sorted);
+        sorted.Sort();
+        var median = sorted[Window / 2];
+        var spread = Math.Max(sorted[(Window / 2) + 1] - sorted[(Window / 2) - 1], Math.Max(_noise, Math.Max(SmallestMagnitude, 0.01 * Math.Abs(median))));
+        if (Math.Abs(value - median) > AbsurdSpreads * spread)
         {
-            low = Math.Min(low, sample);
-            high = Math.Max(high, sample);
+            return null;
         }
 
-        var span = Math.Max(high - low, Math.Max(SmallestMagnitude, 0.01 * Math.Max(Math.Abs(low), Math.Abs(high))));
-        return Math.Clamp(value, low - (LearnWithinSpans * span), high + (LearnWithinSpans * span));
+        return capacity == 0 ? value : Math.Clamp(value, -capacity, capacity);
     }
 
     /// <summary>

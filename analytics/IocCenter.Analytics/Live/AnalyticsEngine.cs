@@ -67,12 +67,13 @@ internal sealed partial class AnalyticsEngine(
             // Stopping.
         }
 
-        LogStopped(logger, _detectors.DeviceCount);
+        // One last try for what is waiting; what still fails is logged (the detectors start afresh at the next start).
+        await ApplyAsync();
+        LogStopped(logger, _detectors.DeviceCount, _writes.Count);
     }
 
     private void Process(LiveReading reading)
     {
-        var before = _changes.Count;
         try
         {
             if (reading.Online is { } online)
@@ -86,7 +87,7 @@ internal sealed partial class AnalyticsEngine(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // One reading must never stop detection for every device: skip it, count it, say so (at most once a minute).
-            _changes.RemoveRange(before, _changes.Count - before);
+            // What the detectors changed before failing stays: they already believe it, so the store must hear it.
             watchdog.ReadingFailed();
             if (time.GetTimestamp() - _lastReadingErrorLog > 60 * time.TimestampFrequency || _lastReadingErrorLog == long.MinValue)
             {
@@ -122,6 +123,6 @@ internal sealed partial class AnalyticsEngine(
     [LoggerMessage(Level = LogLevel.Error, Message = "Bỏ qua một bản ghi của {Device}: bộ phát hiện gặp lỗi / Skipped a reading of {Device}: a detector failed on it")]
     private static partial void LogReadingFailed(ILogger logger, Exception exception, string device);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Analytics stopped after watching {Devices} devices")]
-    private static partial void LogStopped(ILogger logger, int devices);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Analytics stopped after watching {Devices} devices; {Unwritten} incident changes could not be written")]
+    private static partial void LogStopped(ILogger logger, int devices, int unwritten);
 }

@@ -33,7 +33,8 @@ public sealed partial class AnalyticsWatchdog : BackgroundService, IHealthCheck
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
         _time = time;
-        _stallAfter = options.Value.StallAfter;
+        // The loop passes at least every SilenceCheckInterval when idle: a stall is three of those missed at the least.
+        _stallAfter = TimeSpan.FromTicks(Math.Max(options.Value.StallAfter.Ticks, 3 * options.Value.SilenceCheckInterval.Ticks));
         _logger = logger;
         _lastBeat = time.GetTimestamp();
         var meter = meters.Create("IocCenter.Analytics");

@@ -40,7 +40,9 @@ internal sealed class PendingConditions(Func<ConditionChange, Task> write, TimeP
             return true;
         }
 
-        while (_queue.TryPeek(out var change))
+        // A second at most each pass: after an outage the backlog must not hold the detectors up (they keep reading).
+        var started = time.GetTimestamp();
+        while (_queue.TryPeek(out var change) && time.GetElapsedTime(started) < TimeSpan.FromSeconds(1))
         {
             try
             {

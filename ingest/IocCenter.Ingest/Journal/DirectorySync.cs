@@ -9,6 +9,12 @@ namespace IocCenter.Ingest.Journal;
 /// </summary>
 internal static partial class DirectorySync
 {
+    private const int EBadFile = 9;
+    private const int EInvalid = 22;
+
+    // O_RDONLY | O_DIRECTORY | O_CLOEXEC (Linux values; macOS: O_DIRECTORY 0x100000, O_CLOEXEC 0x1000000).
+    private static readonly int OpenReadOnlyDirectory = OperatingSystem.IsMacOS() ? 0x100000 | 0x1000000 : 0x10000 | 0x80000;
+
     private static long _syncs;
 
     /// <summary>How many directory syncs this process made (for tests and diagnostics).</summary>
@@ -21,7 +27,7 @@ internal static partial class DirectorySync
             return;
         }
 
-        var fd = Open(directory, 0 /* O_RDONLY */);
+        var fd = Open(directory, OpenReadOnlyDirectory);
         if (fd < 0)
         {
             throw new IOException($"không mở được thư mục / cannot open the directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
@@ -29,7 +35,9 @@ internal static partial class DirectorySync
 
         try
         {
-            if (Fsync(fd) != 0)
+            // EINVAL / EBADF: a file system that cannot sync a directory (some FUSE and bind mounts); as PostgreSQL
+            // does, take that as nothing to do rather than refuse to run there.
+            if (Fsync(fd) != 0 && Marshal.GetLastPInvokeError() is not (EInvalid or EBadFile))
             {
                 throw new IOException($"không đồng bộ được thư mục / fsync of the directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
             }

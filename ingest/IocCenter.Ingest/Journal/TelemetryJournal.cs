@@ -38,7 +38,7 @@ internal sealed class TelemetryJournal : IDisposable
         _segmentBytes = segmentBytes;
         _time = time;
         Directory.CreateDirectory(_directory);
-        DirectorySync.Flush(Path.GetDirectoryName(_directory) ?? _directory); // the journal folder itself, if just made
+        DirectorySync.Flush(Path.GetDirectoryName(_directory) is { Length: > 0 } parent ? parent : _directory); // the journal folder itself, if just made
         Recover();
     }
 
@@ -275,8 +275,22 @@ internal sealed class TelemetryJournal : IDisposable
     {
         _writer?.Flush(flushToDisk: true);
         _writer?.Dispose();
-        _writer = new FileStream(SegmentPath(start), FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
-        DirectorySync.Flush(_directory); // the new segment's name is durable before any line in it is acknowledged
+        _writer = null;
+        var path = SegmentPath(start);
+        var segment = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
+        try
+        {
+            DirectorySync.Flush(_directory); // the new segment's name is durable before any line in it is acknowledged
+        }
+        catch
+        {
+            // Not a segment until its name is durable: the next append tries again with a new one.
+            segment.Dispose();
+            File.Delete(path);
+            throw;
+        }
+
+        _writer = segment;
         lock (_gate)
         {
             _segmentStarts.Add(start);

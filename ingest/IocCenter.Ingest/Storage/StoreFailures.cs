@@ -27,14 +27,17 @@ internal static class StoreFailures
         var what = $"{exception.GetType().Name}: {exception.Message}";
         return exception switch
         {
-            // SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH, SQLITE_RANGE: this batch's data.
-            SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 } => new(TelemetryWriteOutcome.Rejected, null, what),
+            // SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH: this batch's data. (SQLITE_RANGE is a binding mistake
+            // in the store's own code, not the data's: it is retried and shown in /health, never dead-lettered.)
+            SqliteException { SqliteErrorCode: 18 or 19 or 20 } => new(TelemetryWriteOutcome.Rejected, null, what),
 
             // SQLITE_PERM, SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_AUTH, SQLITE_NOTADB: the database.
             SqliteException { SqliteErrorCode: 3 or 8 or 11 or 14 or 23 or 26 } or UnauthorizedAccessException =>
                 new(TelemetryWriteOutcome.Transient, null, $"kho dữ liệu cần người vận hành xử lý / the store needs an operator: {what}"),
 
-            FormatException or OverflowException or InvalidDataException or JsonException or ArgumentException =>
+            // ArgumentException is left out on purpose: more often a bug in a store than bad data, and a store bug
+            // that threw it on every batch would have dead-lettered every reading.
+            FormatException or OverflowException or InvalidDataException or JsonException =>
                 new(TelemetryWriteOutcome.Rejected, null, what),
 
             HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException or SqliteException =>

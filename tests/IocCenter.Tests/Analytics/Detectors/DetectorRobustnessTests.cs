@@ -106,6 +106,44 @@ public class DetectorRobustnessTests
         Assert.InRange(foundAfter.Value, 0, 15);
     }
 
+    [Theory]
+    [InlineData(1e15, 2, 2 * 24 * 60)]
+    [InlineData(1e6, 2, 2 * 24 * 60)]
+    [InlineData(1e5, 2, 2 * 24 * 60)]
+    [InlineData(1e5, 6, 2 * 24 * 60)]
+    [InlineData(-1e15, 3, 2 * 24 * 60)]
+    [InlineData(1e6, 10, 0)]      // a device that boots reporting a sentinel
+    [InlineData(65535, 10, 0)]
+    public void ExtremesInAWarmSeries_ThatSameSeriesStillFindsALevelShift(double extreme, int count, int at)
+    {
+        // Found by review: two bad readings in a row (or a sentinel at boot) taught the seasonal bins and the
+        // level-shift scale to expect them, and that series never found a shift again.
+        Bounded(TimeSpan.FromSeconds(60), $"{count} × {extreme}", () =>
+        {
+            var detector = new SeriesDetector();
+            var model = new TrafficModel(5);
+            var metrics = new List<MetricValue>();
+            var shiftAt = (3 * 24 * 60) + (14 * 60);
+            int? foundAfter = null;
+            for (var i = 0; i < shiftAt + 120; i++)
+            {
+                var t = Start + (i * Minute);
+                metrics.Clear();
+                model.Sample(t, metrics);
+                var value = metrics.Single(m => m.Name == "avg_speed_kmh").Value;
+                var bad = i >= at + 600 && i < at + 600 + count || (at == 0 && i < count);
+                var score = detector.Observe(t, bad ? (i % 2 == 0 ? extreme : extreme * 0.9) : i >= shiftAt ? value * 0.6 : value);
+                if (i >= shiftAt && score.Score >= 0.8 && foundAfter is null)
+                {
+                    foundAfter = i - shiftAt;
+                }
+            }
+
+            Assert.True(foundAfter is not null, $"no level shift found after {count} × {extreme}");
+            Assert.InRange(foundAfter!.Value, 0, 30);
+        });
+    }
+
     [Fact]
     public void SeasonalBaseline_AnyFiniteValue_KeepsAFiniteNonZeroUnit()
     {
