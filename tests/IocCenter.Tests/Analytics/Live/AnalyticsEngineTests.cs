@@ -68,10 +68,11 @@ public sealed class AnalyticsEngineTests : IDisposable
     private static async Task Eventually(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"not within 60 s: {what}");
-            await Task.Delay(50);
+            await poll.WaitForNextTickAsync();
         }
     }
 }
