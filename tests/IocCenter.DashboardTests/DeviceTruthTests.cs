@@ -21,8 +21,7 @@ public sealed class DeviceTruthTests : IAsyncLifetime
     private const string IngestClientId = "bt-ingest";
     private readonly DashboardProcess _server = new();
     private readonly string _registry = Path.Combine(Path.GetTempPath(), "iocc-registry-" + Guid.NewGuid().ToString("N")[..8] + ".json");
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private DebianChromium _chromium = null!;
 
     public async Task InitializeAsync()
     {
@@ -30,19 +29,12 @@ public sealed class DeviceTruthTests : IAsyncLifetime
         var fleet = new FleetOptions { Traffic = DashboardProcess.Traffic, Environment = DashboardProcess.Environment, Connectivity = DashboardProcess.Connectivity, Prefix = "bt" };
         DeviceDirectory.Save(_registry, FleetPlan.Create(fleet).Select(d => d.Record));
         await _server.StartAsync($"--Devices:RegistryPath={_registry}", "--AllInOne:BrokerAuthentication=Off", $"--Mqtt:ClientId={IngestClientId}");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await DebianChromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _server.DisposeAsync();
         File.Delete(_registry);
     }
@@ -51,7 +43,7 @@ public sealed class DeviceTruthTests : IAsyncLifetime
     public async Task MadeUpDevicesWithOfflineStatuses_DoNotMoveTheWallsTiles_AndAnAdminRemovesThem()
     {
         using var admin = await _server.AdminAsync();
-        var wall = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var wall = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await wall.GotoAsync(await _server.KioskLinkAsync());
         await wall.Locator("body[data-live=true]").WaitForAsync(new() { Timeout = 15_000 });
 
@@ -78,7 +70,7 @@ public sealed class DeviceTruthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("api/devices/fake-000", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync(new Uri("api/devices/fake-000", UriKind.Relative))).StatusCode);
 
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await page.GotoAsync(new Uri(_server.BaseUrl, "admin").ToString());
         await page.FillAsync("input[name=userName]", "admin");
         await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);

@@ -12,31 +12,23 @@ namespace IocCenter.DashboardTests;
 public sealed class PeopleBrowserTests : IAsyncLifetime
 {
     private readonly DashboardProcess _server = new();
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private DebianChromium _chromium = null!;
 
     public async Task InitializeAsync()
     {
         await _server.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await DebianChromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _server.DisposeAsync();
     }
 
     private async Task<IPage> SignInAsync(string path, string user, string password, string host = "127.0.0.1")
     {
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var context = await _chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"http://{host}:{_server.WebPort}{path}");
         await page.FillAsync("input[name=userName]", user);

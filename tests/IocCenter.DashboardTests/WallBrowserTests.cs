@@ -13,32 +13,24 @@ namespace IocCenter.DashboardTests;
 public sealed class WallBrowserTests : IAsyncLifetime
 {
     private readonly DashboardProcess _server = new();
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private DebianChromium _chromium = null!;
 
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await DebianChromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _server.DisposeAsync();
     }
 
     /// <summary>A wall opened with its kiosk link (a new token each time), as a screen in a control room would be.</summary>
     private async Task<IPage> OpenWallAsync(string query = "")
     {
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await page.GotoAsync(await _server.KioskLinkAsync() + query.Replace('?', '&'));
         await page.Locator("body[data-live=true]").WaitForAsync(new() { Timeout = 15_000 });
         return page;
@@ -47,7 +39,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
     [Fact]
     public async Task TheWallWithoutAKioskLinkOrLogin_GoesToTheLoginPage()
     {
-        var page = await _browser.NewPageAsync();
+        var page = await _chromium.Browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(_server.BaseUrl, "wall").ToString());
 
@@ -69,7 +61,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
         var onWall = wall.Locator("#ticker li", new() { HasText = "bt-env-test-009" });
         await Assertions.Expect(onWall).ToHaveAttributeAsync("data-state", "open", new() { Timeout = 5_000 });
 
-        var console = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var console = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await console.GotoAsync(new Uri(_server.BaseUrl, "console").ToString());
         await console.FillAsync("input[name=userName]", "truc-ban");
         await console.FillAsync("input[name=password]", "truc-ban-2026-dong-thap");
@@ -97,7 +89,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
             device = devices.RootElement[0].GetProperty("id").GetString()!;
         }
 
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await page.GotoAsync(new Uri(_server.BaseUrl, "device?id=" + device).ToString());
         await page.FillAsync("input[name=userName]", "admin");
         await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
@@ -114,7 +106,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
     [Fact]
     public async Task AnAdminMakesAKioskLinkForAWall_AndRevokingItTakesTheWallOffline()
     {
-        var admin = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var admin = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await admin.GotoAsync(new Uri(_server.BaseUrl, "admin").ToString());
         await admin.FillAsync("input[name=userName]", "admin");
         await admin.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
@@ -127,7 +119,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
         var link = (await admin.Locator("#new-link").TextContentAsync())!.Split(' ').Last(w => w.Contains("/wall?token=", StringComparison.Ordinal));
         await admin.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "admin-1920x1080.png") });
 
-        var wall = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        var wall = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await wall.GotoAsync(link);
         await wall.Locator("body[data-live=true]").WaitForAsync(new() { Timeout = 15_000 });
 
