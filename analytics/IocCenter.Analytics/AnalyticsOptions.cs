@@ -22,6 +22,12 @@ public sealed class AnalyticsOptions
     [Range(1000, 10_000_000)]
     public int QueueCapacity { get; set; } = 200_000;
 
+    /// <summary>
+    /// Whether devices missing from the registry raise incidents. Unset: true unless <c>Devices:RegistryPath</c> is set
+    /// (the demo watches every device); with a registry, readings of unregistered devices are stored but not watched.
+    /// </summary>
+    public bool? WatchUnregisteredDevices { get; set; }
+
     public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The analytics loop is stuck (and <c>/health</c> Unhealthy) when it has made no progress for this long.</summary>

@@ -1,5 +1,6 @@
 using IocCenter.Analytics.Detectors;
 using IocCenter.Analytics.Incidents;
+using IocCenter.Devices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,8 +20,13 @@ internal sealed partial class AnalyticsEngine(
     TimeProvider time,
     AnalyticsWatchdog watchdog,
     ILogger<AnalyticsEngine> logger,
-    Ml.PcaSupervisor? pca = null) : BackgroundService
+    Ml.PcaSupervisor? pca = null,
+    DeviceDirectory? devices = null) : BackgroundService
 {
+    // With a registry that lists devices, incidents are for registered devices only: a made-up id must not fill the
+    // ticker with device_offline. Their readings are still stored, and the dashboard lists them as unregistered.
+    private readonly DeviceDirectory? _registry = options.Value.WatchUnregisteredDevices == false && devices is { Count: > 0 } ? devices : null;
+
     private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, pca);
     private readonly List<ConditionChange> _changes = [];
     private readonly PendingConditions _writes = new(change => WriteAsync(incidents, change), time, options.Value.IncidentWriteRetryMax);
@@ -74,6 +80,12 @@ internal sealed partial class AnalyticsEngine(
 
     private void Process(LiveReading reading)
     {
+        if (_registry is not null && _registry.Find(reading.DeviceId) is null)
+        {
+            watchdog.Unregistered();
+            return;
+        }
+
         try
         {
             if (reading.Online is { } online)

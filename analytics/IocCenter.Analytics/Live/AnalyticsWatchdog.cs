@@ -23,6 +23,7 @@ public sealed partial class AnalyticsWatchdog : BackgroundService, IHealthCheck
     private readonly Counter<long> _stalls;
     private readonly Counter<long> _readingErrors;
     private readonly Counter<long> _writeFailures;
+    private readonly Counter<long> _unregistered;
     private long _lastBeat;
     private int _stalled;
     private int _pendingWrites;
@@ -41,6 +42,7 @@ public sealed partial class AnalyticsWatchdog : BackgroundService, IHealthCheck
         _stalls = meter.CreateCounter<long>("ioc.analytics.stalls", "{stall}", "Times the analytics loop made no progress for Analytics:StallAfter.");
         _readingErrors = meter.CreateCounter<long>("ioc.analytics.readings.failed", "{reading}", "Readings a detector failed on (skipped, logged).");
         _writeFailures = meter.CreateCounter<long>("ioc.analytics.incident_writes.failed", "{write}", "Incident writes that failed and wait for a retry.");
+        _unregistered = meter.CreateCounter<long>("ioc.analytics.readings.unregistered", "{reading}", "Readings and statuses of devices missing from the registry (stored, not watched).");
         meter.CreateObservableGauge("ioc.analytics.incident_writes.pending", () => Volatile.Read(ref _pendingWrites), "{change}", "Raises and clears waiting to be written to the incident store.");
     }
 
@@ -60,6 +62,9 @@ public sealed partial class AnalyticsWatchdog : BackgroundService, IHealthCheck
     }
 
     public void ReadingFailed() => _readingErrors.Add(1);
+
+    /// <summary>A reading or status of a device the registry does not list was left unwatched.</summary>
+    public void Unregistered() => _unregistered.Add(1);
 
     /// <summary>What waits to be written, and the last write error (null once writes succeed again).</summary>
     public void IncidentWrites(int pending, string? error, bool failedNow)

@@ -1,6 +1,7 @@
 using IocCenter.Analytics;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Analytics.Live;
+using IocCenter.Devices;
 using IocCenter.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -60,6 +61,38 @@ public sealed class AnalyticsEngineTests : IDisposable
         await Eventually(() => Task.FromResult(incidents.Unresolved().Any(i => i is { Kind: IncidentKind.DeviceOffline, DeviceId: "tr-locked" })), "the incident stored once the lock is gone");
         await Eventually(async () => (await Report(health)).Status == HealthStatus.Healthy, "healthy again");
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task RegistryListsDevices_MadeUpIdsGoOffline_OnlyRegisteredDevicesRaiseIncidents()
+    {
+        var registry = Path.Combine(_folder, "devices.json");
+        File.WriteAllText(registry, "[]"); // the path is what says "a registry is configured"; the directory below is its content
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _folder });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Analytics:DatabasePath"] = Path.Combine(_folder, "incidents.db"),
+            ["Analytics:MlEnabled"] = "false",
+            ["Analytics:SilenceCheckInterval"] = "00:00:00.200",
+            ["Devices:RegistryPath"] = registry,
+            ["Mqtt:Url"] = "mqtt://127.0.0.1:1",
+        });
+        builder.Services.AddSingleton(new DeviceDirectory([new DeviceRecord("tr-real", TelemetryDomain.Traffic, "an-1")]));
+        builder.AddAnalytics();
+        using var host = builder.Build();
+        await host.StartAsync();
+        var live = host.Services.GetRequiredService<LiveReadings>();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 50; i++)
+        {
+            live.AcceptStatus($"made-up-{i}", TelemetryDomain.Traffic, null, online: false, now);
+        }
+
+        live.AcceptStatus("tr-real", TelemetryDomain.Traffic, "an-1", online: false, now);
+        var incidents = host.Services.GetRequiredService<IncidentService>();
+        await Eventually(() => Task.FromResult(incidents.Unresolved().Any(i => i.DeviceId == "tr-real")), "the registered device's incident");
+        await host.StopAsync();
+        Assert.Equal(["tr-real"], incidents.Unresolved().Select(i => i.DeviceId));
     }
 
     private static async Task<HealthReportEntry> Report(HealthCheckService health) =>
