@@ -6,6 +6,7 @@ using IocCenter.Simulators.Fleet;
 using IocCenter.Storage;
 using IocCenter.Storage.Influx;
 using IocCenter.Storage.Sqlite;
+using IocCenter.Hosting;
 using IocCenter.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -98,6 +99,7 @@ public static class AllInOneRegistration
             signalR.AddStackExchangeRedis(options.Redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("iocc"));
         }
 
+        builder.AddProvince();
         if (options.Ingest)
         {
             builder.AddIngest();

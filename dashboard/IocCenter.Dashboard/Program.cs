@@ -41,6 +41,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapAccount();
 app.MapApi();
+app.MapProvince();
 app.MapOpenApi().AllowAnonymous();
 app.MapHub<IocHub>("/hubs/ioc");
 
