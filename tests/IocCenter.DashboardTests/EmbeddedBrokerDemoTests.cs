@@ -36,6 +36,26 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
         await IntegrationTests.Eventually.WaitAsync(() => Task.FromResult(BrokerProbe.StoredRows(host.Server, "defaults-v")), n => n == 2, TimeSpan.FromSeconds(15), "both readings stored");
     }
 
+    [Fact]
+    public async Task AnAnonymousClient_AskingForAPersistentSession_GetsACleanOne_SoNoSessionIsLeftBehind()
+    {
+        // Raw MQTT 3.1.1 CONNECT with client id "keep-me" and the clean-session flag off, twice. A kept session would
+        // answer the second with "session present" (CONNACK byte 3 = 1); MQTTnet never expires such sessions.
+        byte[] connect = [0x10, 19, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 0x00, 0, 60, 0, 7, (byte)'k', (byte)'e', (byte)'e', (byte)'p', (byte)'-', (byte)'m', (byte)'e'];
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var socket = new TcpClient();
+            await socket.ConnectAsync("127.0.0.1", host.Server.BrokerPort);
+            var stream = socket.GetStream();
+            await stream.WriteAsync(connect);
+            var connack = new byte[4];
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await stream.ReadExactlyAsync(connack, deadline.Token);
+            Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, connack); // accepted, and never "session present"
+            await stream.WriteAsync(new byte[] { 0xE0, 0 }); // DISCONNECT
+        }
+    }
+
     [Theory]
     [InlineData(0x02, true)] // clean session: accepted, the broker assigns an id
     [InlineData(0x00, false)] // a persistent session for no id: refused, as 3.1.1 requires [MQTT-3.1.3-8]

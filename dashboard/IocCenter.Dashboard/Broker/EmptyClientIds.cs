@@ -11,6 +11,9 @@ namespace IocCenter.Dashboard.Broker;
 /// [MQTT-3.1.3-6]; MQTTnet assigns one only over MQTT 5 (<see cref="MQTTnet.Server.ValidatingConnectionEventArgs.AssignedClientIdentifier"/>,
 /// which <see cref="EmbeddedBroker"/> sets). This gives the CONNECT of an older client its id before MQTTnet sees it.
 /// An empty id with a persistent session stays empty, and MQTTnet refuses it ("identifier rejected"), as 3.1.1 requires.
+/// A client without a user name gets a clean session whatever it asked for: anonymous clients may not subscribe, so a
+/// kept session would hold nothing for them, and MQTTnet never expires one — a million made-up ids would each leave
+/// one behind.
 /// </summary>
 internal sealed class EmptyClientIds(IMqttChannelAdapter inner) : IMqttChannelAdapter
 {
@@ -48,6 +51,12 @@ internal sealed class EmptyClientIds(IMqttChannelAdapter inner) : IMqttChannelAd
             if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
             {
                 connect.ClientId = NewId();
+            }
+
+            if (string.IsNullOrEmpty(connect.Username) && !string.IsNullOrEmpty(connect.ClientId))
+            {
+                connect.CleanSession = true;
+                connect.SessionExpiryInterval = 0;
             }
         }
 
