@@ -95,8 +95,8 @@ internal sealed partial class EmbeddedBroker(
         {
             // MQTT 5: the broker assigns an id and says which in its CONNACK (assigned even to a client refused below, or
             // MQTTnet would answer "client identifier not valid" instead of the reason). 3.1.1 with a clean session got
-            // one from EmptyClientIds already.
-            e.AssignedClientIdentifier = EmptyClientIds.NewId();
+            // one from ConnectHandshake already.
+            e.AssignedClientIdentifier = ConnectHandshake.NewId();
         }
 
         if (accounts.Authenticate(e.UserName, e.Password) is not { } identity)

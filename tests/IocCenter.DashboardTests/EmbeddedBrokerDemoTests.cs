@@ -37,6 +37,17 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
     }
 
     [Fact]
+    public async Task Mqtt5Connack_AnnouncesThePacketLimit()
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", host.Server.BrokerPort)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithClientId(string.Empty).Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        Assert.Equal(256u * 1024, result.MaximumPacketSize); // AllInOne:BrokerMaxPacketSize's default
+        await client.DisconnectAsync();
+    }
+
+    [Fact]
     public async Task AnAnonymousClient_AskingForAPersistentSession_GetsACleanOne_SoNoSessionIsLeftBehind()
     {
         // Raw MQTT 3.1.1 CONNECT with client id "keep-me" and the clean-session flag off, twice. A kept session would

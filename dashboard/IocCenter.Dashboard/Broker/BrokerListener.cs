@@ -15,7 +15,7 @@ namespace IocCenter.Dashboard.Broker;
 /// <summary>
 /// The embedded broker's TCP listeners (plain, and TLS when a certificate is given), in place of MQTTnet's own: each
 /// connection's stream goes through a <see cref="PacketSizeGuard"/>, which MQTTnet has no setting for, and each
-/// connection through <see cref="EmptyClientIds"/>. Everything past the bytes is MQTTnet's, unchanged.
+/// connection through <see cref="ConnectHandshake"/>. Everything past the bytes is MQTTnet's, unchanged.
 /// </summary>
 internal sealed partial class BrokerListener(
     IPAddress address, int port, (int Port, X509Certificate2 Certificate)? tls, int maxPacketSize, BrokerRefusals refusals, ILogger logger) : IMqttServerAdapter
@@ -165,7 +165,7 @@ internal sealed partial class BrokerListener(
                 var channel = new MqttTcpChannel(guarded, local, remote, clientCertificate);
                 var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_options!.WriterBufferSize, _options.WriterBufferSizeMax));
                 using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger!) { AllowPacketFragmentation = true };
-                await handler(new EmptyClientIds(adapter));
+                await handler(new ConnectHandshake(adapter, maxPacketSize));
             }
         }
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)

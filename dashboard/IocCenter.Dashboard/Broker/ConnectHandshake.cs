@@ -14,8 +14,10 @@ namespace IocCenter.Dashboard.Broker;
 /// A client without a user name gets a clean session whatever it asked for: anonymous clients may not subscribe, so a
 /// kept session would hold nothing for them, and MQTTnet never expires one — a million made-up ids would each leave
 /// one behind.
+/// Over MQTT 5 the CONNACK announces the listener's packet limit (Maximum Packet Size), which MQTTnet 5.2 leaves out,
+/// so a well-behaved client knows it before it sends too much.
 /// </summary>
-internal sealed class EmptyClientIds(IMqttChannelAdapter inner) : IMqttChannelAdapter
+internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize) : IMqttChannelAdapter
 {
     /// <summary>Assigned ids: random, so nobody can aim at one, and outside the services' <c>iocc-</c>.</summary>
     public const string Prefix = "auto-";
@@ -65,7 +67,15 @@ internal sealed class EmptyClientIds(IMqttChannelAdapter inner) : IMqttChannelAd
 
     public void ResetStatistics() => inner.ResetStatistics();
 
-    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) => inner.SendPacketAsync(packet, cancellationToken);
+    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
+    {
+        if (packet is MqttConnAckPacket connack)
+        {
+            connack.MaximumPacketSize = (uint)maxPacketSize;
+        }
+
+        return inner.SendPacketAsync(packet, cancellationToken);
+    }
 
     /// <summary>The listener owns and disposes the adapter.</summary>
     public void Dispose()
