@@ -19,6 +19,11 @@ internal static class EvaluateCommand
             options[args[i]] = args[i + 1];
         }
 
+        if (options.TryGetValue("--corpus", out var corpus))
+        {
+            return CorpusCommand.Run(corpus, options);
+        }
+
         IReadOnlyList<TruthEpisode> truth;
         IReadOnlyList<RaisedIncident> raised;
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -16,6 +16,12 @@ const string Help = """
       evaluate --truth TRUTH.jsonl --incidents data/analytics/incidents.db [--json F]
           So sánh sự cố đã mở với tệp nhãn / compares the incidents a live run raised with its ground truth.
 
+      evaluate --corpus DIR [--threshold 0.8] [--json F]
+          Chấm bộ phát hiện trên dữ liệu thật có gắn nhãn: mỗi thư mục con có các tệp CSV timestamp,value và labels.json.
+          Scores the live detectors on a labelled corpus (dataset folders of timestamp,value CSVs with a labels.json of
+          [start, end] windows, as ../shared/anomaly-data): event-level precision, recall, F1, median delay and false
+          alarms per 10,000 readings, per dataset and overall, at the threshold and over a sweep; --json writes all.
+
       backtest --input FILE.csv --output OUT.csv
           Chạy lại một tệp CSV qua các bộ phát hiện như đang trực tuyến; ghi từng dòng kèm anomaly_score và detector,
           và in các sự cố lẽ ra đã được mở.
