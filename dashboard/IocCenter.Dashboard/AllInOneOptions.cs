@@ -28,6 +28,17 @@ public sealed class AllInOneOptions
     [Range(4096, 268_435_455)]
     public int BrokerMaxPacketSize { get; set; } = 256 * 1024;
 
+    /// <summary>Connections the embedded broker holds at once; past it a new one is closed at once (and counted).</summary>
+    [Range(10, 1_000_000)]
+    public int BrokerMaxConnections { get; set; } = 10_000;
+
+    /// <summary>Connections from one IP address at once (devices behind one NAT share an address: raise it for them).</summary>
+    [Range(1, 1_000_000)]
+    public int BrokerMaxConnectionsPerAddress { get; set; } = 1_000;
+
+    /// <summary>A connection that has not completed its TLS handshake and sent CONNECT within this time is closed.</summary>
+    public TimeSpan BrokerConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Run ingest in this process (the default). False, for a dashboard instance of a scaled-out deployment: the
     /// screens get every reading from the broker (<c>Mqtt:Url</c>) and their history from InfluxDB (<c>Influx:Url</c>).

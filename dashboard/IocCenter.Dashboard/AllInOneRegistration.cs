@@ -89,6 +89,9 @@ public static class AllInOneRegistration
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.LiveBroadcaster>());
         builder.AddDashboardSecurity(data);
         builder.Services.AddOpenApi();
+        // A body the API cannot read answers 400 in every environment (Development would throw to its error page);
+        // Api.EmptyBadRequests gives it the words.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         var signalR = builder.Services.AddSignalR().AddJsonProtocol(o =>

@@ -28,7 +28,7 @@ namespace IocCenter.Dashboard;
 /// stopped after them.
 /// </summary>
 internal sealed partial class EmbeddedBroker(
-    IOptions<AllInOneOptions> options, BrokerAccounts accounts, BrokerRefusals refusals, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+    IOptions<AllInOneOptions> options, BrokerAccounts accounts, BrokerRefusals refusals, TimeProvider time, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private const string IdentityKey = "iocc.identity";
     private const string RemoteKey = "iocc.remote";
@@ -41,9 +41,11 @@ internal sealed partial class EmbeddedBroker(
         var serverOptions = factory.CreateServerOptionsBuilder()
             .WithPersistentSessions()
             .WithMaxPendingMessagesPerClient(o.BrokerMaxPendingPerClient)
+            .WithDefaultCommunicationTimeout(o.BrokerConnectTimeout) // how long a connection may take to send CONNECT
             .Build();
         var tls = string.IsNullOrEmpty(o.BrokerTlsCertificatePath) ? ((int, X509Certificate2)?)null : (o.BrokerTlsPort, LoadCertificate(o));
-        var listener = new BrokerListener(IPAddress.Parse(o.BrokerAddress), o.BrokerPort, tls, o.BrokerMaxPacketSize, refusals, logger);
+        var limits = new BrokerLimits(o.BrokerMaxPacketSize, o.BrokerMaxConnections, o.BrokerMaxConnectionsPerAddress, o.BrokerConnectTimeout);
+        var listener = new BrokerListener(IPAddress.Parse(o.BrokerAddress), o.BrokerPort, tls, limits, refusals, time, logger);
         _server = factory.CreateMqttServer(serverOptions, [listener]);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;

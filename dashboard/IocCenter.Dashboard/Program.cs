@@ -34,6 +34,7 @@ app.Use(async (context, next) =>
     await next();
 });
 app.MapDefaultEndpoints();
+app.UseApiBadRequestBodies();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseSiteGuards();

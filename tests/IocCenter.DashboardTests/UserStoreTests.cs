@@ -90,7 +90,8 @@ public sealed class UserStoreTests : IDisposable
     {
         var problem = NameRule.Problem(value, NameOf.Wall, out var name);
         return problem is null
-            ? name.Length is >= 1 and <= NameRule.MaxLength && name == name.Trim() && !name.Any(char.IsControl)
+            ? new System.Globalization.StringInfo(name).LengthInTextElements is >= 1 and <= NameRule.MaxLength && name == name.Trim() && !name.Any(char.IsControl)
+              && name.IsNormalized(System.Text.NormalizationForm.FormC)
             : problem.Contains(" / ", StringComparison.Ordinal);
     }
 
@@ -115,6 +116,14 @@ public sealed class UserStoreTests : IDisposable
     [InlineData("Nguyễn Văn An", true)]
     [InlineData("  cán-bộ  ", true)]
     [InlineData("trực ban 😀", true)]
+    [InlineData("\u3164", false)]                 // Hangul filler: a letter that draws nothing
+    [InlineData("\u2800", false)]                 // blank Braille pattern
+    [InlineData("a\u3000b", false)]               // ideographic space
+    [InlineData("x\u0301\u0301\u0301", false)]    // three accents stacked on one letter
+    [InlineData("tro\u0302\u0323n", true)]        // NFD Vietnamese (o + circumflex + dot below): two marks, stored as "trộn"
+    [InlineData("\u0430dmin", false)]             // Cyrillic а + Latin dmin: passes for "admin"
+    [InlineData("админ", true)]                   // all Cyrillic: a name, not a look-alike
+    [InlineData("😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀b", true)] // 33 characters as a person counts them
     public void Names_ArePrintable(string value, bool accepted) =>
         Assert.Equal(accepted, NameRule.Problem(value, NameOf.Wall, out _) is null);
 

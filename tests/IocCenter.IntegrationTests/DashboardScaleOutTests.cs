@@ -143,6 +143,11 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
         var (first, firstCookie) = await SignInOfficerAsync(a);
         using var onB = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = b.Url };
         Assert.Equal(HttpStatusCode.OK, (await GetWithCookieAsync(onB, firstCookie)).StatusCode);
+        using (var csrf = JsonDocument.Parse(await first.GetStringAsync(new Uri("api/antiforgery", UriKind.Relative))))
+        {
+            first.DefaultRequestHeaders.Add("X-CSRF-TOKEN", csrf.RootElement.GetProperty("token").GetString());
+        }
+
         Assert.Equal(HttpStatusCode.Redirect, (await first.PostAsync(new Uri("logout", UriKind.Relative), new FormUrlEncodedContent([]))).StatusCode);
         await Eventually.WaitAsync(() => GetWithCookieAsync(onB, firstCookie), r => r.StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5), "the logged-out cookie refused on B");
 

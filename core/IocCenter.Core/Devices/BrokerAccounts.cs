@@ -110,14 +110,18 @@ public sealed class BrokerAccounts
         || (topic.EndsWith("/status", StringComparison.Ordinal) && (payload.IsEmpty || DeviceStatus.TryParse(payload, out _)));
 
     /// <summary>
-    /// <c>ioc/v1/{a known domain}/{one level}/telemetry</c> or <c>…/status</c>. The device id is not judged here: ingest
-    /// dead-letters a bad one with its reason, as from any broker.
+    /// <c>ioc/v1/{a known domain}/{one level}/telemetry</c> or <c>…/status</c>. A bad device id is let through when the
+    /// topic is no longer than a valid one could be, so ingest dead-letters it with its reason, as from any broker;
+    /// a longer one is refused here (a 60 KB topic, sent in a loop, would otherwise fill the dead-letter log).
     /// </summary>
     private static bool IsDeviceTopic(string topic)
     {
         var reason = TelemetryTopic.TryParse(topic, DeviceIdCheck, out _);
-        return reason is RejectReason.None or RejectReason.DeviceIdInvalid;
+        return reason is RejectReason.None || (reason is RejectReason.DeviceIdInvalid && topic.Length <= MaxDeviceTopicLength);
     }
+
+    /// <summary><c>ioc/v1/connectivity/</c> + a 64-character id + <c>/telemetry</c>, with room to spare.</summary>
+    private const int MaxDeviceTopicLength = 128;
 
     private static readonly NamePool DeviceIdCheck = new(capacity: 0); // interns nothing: ids made up by anonymous clients are not kept
 

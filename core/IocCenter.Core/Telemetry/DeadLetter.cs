@@ -12,12 +12,23 @@ public sealed record DeadLetter(string Topic, RejectReason Reason, string? Detai
     /// <summary>How much of the payload a dead letter keeps.</summary>
     public const int HeadBytes = 1024;
 
+    /// <summary>How much of the topic a dead letter keeps (a valid one is far shorter; its length is in the detail).</summary>
+    public const int TopicChars = 256;
+
     /// <summary>Readable output (Vietnamese and quotes as they are); dead letters are JSON for machines and people, never HTML.</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static DeadLetter Create(string topic, RejectReason reason, string? detail, DateTimeOffset received, in ReadOnlySequence<byte> payload)
     {
+        ArgumentNullException.ThrowIfNull(topic);
         var head = payload.Slice(0, Math.Min(payload.Length, HeadBytes)).ToArray();
+        if (topic.Length > TopicChars)
+        {
+            var cut = $"topic cut from {topic.Length} chars / chủ đề bị cắt từ {topic.Length} ký tự";
+            detail = detail is null ? cut : detail + "; " + cut;
+            topic = topic[..TopicChars];
+        }
+
         return new DeadLetter(topic, reason, Truncate(detail), received, (int)Math.Min(payload.Length, int.MaxValue), head);
     }
 

@@ -15,13 +15,18 @@ namespace IocCenter.Dashboard.Broker;
 /// <summary>
 /// The embedded broker's TCP listeners (plain, and TLS when a certificate is given), in place of MQTTnet's own: each
 /// connection's stream goes through a <see cref="PacketSizeGuard"/>, which MQTTnet has no setting for, and each
-/// connection through <see cref="ConnectHandshake"/>. Everything past the bytes is MQTTnet's, unchanged.
+/// connection through <see cref="ConnectHandshake"/>. Everything past the bytes is MQTTnet's, unchanged. Connections
+/// are capped in all and per address (<see cref="BrokerLimits"/>), and when accepting fails (no file descriptor left)
+/// the loop waits before it tries again, so a flood of idle sockets cannot spin it or starve the rest of the host.
 /// </summary>
 internal sealed partial class BrokerListener(
-    IPAddress address, int port, (int Port, X509Certificate2 Certificate)? tls, int maxPacketSize, BrokerRefusals refusals, ILogger logger) : IMqttServerAdapter
+    IPAddress address, int port, (int Port, X509Certificate2 Certificate)? tls, BrokerLimits limits, BrokerRefusals refusals, TimeProvider time, ILogger logger) : IMqttServerAdapter
 {
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(200);
+    private readonly ConnectionCount _connections = new(limits.MaxConnections, limits.MaxConnectionsPerAddress);
     private readonly CancellationTokenSource _stopping = new();
+    private long _acceptFailures;
+    private long _lastAcceptLog;
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private readonly List<TcpListener> _listeners = [];
     private MqttServerOptions? _options;
@@ -121,11 +126,46 @@ internal sealed partial class BrokerListener(
             }
             catch (SocketException e)
             {
-                LogAcceptFailed(logger, listener.LocalEndpoint.ToString() ?? "?", e.Message);
+                // Out of file descriptors, typically: say so at most every 10 s, and give the host room to breathe.
+                Interlocked.Increment(ref _acceptFailures);
+                if (_lastAcceptLog == 0 || time.GetElapsedTime(_lastAcceptLog) > TimeSpan.FromSeconds(10))
+                {
+                    _lastAcceptLog = time.GetTimestamp();
+                    LogAcceptFailed(logger, listener.LocalEndpoint.ToString() ?? "?", e.Message, Interlocked.Exchange(ref _acceptFailures, 0) - 1);
+                }
+
+                try
+                {
+                    await Task.Delay(AcceptRetry, time, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
                 continue;
             }
 
-            Track(Task.Run(() => ServeAsync(socket, certificate)));
+            var from = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+            if (!_connections.TryAdd(from))
+            {
+                refusals.Refused(BrokerRefusal.TooManyConnections, null, null, socket.RemoteEndPoint?.ToString(),
+                    $"limit {limits.MaxConnections} in all, {limits.MaxConnectionsPerAddress} per address");
+                socket.Close(0);
+                continue;
+            }
+
+            Track(Task.Run(async () =>
+            {
+                try
+                {
+                    await ServeAsync(socket, certificate);
+                }
+                finally
+                {
+                    _connections.Remove(from);
+                }
+            }));
         }
 
         LogStopped(logger, listener.LocalEndpoint);
@@ -145,7 +185,7 @@ internal sealed partial class BrokerListener(
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                handshake.CancelAfter(HandshakeTimeout);
+                handshake.CancelAfter(limits.ConnectTimeout);
                 await ssl.AuthenticateAsServerAsync(
                     new SslServerAuthenticationOptions
                     {
@@ -157,15 +197,16 @@ internal sealed partial class BrokerListener(
                 clientCertificate = ssl.RemoteCertificate as X509Certificate2;
             }
 
-            var guarded = new PacketSizeGuard(stream, maxPacketSize, size =>
-                refusals.Refused(BrokerRefusal.PacketTooLarge, null, null, remote?.ToString(), $"{size} bytes, limit {maxPacketSize}"));
+            var guarded = new PacketSizeGuard(stream, limits.MaxPacketSize, size =>
+                refusals.Refused(BrokerRefusal.PacketTooLarge, null, null, remote?.ToString(), $"{size} bytes, limit {limits.MaxPacketSize}"));
             stream = guarded;
             if (ClientHandler is { } handler)
             {
                 var channel = new MqttTcpChannel(guarded, local, remote, clientCertificate);
                 var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_options!.WriterBufferSize, _options.WriterBufferSizeMax));
                 using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger!) { AllowPacketFragmentation = true };
-                await handler(new ConnectHandshake(adapter, maxPacketSize));
+                await handler(new ConnectHandshake(adapter, limits.MaxPacketSize, () =>
+                    refusals.Refused(BrokerRefusal.TopicAlias, null, null, remote?.ToString(), "topic alias")));
             }
         }
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
@@ -178,8 +219,8 @@ internal sealed partial class BrokerListener(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker không nhận được kết nối / The embedded broker's listener on {Endpoint} failed to accept a connection: {Message}")]
-    private static partial void LogAcceptFailed(ILogger logger, string endpoint, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker không nhận được kết nối / The embedded broker's listener on {Endpoint} failed to accept a connection: {Message} ({Suppressed} more since the last line)")]
+    private static partial void LogAcceptFailed(ILogger logger, string endpoint, string message, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker không nghe trên IPv6 / The embedded broker is not listening on IPv6 port {Port}: {Message}")]
     private static partial void LogNoIPv6(ILogger logger, int port, string message);

@@ -23,6 +23,12 @@ internal enum BrokerRefusal
 
     /// <summary>A packet larger than <c>AllInOne:BrokerMaxPacketSize</c>: the connection is closed before it is read.</summary>
     PacketTooLarge,
+
+    /// <summary>A connection past <c>AllInOne:BrokerMaxConnections</c> or <c>…PerAddress</c>: closed at once.</summary>
+    TooManyConnections,
+
+    /// <summary>An MQTT 5 publish with a topic alias, which this broker does not take (its CONNACK says so).</summary>
+    TopicAlias,
 }
 
 /// <summary>
@@ -34,7 +40,7 @@ internal sealed partial class BrokerRefusals
 {
     public const string MeterName = "IocCenter.Broker";
     private const int MaxRemembered = 10_000;
-    private static readonly string[] Codes = ["credentials", "client_id_reserved", "client_id_empty", "publish_not_allowed", "subscribe_not_allowed", "packet_too_large"];
+    private static readonly string[] Codes = ["credentials", "client_id_reserved", "client_id_empty", "publish_not_allowed", "subscribe_not_allowed", "packet_too_large", "too_many_connections", "topic_alias"];
 
     private readonly Counter<long> _refused;
     private readonly Counter<long> _retainCleared;
@@ -60,11 +66,14 @@ internal sealed partial class BrokerRefusals
         var address = Address(remote);
         if (ShouldLog(reason, address, out var suppressed))
         {
-            LogRefused(_logger, Code(reason), string.IsNullOrEmpty(clientId) ? "(none)" : clientId, string.IsNullOrEmpty(user) ? "(none)" : user, remote ?? "?", detail, suppressed);
+            LogRefused(_logger, Code(reason), string.IsNullOrEmpty(clientId) ? "(none)" : Cut(clientId), string.IsNullOrEmpty(user) ? "(none)" : Cut(user), remote ?? "?", Cut(detail), suppressed);
         }
     }
 
     public void RetainCleared() => _retainCleared.Add(1);
+
+    /// <summary>What a client sent is logged at most 200 characters long: a 60 KB topic must not become a 60 KB log line.</summary>
+    private static string Cut(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "… (", text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), " chars)");
 
     /// <summary>The host part of an endpoint (<c>1.2.3.4:5678</c> → <c>1.2.3.4</c>): one hostile host is one key whatever its ports.</summary>
     private static string Address(string? remote)

@@ -15,9 +15,11 @@ namespace IocCenter.Dashboard.Broker;
 /// kept session would hold nothing for them, and MQTTnet never expires one — a million made-up ids would each leave
 /// one behind.
 /// Over MQTT 5 the CONNACK announces the listener's packet limit (Maximum Packet Size), which MQTTnet 5.2 leaves out,
-/// so a well-behaved client knows it before it sends too much.
+/// so a well-behaved client knows it before it sends too much, and no topic aliases (Topic Alias Maximum 0): MQTTnet
+/// would keep up to 65,535 aliased topics per connection, each up to a packet's size, resolved before any
+/// authorization. A client that sends an alias anyway is disconnected (<paramref name="aliasRefused"/> counts it).
 /// </summary>
-internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize) : IMqttChannelAdapter
+internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused) : IMqttChannelAdapter
 {
     /// <summary>Assigned ids: random, so nobody can aim at one, and outside the services' <c>iocc-</c>.</summary>
     public const string Prefix = "auto-";
@@ -47,6 +49,11 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
     public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
     {
         var packet = await inner.ReceivePacketAsync(cancellationToken);
+        if (packet is MqttPublishPacket { TopicAlias: > 0 })
+        {
+            aliasRefused();
+            throw new MQTTnet.Exceptions.MqttProtocolViolationException("Topic aliases are not accepted (Topic Alias Maximum 0).");
+        }
         if (!_connected && packet is MqttConnectPacket connect)
         {
             _connected = true;
@@ -72,6 +79,7 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         if (packet is MqttConnAckPacket connack)
         {
             connack.MaximumPacketSize = (uint)maxPacketSize;
+            connack.TopicAliasMaximum = 0;
         }
 
         return inner.SendPacketAsync(packet, cancellationToken);

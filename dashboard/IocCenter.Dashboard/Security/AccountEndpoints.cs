@@ -51,8 +51,14 @@ public static partial class AccountEndpoints
             return Results.Redirect(returnUrl ?? (user.Role == Roles.Viewer ? "/wall" : "/console"));
         });
 
-        app.MapPost("/logout", async (HttpContext context, UserStore users, Live.LiveBroadcaster live) =>
+        app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, UserStore users, Live.LiveBroadcaster live) =>
         {
+            // With its token only: SameSite does not stop a page on a sibling port or subdomain from logging officers out.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.Text("Thiếu mã chống giả mạo: hãy đăng xuất từ trang của IocCenter / Missing anti-forgery token: log out from IocCenter's own page.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
             // The cookie is not just forgotten by this browser: every copy of it stops working, on every instance.
             if (SessionCheck.PersonOf(context.User) is { } person)
             {
@@ -169,7 +175,8 @@ public static partial class AccountEndpoints
 
         foreach (var c in url)
         {
-            if (char.IsControl(c))
+            // Printable ASCII only: a redirect's Location header takes nothing else (é answered 500 after a good password).
+            if (c is < (char)0x21 or > (char)0x7E)
             {
                 return false;
             }

@@ -77,12 +77,17 @@ public enum NameOf
 }
 
 /// <summary>
-/// A user name, a person's full name or a wall's name: trimmed, 1 to 64 characters, printable (no control or
-/// formatting characters, no line breaks, no broken surrogate pairs).
+/// A user name, a person's full name or a wall's name: trimmed and in NFC (one spelling of each Vietnamese letter),
+/// 1 to 64 characters as a person counts them (an emoji is one), printable and visible (no control, formatting or
+/// invisible characters such as U+3164, no space but the ordinary one, no stack of more than two accents), and not
+/// mixing Latin letters with Cyrillic or Greek ones (<c>аdmin</c> with a Cyrillic а is not <c>admin</c>).
 /// </summary>
 public static class NameRule
 {
     public const int MaxLength = 64;
+
+    // Letters and symbols that draw nothing: Hangul fillers, the blank Braille pattern, the Mongolian vowel separator.
+    private static readonly HashSet<int> Invisible = [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E, 0x17B4, 0x17B5];
 
     /// <summary>Why <paramref name="value"/> is refused as a name, or null with <paramref name="name"/> trimmed.</summary>
     public static string? Problem(string? value, NameOf what, out string name)
@@ -94,33 +99,53 @@ public static class NameRule
             _ => ("Tên màn hình", "The screen's name"),
         };
         name = (value ?? string.Empty).Trim();
+        try
+        {
+            name = name.Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return $"{vi} có ký tự không in được / {en} contains a character that cannot be printed"; // a broken surrogate pair
+        }
+
         if (name.Length == 0)
         {
             return $"{vi} không được để trống / {en} is required";
         }
 
-        if (name.Length > MaxLength)
+        if (new System.Globalization.StringInfo(name).LengthInTextElements > MaxLength)
         {
             return $"{vi} dài quá {MaxLength} ký tự / {en} is longer than {MaxLength} characters";
         }
 
-        for (var i = 0; i < name.Length; i++)
+        var marks = 0;
+        bool latin = false, cyrillicOrGreek = false;
+        foreach (var rune in name.EnumerateRunes())
         {
-            var c = name[i];
-            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
-            {
-                i++;
-                continue;
-            }
-
-            var category = char.GetUnicodeCategory(c);
+            var category = System.Text.Rune.GetUnicodeCategory(rune);
             if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
                 or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.LineSeparator
                 or System.Globalization.UnicodeCategory.ParagraphSeparator or System.Globalization.UnicodeCategory.OtherNotAssigned
-                or System.Globalization.UnicodeCategory.PrivateUse)
+                or System.Globalization.UnicodeCategory.PrivateUse
+                || (category == System.Globalization.UnicodeCategory.SpaceSeparator && rune.Value != ' ')
+                || Invisible.Contains(rune.Value))
             {
-                return $"{vi} có ký tự không in được / {en} contains a character that cannot be printed";
+                return $"{vi} có ký tự không in được hoặc không nhìn thấy / {en} contains a character that cannot be printed or seen";
             }
+
+            marks = category is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.EnclosingMark ? marks + 1 : 0;
+            if (marks > 2)
+            {
+                return $"{vi} có quá nhiều dấu chồng lên một chữ / {en} stacks too many accents on one letter";
+            }
+
+            latin |= System.Text.Rune.IsLetter(rune) && (rune.Value < 0x0250 || rune.Value is >= 0x1E00 and < 0x1F00);
+            cyrillicOrGreek |= rune.Value is >= 0x0370 and < 0x0530 or >= 0x1F00 and < 0x2000;
+        }
+
+        if (latin && cyrillicOrGreek)
+        {
+            return $"{vi} trộn chữ Latinh với chữ Kirin hoặc Hy Lạp (dễ nhầm với tên khác) / {en} mixes Latin with Cyrillic or Greek letters (it could pass for another name)";
         }
 
         return null;

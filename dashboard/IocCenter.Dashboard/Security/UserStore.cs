@@ -255,6 +255,20 @@ public sealed class UserStore
         return PersonChange.Done;
     }
 
+    /// <summary>A typed user name as stored: trimmed and in NFC (a keyboard may send "ộ" as o + two accents).</summary>
+    private static string LookupName(string userName)
+    {
+        var trimmed = userName.Trim();
+        try
+        {
+            return trimmed.Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return trimmed; // not text: it matches nobody
+        }
+    }
+
     private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The user when the password is right and the account enabled; otherwise null (the same for every failure).</summary>
@@ -263,7 +277,7 @@ public sealed class UserStore
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {UserColumns}, password_hash FROM users WHERE user_name = $u";
-        command.Parameters.AddWithValue("$u", userName.Trim());
+        command.Parameters.AddWithValue("$u", LookupName(userName));
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
@@ -305,10 +319,10 @@ public sealed class UserStore
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO kiosk_tokens (name, token_hash, created_at) VALUES ($n, $h, $c) RETURNING id";
-        command.Parameters.AddWithValue("$n", name.Trim());
+        command.Parameters.AddWithValue("$n", name);
         command.Parameters.AddWithValue("$h", Hash(secret));
         command.Parameters.AddWithValue("$c", created.ToString("O"));
-        return (new KioskToken((long)command.ExecuteScalar()!, name.Trim(), created, null), secret);
+        return (new KioskToken((long)command.ExecuteScalar()!, name, created, null), secret);
     }
 
     /// <summary>The token's id when it exists and is not revoked.</summary>
