@@ -23,10 +23,10 @@ public sealed class AnalyticsOptions
     public int QueueCapacity { get; set; } = 200_000;
 
     /// <summary>
-    /// Whether devices missing from the registry raise incidents. Unset: true unless <c>Devices:RegistryPath</c> is set
-    /// (the demo watches every device); with a registry, readings of unregistered devices are stored but not watched.
+    /// Whether devices missing from the registry raise incidents (default true: what the screens show offline has an
+    /// incident saying why). False: with a registry, readings of unregistered devices are stored but not watched.
     /// </summary>
-    public bool? WatchUnregisteredDevices { get; set; }
+    public bool WatchUnregisteredDevices { get; set; } = true;
 
     public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 

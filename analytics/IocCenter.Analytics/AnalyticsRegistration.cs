@@ -21,9 +21,7 @@ public static class AnalyticsRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var registryConfigured = !string.IsNullOrEmpty(builder.Configuration["Devices:RegistryPath"]);
-        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart()
-            .PostConfigure(o => o.WatchUnregisteredDevices ??= !registryConfigured);
+        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section)
             .PostConfigure<IServiceProvider>((o, sp) => o.OfflineAtStart ??= id => sp.GetRequiredService<IncidentService>().IsActive(IncidentKind.DeviceOffline, id));
         services.TryAddSingleton(TimeProvider.System);

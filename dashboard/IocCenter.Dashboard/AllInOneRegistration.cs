@@ -80,6 +80,10 @@ public static class AllInOneRegistration
             var devices = sp.GetRequiredService<IOptions<Live.WallDevicesOptions>>().Value;
             var directory = sp.GetRequiredService<DeviceDirectory>();
             devices.KpiDevices ??= !string.IsNullOrEmpty(configuration["Devices:RegistryPath"]) && directory.Count > 0 ? Live.KpiDevices.Registered : Live.KpiDevices.All;
+            // Silent means the same on the screens as in analytics' device_offline rule, so an offline device has its incident.
+            var rules = configuration.GetSection(IocCenter.Analytics.Detectors.RuleOptions.Section).Get<IocCenter.Analytics.Detectors.RuleOptions>() ?? new();
+            devices.MinSilence = rules.MinSilence;
+            devices.SilenceIntervals = rules.SilenceIntervals;
             return new Live.LiveState(directory, sp.GetRequiredService<IocCenter.Analytics.Incidents.IIncidents>(), sp.GetRequiredService<TimeProvider>(), devices);
         });
         builder.Services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<Live.LiveState>().Readings);

@@ -116,7 +116,7 @@ public sealed class LiveStateTests : IDisposable
         Assert.Equal(0, delta.Kpis.Online["environment"]);
         Assert.Equal(1, delta.Kpis.Total["environment"]);
 
-        _time.Advance(LiveState.SilentAfter + TimeSpan.FromSeconds(1));
+        _time.Advance(IocCenter.Devices.ReportingRhythm.DefaultMinimum + TimeSpan.FromSeconds(1));
         var (changed, _, _, _) = _state.Tick(full: true);
 
         Assert.Contains("trf-1", changed);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using IocCenter.Analytics.AirQuality;
 using IocCenter.Analytics.Incidents;
+using IocCenter.Devices;
 using IocCenter.Telemetry;
 
 namespace IocCenter.Analytics.Detectors;
@@ -81,29 +82,21 @@ public sealed class RuleEngine(RuleOptions options)
 
         public bool Offline => _offline;
 
-        private const int IntervalSamples = 16;
 
         // Made when first needed: a device has one domain, so it uses one of them.
         private Debouncer? _congestion;
         private Debouncer? _connectivity;
         private Debouncer? _airQuality;
-        private Gaps _deltas;
+        private ReportingRhythm _rhythm;
         private StationAqi? _aqi;
         private StuckState[]? _stuck; // one per float metric: a device has a handful, so a short array, searched in order
         private int _stuckCount;
-        private int _deltaCount;
         private int _stuckMetrics;
-        private long _lastMs = -1;
         private bool _offline = options.OfflineAtStart?.Invoke(deviceId) == true;
 
         public void Observe(in DeviceSample sample, List<ConditionChange> changes)
         {
-            if (_lastMs >= 0 && sample.TimestampMs > _lastMs)
-            {
-                _deltas[_deltaCount++ % IntervalSamples] = (int)Math.Min(int.MaxValue, sample.TimestampMs - _lastMs);
-            }
-
-            _lastMs = Math.Max(_lastMs, sample.TimestampMs);
+            _rhythm.Reading(sample.TimestampMs);
             if (_offline)
             {
                 _offline = false;
@@ -128,6 +121,11 @@ public sealed class RuleEngine(RuleOptions options)
 
         public void ObserveStatus(bool online, long atMs, List<ConditionChange> changes)
         {
+            if (online)
+            {
+                _rhythm.Status(atMs); // heard: silent only after the minimum without a reading (as the screens count it)
+            }
+
             // "offline" again while already offline is said again (the incident is updated, or reopened or opened anew
             // if an officer or an admin closed it meanwhile): a device the screens show offline always has an incident.
             if (online && !_offline)
@@ -141,29 +139,18 @@ public sealed class RuleEngine(RuleOptions options)
 
         public void CheckSilence(long nowMs, List<ConditionChange> changes)
         {
-            if (_offline || _lastMs < 0 || _deltaCount < 3)
+            if (_offline || !_rhythm.IsSilent(nowMs, options.MinSilence, options.SilenceIntervals))
             {
                 return;
             }
 
-            var interval = UsualIntervalMs();
-            var silent = nowMs - _lastMs;
-            if (silent > options.SilenceIntervals * interval)
-            {
-                _offline = true;
-                var detail = string.Create(CultureInfo.InvariantCulture, $"không có số liệu {silent / 1000.0:0} s, chu kỳ thường {interval / 1000.0:0.#} s / no reading for {silent / 1000.0:0} s; usual interval {interval / 1000.0:0.#} s");
-                changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, true, Severity.Major, new Evidence("rule.silence", Math.Min(1, silent / (options.SilenceIntervals * interval * 2)), Value: silent / 1000.0, Baseline: interval / 1000.0, Detail: detail), nowMs));
-            }
-        }
-
-        /// <summary>The median of the last 16 gaps between readings: robust to a burst of buffered readings.</summary>
-        private long UsualIntervalMs()
-        {
-            var n = Math.Min(_deltaCount, IntervalSamples);
-            Span<int> sorted = stackalloc int[IntervalSamples];
-            ((ReadOnlySpan<int>)_deltas)[..n].CopyTo(sorted);
-            sorted[..n].Sort();
-            return Math.Max(1, sorted[n / 2]);
+            _offline = true;
+            var silent = nowMs - _rhythm.LastMs;
+            var after = _rhythm.SilentAfterMs(options.MinSilence, options.SilenceIntervals);
+            var detail = _rhythm.UsualIntervalMs is { } interval
+                ? string.Create(CultureInfo.InvariantCulture, $"không có số liệu {silent / 1000.0:0} s, chu kỳ thường {interval / 1000.0:0.#} s / no reading for {silent / 1000.0:0} s; usual interval {interval / 1000.0:0.#} s")
+                : string.Create(CultureInfo.InvariantCulture, $"không có số liệu {silent / 1000.0:0} s / no reading for {silent / 1000.0:0} s");
+            changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, true, Severity.Major, new Evidence("rule.silence", Math.Min(1, silent / (after * 2.0)), Value: silent / 1000.0, Baseline: after / 1000.0, Detail: detail), nowMs));
         }
 
         private void Congestion(in DeviceSample sample, List<ConditionChange> changes)
@@ -312,12 +299,5 @@ public sealed class RuleEngine(RuleOptions options)
             public int Changes = changes;
             public bool Raised = raised;
         }
-    }
-
-    /// <summary>A device's last gaps between readings, in milliseconds (inline: one per device, 50,000 in a province).</summary>
-    [System.Runtime.CompilerServices.InlineArray(16)]
-    private struct Gaps
-    {
-        private int _element;
     }
 }

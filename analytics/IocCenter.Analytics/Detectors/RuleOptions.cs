@@ -29,8 +29,11 @@ public sealed class RuleOptions
     /// <summary>How long it must be normal before its incident clears.</summary>
     public TimeSpan ClearAfter { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A device is offline after this many of its usual intervals without a reading.</summary>
-    public double SilenceIntervals { get; set; } = 2.5;
+    /// <summary>A device is offline after this many of its usual intervals without a reading (and <see cref="MinSilence"/>).</summary>
+    public double SilenceIntervals { get; set; } = Devices.ReportingRhythm.DefaultIntervals;
+
+    /// <summary>The shortest silence that makes a device offline, however fast it reports; the screens use the same.</summary>
+    public TimeSpan MinSilence { get; set; } = Devices.ReportingRhythm.DefaultMinimum;
 
     /// <summary>An area is out when at least this share of its devices (and <see cref="AreaOutageMinDevices"/>) are offline at once.</summary>
     public double AreaOutageShare { get; set; } = 0.5;

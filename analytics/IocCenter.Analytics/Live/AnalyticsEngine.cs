@@ -23,9 +23,9 @@ internal sealed partial class AnalyticsEngine(
     Ml.PcaSupervisor? pca = null,
     DeviceDirectory? devices = null) : BackgroundService
 {
-    // With a registry that lists devices, incidents are for registered devices only: a made-up id must not fill the
-    // ticker with device_offline. Their readings are still stored, and the dashboard lists them as unregistered.
-    private readonly DeviceDirectory? _registry = options.Value.WatchUnregisteredDevices == false && devices is { Count: > 0 } ? devices : null;
+    // Analytics:WatchUnregisteredDevices=false with a registry: incidents for registered devices only (a made-up id
+    // raises nothing). Their readings are still stored, and the admin page lists them as unregistered.
+    private readonly DeviceDirectory? _registry = !options.Value.WatchUnregisteredDevices && devices is { Count: > 0 } ? devices : null;
 
     private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, pca);
     private readonly List<ConditionChange> _changes = [];

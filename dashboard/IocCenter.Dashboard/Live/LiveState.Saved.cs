@@ -60,6 +60,10 @@ public sealed partial class LiveState
 
                 device.StatusOnline ??= s.StatusOnline;
                 device.LastMs = s.LastMs;
+                if (s.LastMs is { } last)
+                {
+                    device.Rhythm.Status(last);
+                }
                 foreach (var (name, value) in s.Values)
                 {
                     device.Values.TryAdd(name, value);

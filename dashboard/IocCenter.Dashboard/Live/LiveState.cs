@@ -16,14 +16,12 @@ namespace IocCenter.Dashboard.Live;
 /// </summary>
 /// <remarks>
 /// A device is online when its last word says so: a status <c>offline</c> makes it offline, and a reading after
-/// it brings it back (a device that reports is connected, whatever its retained status said); a device without a
-/// reading for <see cref="SilentAfter"/> is offline too. Analytics' device_offline rule follows the same order.
+/// it brings it back (a device that reports is connected, whatever its retained status said); a device silent by its
+/// <see cref="ReportingRhythm"/> (nothing for <c>max(MinSilence, SilenceIntervals × usual interval)</c>) is offline
+/// too. Analytics' device_offline rule uses the same order and the same rhythm, so every offline device has an incident.
 /// </remarks>
 public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time, WallDevicesOptions? options = null)
 {
-    /// <summary>A device without a reading for this long is shown offline.</summary>
-    public static readonly TimeSpan SilentAfter = TimeSpan.FromMinutes(5);
-
     private const int ChartPoints = 600;
 
     private readonly Lock _gate = new();
@@ -37,6 +35,8 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
     private readonly bool _registeredOnly = options?.KpiDevices == KpiDevices.Registered;
+    private readonly TimeSpan _minSilence = options?.MinSilence ?? ReportingRhythm.DefaultMinimum;
+    private readonly double _silenceIntervals = options?.SilenceIntervals ?? ReportingRhythm.DefaultIntervals;
     private readonly long _forgetAfterMs = (long)(options?.ForgetUnregisteredAfter ?? TimeSpan.FromDays(7)).TotalMilliseconds;
     private bool _loaded;
 
@@ -55,6 +55,10 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
             if (reading.Online is { } online)
             {
                 device.StatusOnline = online;
+                if (online)
+                {
+                    device.Rhythm.Status(reading.TimestampMs);
+                }
             }
             else
             {
@@ -64,6 +68,7 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
                 }
 
                 device.LastMs = Math.Max(device.LastMs ?? 0, reading.TimestampMs);
+                device.Rhythm.Reading(reading.TimestampMs);
                 foreach (var m in reading.Metrics)
                 {
                     device.Values[m.Name] = m.Value;
@@ -405,8 +410,8 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         return device;
     }
 
-    private static bool IsOnline(Device device, long now) =>
-        device.StatusOnline != false && device.LastMs is { } last && now - last < SilentAfter.TotalMilliseconds;
+    private bool IsOnline(Device device, long now) =>
+        device.StatusOnline != false && device.Rhythm.Heard && !device.Rhythm.IsSilent(now, _minSilence, _silenceIntervals);
 
     /// <summary>The most severe unresolved incident of a device, kept up to date as incidents change (not searched per view).</summary>
     private void UpdateWorst(string device)
@@ -447,7 +452,9 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         var online = TelemetryDomains.All.ToDictionary(d => d.Name(), d => shown.Count(x => x.Domain == d && IsOnline(x, now)));
         var total = TelemetryDomains.All.ToDictionary(d => d.Name(), d => shown.Count(x => x.Domain == d));
         var open = _unresolved.Values.Where(i => filter.Area is null || i.Area == filter.Area).ToList();
-        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.Code(), s => open.Count(i => i.Severity == s));
+        // With registered devices only, an unregistered device's incidents do not count either (area incidents do).
+        var counted = open.Where(i => i.DeviceId is null || !_registeredOnly || directory.Find(i.DeviceId) is not null).ToList();
+        var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.Code(), s => counted.Count(i => i.Severity == s));
         var worst = shown.Where(d => d.LastAqi is not null).MaxBy(d => d.LastAqi!.Value);
         var aqi = worst?.LastAqi is { } result
             ? new AqiView(worst.Id, worst.Area, result.Value, result.Category.NameVi, result.Category.NameEn, result.Category.ColorHex)
@@ -502,6 +509,9 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         public long ShownAtMs { get; set; } = long.MinValue / 2;
 
         public long? LastMs { get; set; }
+
+        /// <summary>When it was last heard and how often it reports (a field: the struct is changed in place).</summary>
+        public ReportingRhythm Rhythm;
 
         /// <summary>When anything (reading or status) last arrived from it, by this server's clock: what forgetting goes by.</summary>
         public long HeardMs { get; set; }

@@ -16,6 +16,12 @@ public sealed class WallDevicesOptions
     /// <summary>A device that is not in the registry and has sent nothing for this long is forgotten (walls, saved states).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
     public TimeSpan ForgetUnregisteredAfter { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>What "silent" means for the screens: analytics' <c>Analytics:Rules:MinSilence</c> (set by the host, not bound here).</summary>
+    public TimeSpan MinSilence { get; internal set; } = Devices.ReportingRhythm.DefaultMinimum;
+
+    /// <summary>Analytics' <c>Analytics:Rules:SilenceIntervals</c> (set by the host).</summary>
+    public double SilenceIntervals { get; internal set; } = Devices.ReportingRhythm.DefaultIntervals;
 }
 
 public enum KpiDevices

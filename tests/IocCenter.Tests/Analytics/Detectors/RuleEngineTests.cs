@@ -131,21 +131,58 @@ public class RuleEngineTests
     {
         for (var i = 0; i < 10; i++)
         {
-            Feed("net-1", TelemetryDomain.Connectivity, Start + (i * 10_000), new MetricValue("latency_ms", 20 + i, false));
+            Feed("net-1", TelemetryDomain.Connectivity, Start + (i * 60_000), new MetricValue("latency_ms", 20 + i, false));
         }
 
-        var last = Start + (9 * 10_000);
-        _engine.CheckSilence(last + 24_000, _changes);
+        var last = Start + (9 * 60_000);
+        _engine.CheckSilence(last + 149_000, _changes);
         Assert.Empty(_changes);
 
-        _engine.CheckSilence(last + 26_000, _changes);
-        _engine.CheckSilence(last + 65_000, _changes); // raised once, not again
+        _engine.CheckSilence(last + 151_000, _changes);
+        _engine.CheckSilence(last + 400_000, _changes); // raised once, not again
         var offline = Assert.Single(_changes);
         Assert.Equal((IncidentKind.DeviceOffline, true), (offline.Kind, offline.Present));
-        Assert.Equal(10, offline.Evidence.Baseline);
+        Assert.Equal(150, offline.Evidence.Baseline); // silent after 2.5 × 60 s
 
-        Feed("net-1", TelemetryDomain.Connectivity, last + 70_000, new MetricValue("latency_ms", 20, false));
+        Feed("net-1", TelemetryDomain.Connectivity, last + 420_000, new MetricValue("latency_ms", 20, false));
         Assert.False(_changes[^1].Present);
+    }
+
+    [Fact]
+    public void Silence_AFastBurst_IsNotOfflineBeforeTheMinimum_AsOnTheScreens()
+    {
+        // Issue 14 review: five readings 0.2 s apart (a flushed buffer, a tester with mosquitto_pub) made the device
+        // "offline" 2 s later. Silent is never sooner than MinSilence (1 min), the screens' rule too (ReportingRhythm).
+        for (var i = 0; i < 5; i++)
+        {
+            Feed("burst-1", TelemetryDomain.Traffic, Start + (i * 200), new MetricValue("vehicle_count", 3, true));
+        }
+
+        _engine.CheckSilence(Start + 800 + 59_000, _changes);
+        Assert.Empty(_changes);
+        _engine.CheckSilence(Start + 800 + 61_000, _changes);
+        Assert.True(Assert.Single(_changes).Present);
+    }
+
+    [Theory]
+    [InlineData(true)]  // one reading, no interval learnt yet
+    [InlineData(false)] // only an "online" status, no reading at all
+    public void Silence_ADeviceHeardOnceThenNeverAgain_IsOfflineAfterTheMinimum(bool reading)
+    {
+        // Issue 14 review: the screens showed such a device offline with no incident (the rule waited for three gaps).
+        if (reading)
+        {
+            Feed("once-1", TelemetryDomain.Traffic, Start, new MetricValue("vehicle_count", 3, true));
+        }
+        else
+        {
+            _engine.ObserveStatus("once-1", null, online: true, Start, _changes);
+        }
+
+        _engine.CheckSilence(Start + 59_000, _changes);
+        Assert.Empty(_changes);
+        _engine.CheckSilence(Start + 61_000, _changes);
+        Assert.True(Assert.Single(_changes).Present);
     }
 
     [Fact]

@@ -64,17 +64,15 @@ public sealed class AnalyticsEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task RegistryListsDevices_MadeUpIdsGoOffline_OnlyRegisteredDevicesRaiseIncidents()
+    public async Task NotWatchingUnregisteredDevices_MadeUpIdsGoOffline_OnlyRegisteredDevicesRaiseIncidents()
     {
-        var registry = Path.Combine(_folder, "devices.json");
-        File.WriteAllText(registry, "[]"); // the path is what says "a registry is configured"; the directory below is its content
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _folder });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Analytics:DatabasePath"] = Path.Combine(_folder, "incidents.db"),
             ["Analytics:MlEnabled"] = "false",
             ["Analytics:SilenceCheckInterval"] = "00:00:00.200",
-            ["Devices:RegistryPath"] = registry,
+            ["Analytics:WatchUnregisteredDevices"] = "false",
             ["Mqtt:Url"] = "mqtt://127.0.0.1:1",
         });
         builder.Services.AddSingleton(new DeviceDirectory([new DeviceRecord("tr-real", TelemetryDomain.Traffic, "an-1")]));
