@@ -42,7 +42,7 @@ internal sealed class CommuneMatcher(CommuneList list)
         foreach (var feature in unmatched)
         {
             var key = CommuneNames.Key(feature.Name);
-            var close = Closest(key, taken);
+            var close = Closest(key);
             if (_byOldName[key].ToList() is { Count: > 0 } successors)
             {
                 var names = string.Join(", ", successors.Take(3).Select(u => $"{u.Name} ({u.Code})"));
@@ -99,7 +99,7 @@ internal sealed class CommuneMatcher(CommuneList list)
         return byName.Count == 1 ? byName[0] : null;
     }
 
-    private OfficialCommune? Closest(string key, Dictionary<string, ImportedFeature> taken)
+    private OfficialCommune? Closest(string key)
     {
         if (key.Length == 0)
         {
@@ -112,11 +112,6 @@ internal sealed class CommuneMatcher(CommuneList list)
         var bestDistance = int.MaxValue;
         foreach (var unit in list.Units)
         {
-            if (taken.ContainsKey(unit.Code))
-            {
-                continue;
-            }
-
             var distance = CommuneNames.Distance(bare, CommuneNames.Bare(CommuneNames.Key(unit.ShortName)));
             if (distance <= limit && distance < bestDistance)
             {
