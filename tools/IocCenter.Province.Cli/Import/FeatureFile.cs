@@ -65,7 +65,9 @@ internal static class FeatureFile
 
         try
         {
-            return (Shapefile.ReadAllFeatures(path), system, null);
+            // Broken shapes are read as they are (empty or invalid) and reported per feature, not as a broken file.
+            var options = new NetTopologySuite.IO.Esri.Shapefiles.Readers.ShapefileReaderOptions { GeometryBuilderMode = NetTopologySuite.IO.Esri.Shapefiles.Readers.GeometryBuilderMode.IgnoreInvalidShapes };
+            return (Shapefile.ReadAllFeatures(path, options), system, null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or FileNotFoundException or IndexOutOfRangeException or EndOfStreamException)
         {
