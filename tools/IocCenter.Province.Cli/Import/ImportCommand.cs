@@ -94,7 +94,22 @@ internal static class ImportCommand
         var bytesAfter = AreaFile.Write(areasPath, areas);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Đã ghi / wrote {areasPath}: {matched.Count}/{list.Units.Count} xã/communes, {bytesBefore:N0} → {bytesAfter:N0} byte (GeoJSON)"));
+        MarkSurveyed(Path.Combine(request.Pack, "province.json"), output);
         return problems.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>The areas are now the province's own polygons: the pack stops saying its positions are approximate.</summary>
+    private static void MarkSurveyed(string manifestPath, TextWriter output)
+    {
+        if (!File.Exists(manifestPath) || System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(manifestPath)) is not System.Text.Json.Nodes.JsonObject manifest
+            || manifest["approximatePositions"]?.GetValue<bool>() != true)
+        {
+            return;
+        }
+
+        manifest["approximatePositions"] = false;
+        File.WriteAllText(manifestPath, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = AreaFile.WriteOptions.Encoder }) + "\n");
+        output.WriteLine($"{manifestPath}: approximatePositions = false");
     }
 
     private static List<ImportedFeature> Convert(IReadOnlyList<IFeature> features, ReferenceSystem system, string codeField, string nameField, string? typeField, List<ImportProblem> problems)

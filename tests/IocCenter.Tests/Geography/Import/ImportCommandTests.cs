@@ -26,7 +26,7 @@ public sealed class ImportCommandTests : IDisposable
     public void Import_Vn2000Shapefile_AsTheReadmeSays_WritesAPackTheServicesLoad()
     {
         var shp = ShapefileOfTheThreeCommunes();
-        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","areas":"areas.geojson","outline":"areas.geojson"}""");
+        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","areas":"areas.geojson","outline":"areas.geojson","approximatePositions":true}""");
 
         var (exit, output, error) = ImportFixture.Run("import", "--input", shp, "--code-field", "MA_XA", "--name-field", "TEN_XA", "--pack", _fixture.Pack);
 
@@ -34,6 +34,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("VN-2000 / TM-3 105°00′", output, StringComparison.Ordinal);
         var (province, problems) = ProvincePack.Load(_fixture.Pack);
         Assert.Empty(problems);
+        Assert.False(province!.ApproximatePositions);
         Assert.Equal(["90001", "90002", "90003"], province!.Areas.Select(a => a.Code));
         Assert.Equal(["Phường Hòa Thuận", "Xã Mỹ Quý", "Xã Tân Phú Đông"], province.Areas.Select(a => a.Name));
         Assert.All(province.Areas, a => Assert.False(a.Approximate));
