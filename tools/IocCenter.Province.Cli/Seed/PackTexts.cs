@@ -46,11 +46,11 @@ internal static class PackTexts
 
         ## Vị trí xã là minh họa / commune positions are illustrative
 
-        Không có ranh giới xã mới nào được phát hành dưới giấy phép mở (xem SOURCES.md), nên {areas} xã được đặt thành
+        Khi tạo gói này chưa tìm được ranh giới xã mới nào theo giấy phép mở, nên {areas} xã được đặt thành
         điểm **gần đúng** bên trong ranh giới tỉnh, không phải vị trí thật. Mỗi xã có `approximate: true`, tệp
         `province.json` có `approximatePositions: true`, và màn hình ghi rõ điều này.
 
-        No new commune boundaries are published under an open licence (see SOURCES.md), so the {areas} communes are
+        No boundaries of the new communes could be found under an open licence when this pack was made, so the {areas} communes are
         **approximate** points inside the province outline, not their real places. How they were made: a fine grid of points
         inside the outline; k-means (Lloyd's algorithm, 40 rounds) over it for one point a commune, each snapped to the
         nearest grid point of its cluster so that it lies inside the outline; the points ordered along a Hilbert curve and the
