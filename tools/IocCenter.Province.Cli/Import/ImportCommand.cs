@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using IocCenter.Province.Cli.Packs;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace IocCenter.Province.Cli.Import;
+
+/// <summary>The settings of one <c>import</c> run, from the command line.</summary>
+internal sealed record ImportRequest(string Input, string CodeField, string NameField, string? TypeField, string Pack, string? Crs, double ToleranceMetres, bool Force);
+
+/// <summary>
+/// <c>iocc-province import</c>: a province's commune polygons (Shapefile or GeoJSON) → the pack's <c>areas.geojson</c>,
+/// converted to WGS84, simplified, repaired and matched against the pack's official <c>communes.json</c>.
+/// Exit 0: written, nothing to report; 1: problems reported, written anyway (--force); 2: bad input, nothing written.
+/// </summary>
+internal static class ImportCommand
+{
+    public static int Run(ImportRequest request, TextWriter output, TextWriter error)
+    {
+        var communesPath = Path.Combine(request.Pack, "communes.json");
+        if (!File.Exists(communesPath))
+        {
+            error.WriteLine($"Thiếu danh sách xã chính thức / The official commune list is missing: {communesPath}");
+            return 2;
+        }
+
+        CommuneList list;
+        try
+        {
+            list = CommuneList.Load(communesPath);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or IOException)
+        {
+            error.WriteLine($"Không đọc được / Cannot read {communesPath}: {e.Message}");
+            return 2;
+        }
+
+        var (features, system, readError) = FeatureFile.Read(request.Input, request.Crs);
+        if (system is null)
+        {
+            error.WriteLine(readError);
+            return 2;
+        }
+
+        if (features.Count == 0)
+        {
+            error.WriteLine($"Tệp không có đối tượng nào / The file has no features: {request.Input}");
+            return 2;
+        }
+
+        var names = FeatureFile.FieldNames(features);
+        var codeField = FeatureFile.FindField(names, request.CodeField);
+        var nameField = FeatureFile.FindField(names, request.NameField);
+        var typeField = request.TypeField is null ? null : FeatureFile.FindField(names, request.TypeField);
+        foreach (var (wanted, found) in new[] { (request.CodeField, codeField), (request.NameField, nameField), (request.TypeField, typeField) })
+        {
+            if (wanted is not null && found is null)
+            {
+                error.WriteLine($"Không có trường '{wanted}' trong tệp; các trường có: {string.Join(", ", names)} / No field '{wanted}' in the file; its fields are: {string.Join(", ", names)}");
+                return 2;
+            }
+        }
+
+        output.WriteLine($"{request.Input}: {features.Count} đối tượng / features, hệ tọa độ / coordinate system {system.Description}");
+        var problems = new List<ImportProblem>();
+        var imported = Convert(features, system, codeField!, nameField!, typeField, problems);
+        var bytesBefore = Bytes(imported);
+        var simplified = AreaSimplifier.Simplify(imported.Select(f => f.Geometry).ToList(), request.ToleranceMetres);
+        foreach (var index in simplified.Repaired)
+        {
+            output.WriteLine($"đối tượng/feature #{imported[index].Index} ({imported[index].Values}): hình không hợp lệ, đã sửa (GeometryFixer) / invalid polygon, repaired");
+        }
+
+        imported = imported.Select((f, i) => f with { Geometry = simplified.Geometries[i] }).ToList();
+        var (matched, matchProblems) = new CommuneMatcher(list).Match(imported);
+        problems.AddRange(matchProblems);
+        foreach (var problem in problems.OrderBy(p => p.Feature ?? int.MaxValue))
+        {
+            error.WriteLine(problem);
+        }
+
+        var areasPath = Path.Combine(request.Pack, "areas.geojson");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Đơn giản hóa / simplified ({request.ToleranceMetres} m, {(simplified.AsCoverage ? "CoverageSimplifier" : "TopologyPreservingSimplifier")}): {simplified.VerticesBefore} → {simplified.VerticesAfter} đỉnh/vertices"));
+        if (problems.Count > 0 && !request.Force)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{problems.Count} vấn đề; chưa ghi {areasPath}. Sửa tệp, hoặc thêm --force để vẫn ghi / {problems.Count} problems; {areasPath} not written. Fix the file, or add --force to write it anyway"));
+            return 2;
+        }
+
+        var areas = matched.OrderBy(m => m.Commune.Code, StringComparer.Ordinal).Select(m => new AreaRecord(m.Commune, m.Feature.Geometry, Approximate: false));
+        var bytesAfter = AreaFile.Write(areasPath, areas);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Đã ghi / wrote {areasPath}: {matched.Count}/{list.Units.Count} xã/communes, {bytesBefore:N0} → {bytesAfter:N0} byte (GeoJSON)"));
+        MarkSurveyed(Path.Combine(request.Pack, "province.json"), output);
+        return problems.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>The areas are now the province's own polygons: the pack stops saying its positions are approximate.</summary>
+    private static void MarkSurveyed(string manifestPath, TextWriter output)
+    {
+        if (!File.Exists(manifestPath) || System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(manifestPath)) is not System.Text.Json.Nodes.JsonObject manifest
+            || manifest["approximatePositions"]?.GetValue<bool>() != true)
+        {
+            return;
+        }
+
+        manifest["approximatePositions"] = false;
+        File.WriteAllText(manifestPath, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = AreaFile.WriteOptions.Encoder }) + "\n");
+        output.WriteLine($"{manifestPath}: approximatePositions = false");
+    }
+
+    private static List<ImportedFeature> Convert(IReadOnlyList<IFeature> features, ReferenceSystem system, string codeField, string nameField, string? typeField, List<ImportProblem> problems)
+    {
+        var result = new List<ImportedFeature>(features.Count);
+        for (var i = 0; i < features.Count; i++)
+        {
+            var feature = features[i];
+            var imported = new ImportedFeature(i, FeatureFile.Value(feature, codeField), FeatureFile.Value(feature, nameField), FeatureFile.Value(feature, typeField), feature.Geometry);
+            if (feature.Geometry is not (Polygon or MultiPolygon) || feature.Geometry.IsEmpty)
+            {
+                var kind = feature.Geometry?.IsEmpty == false ? feature.Geometry.GeometryType : "rỗng/empty";
+                problems.Add(new(i, imported.Values, $"hình không phải vùng ({kind}); bỏ qua", $"the geometry is not a polygon ({kind}); skipped"));
+                continue;
+            }
+
+            var geometry = feature.Geometry.Copy();
+            var conversion = new Wgs84Conversion(system);
+            geometry.Apply(conversion);
+            if (conversion.Problem is not null)
+            {
+                problems.Add(new(i, imported.Values, conversion.Problem.Split(" / ")[0] + "; bỏ qua", conversion.Problem.Split(" / ")[1] + "; skipped"));
+                continue;
+            }
+
+            geometry.GeometryChanged();
+            result.Add(imported with { Geometry = geometry });
+        }
+
+        return result;
+    }
+
+    /// <summary>The converted features as GeoJSON before simplification: what the wall would load without it.</summary>
+    private static long Bytes(IEnumerable<ImportedFeature> features)
+    {
+        var collection = new FeatureCollection();
+        foreach (var feature in features)
+        {
+            collection.Add(new Feature(feature.Geometry, new AttributesTable { { "code", feature.Code ?? "" }, { "name", feature.Name ?? "" } }));
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(collection, AreaFile.WriteOptions).LongLength;
+    }
+}

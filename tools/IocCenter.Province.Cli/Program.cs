@@ -1,0 +1,3 @@
+using IocCenter.Province.Cli;
+
+return ProvinceCommand.Run(args, Console.Out, Console.Error);
