@@ -76,4 +76,57 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         Assert.Equal(0, labels.Overlaps);
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "wall-map-incident-1920x1080.png") });
     }
+
+    [Fact]
+    public async Task TheConsolesAreaSearch_FindsACommuneTypedWithoutDiacritics_AndFiltersTheIncidentsByIt()
+    {
+        var device = await MapPage.FirstDeviceAsync(_server, "environment");
+        await MapPage.PublishOfflineAsync(_server.BrokerPort, device, "environment");
+        var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        await page.GotoAsync(new Uri(_server.BaseUrl, "console").ToString());
+        await page.FillAsync("input[name=userName]", "admin");
+        await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.Locator("#map[data-ready=true]").WaitForAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#map circle.area.point")).ToHaveCountAsync(Communes);
+        var row = page.Locator("#incidents tbody tr[data-id]", new() { HasText = device });
+        await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        var dot = page.Locator($"#map circle.device[data-id='{device}']");
+        await Assertions.Expect(dot).ToHaveAttributeAsync("data-area", new System.Text.RegularExpressions.Regex("^[0-9]{5}$"), new() { Timeout = 10_000 });
+        var commune = (await dot.GetAttributeAsync("data-area"))!;
+
+        // Typed without diacritics, with the keyboard only.
+        await page.Locator("#f-area").PressSequentiallyAsync("dao thanh");
+        await Assertions.Expect(page.Locator("#f-area-list [role=option]").First).ToHaveTextAsync("Phường Đạo Thạnh");
+        await Assertions.Expect(page.Locator("#f-area")).ToHaveAttributeAsync("aria-activedescendant", "f-area-opt-28249");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#f-area")).ToHaveValueAsync("Phường Đạo Thạnh");
+        await Assertions.Expect(page.Locator("#map circle.area.selected[data-code='28249']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#map")).ToHaveAttributeAsync("data-focus", "28249", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#map")).Not.ToHaveAttributeAsync("data-zoom", "1.00");
+        await Assertions.Expect(row).ToHaveCountAsync(commune == "28249" ? 1 : 0);
+
+        // The incident's own commune (its device's, found on the map) brings it back; Escape twice clears the filter.
+        var name = (await page.Locator($"#map circle.area[data-code='{commune}'] title").TextContentAsync())!;
+        await page.Locator("#f-area").FillAsync("");
+        await page.Locator("#f-area").PressSequentiallyAsync(WithoutDiacritics(name));
+        await page.Locator($"#f-area-opt-{commune}").ClickAsync();
+        await Assertions.Expect(page.Locator("#f-area")).ToHaveValueAsync(name);
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#map")).ToHaveAttributeAsync("data-focus", commune, new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator($"#map .ring[data-code='{commune}']")).ToHaveCountAsync(1);
+        Assert.Equal(await page.Locator("#incidents tbody tr[data-id]").CountAsync(), await page.Locator("#incidents tbody tr[data-id]", new() { HasText = name }).CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "console-map-1920x1080.png") });
+        await page.Locator("#f-area").FocusAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator("#f-area")).ToHaveValueAsync("");
+        await Assertions.Expect(page.Locator("#map circle.area.selected")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#map")).ToHaveAttributeAsync("data-focus", "", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#map")).ToHaveAttributeAsync("data-zoom", "1.00");
+    }
+
+    private static string WithoutDiacritics(string text) =>
+        new string([.. text.Normalize(System.Text.NormalizationForm.FormD).Where(ch => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(ch) != System.Globalization.UnicodeCategory.NonSpacingMark)])
+            .Replace('đ', 'd').Replace('Đ', 'D');
 }

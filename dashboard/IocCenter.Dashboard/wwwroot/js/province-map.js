@@ -252,7 +252,9 @@ window.IocProvinceMap = (() => {
         const k = Math.max(1, Math.min(40, 0.6 * Math.min(width, height) / span));
         target = d3.zoomIdentity.translate(width / 2, height / 2).scale(k).translate(-cx, -cy);
       }
-      d3.select(svg).transition().duration(400).call(zoom.transform, target);
+      // data-focus: the area the view has settled on ('' for the whole province), for tests and styles.
+      delete svg.dataset.focus;
+      d3.select(svg).transition().duration(400).call(zoom.transform, target).on('end', () => { svg.dataset.focus = a ? a.code : ''; });
     }
     function zoomBy(factor) { if (zoom) d3.select(svg).transition().duration(250).call(zoom.scaleBy, factor); }
     function select(code) {
