@@ -71,7 +71,7 @@ window.IocProvinceMap = (() => {
         areas.set(a.code, a);
       }
       svg.dataset.areas = String(areas.size);
-      for (const d of devices.values()) d.area = locate(d.device);
+      for (const d of devices.values()) { d.area = locate(d.device); if (d.area) d.el.dataset.area = d.area; }
       resize();
     }
 
@@ -117,7 +117,14 @@ window.IocProvinceMap = (() => {
         d = { device, area: null, el: el('circle', { class: 'device' }, deviceLayer) };
         d.el.dataset.id = device.id;
         devices.set(device.id, d);
-      } else d.device = device;
+      } else {
+        d.device = device;
+      }
+      // A wall gets every device's state every second (the same object, changed in place): only a change of colour
+      // or place redraws.
+      const seen = `${device.state}|${device.severity}|${device.lat}|${device.lon}|${device.area}`;
+      if (d.area && d.seen === seen) return;
+      d.seen = seen;
       d.area = province ? locate(device) : null;
       d.el.setAttribute('fill', deviceColor(device));
       d.el.dataset.state = device.state;
@@ -166,7 +173,7 @@ window.IocProvinceMap = (() => {
       if (!projection) return;
       const u = unit();
       const s = summary();
-      ringLayer.replaceChildren();
+      const rings = new Map([...ringLayer.children].map(r => [r.dataset.code, r]));
       for (const a of areas.values()) {
         const sum = s.get(a.code);
         a.el.dataset.state = stateOf(sum);
@@ -175,12 +182,16 @@ window.IocProvinceMap = (() => {
           const [x, y] = screen(a.anchor);
           a.el.setAttribute('cx', x); a.el.setAttribute('cy', y); a.el.setAttribute('r', u);
         }
-        if (sum.severity) {
-          const [x, y] = screen(a.anchor);
-          const ring = el('circle', { class: 'ring', cx: x, cy: y, r: u * 2.6, stroke: colors[severityOf(sum.severity)] }, ringLayer);
-          ring.dataset.code = a.code;
-        }
+        // A ring stays the same element while its place has an open incident, so its pulse runs on undisturbed.
+        let ring = rings.get(a.code);
+        rings.delete(a.code);
+        if (!sum.severity) { ring?.remove(); continue; }
+        if (!ring) { ring = el('circle', { class: 'ring' }, ringLayer); ring.dataset.code = a.code; }
+        const [x, y] = screen(a.anchor);
+        ring.setAttribute('cx', x); ring.setAttribute('cy', y); ring.setAttribute('r', u * 2.6);
+        ring.setAttribute('stroke', colors[severityOf(sum.severity)]);
       }
+      for (const stale of rings.values()) stale.remove();
       // Devices without coordinates sit around their area's anchor, one place per domain.
       const around = { traffic: [-1.3, 0], environment: [0, -1.3], connectivity: [1.3, 0] };
       for (const d of devices.values()) {
@@ -197,12 +208,16 @@ window.IocProvinceMap = (() => {
 
     // ---- labels: by priority (open incidents, worst first; then the most devices; then the largest area), each at
     // the first spot around its anchor that overlaps no label already placed and stays inside the map.
+    let labelsFor = '';
     function placeLabels(s) {
-      labelLayer.replaceChildren();
       const u = unit();
       const bigger = a => (a.point ? 0 : Math.abs(path.area(a.geometry)));
       const order = [...areas.values()].map(a => ({ a, sum: s.get(a.code) }))
         .sort((x, y) => (y.sum.severity - x.sum.severity) || (y.sum.incidents - x.sum.incidents) || (y.sum.devices - x.sum.devices) || (bigger(y.a) - bigger(x.a)) || x.a.name.localeCompare(y.a.name));
+      const key = `${width}x${height}:${u}:${transform}:` + order.map(o => o.a.code + (o.sum.severity ? '!' : '')).join(',');
+      if (key === labelsFor) return;
+      labelsFor = key;
+      labelLayer.replaceChildren();
       const placed = [];
       const hits = b => placed.some(p => b.x0 < p.x1 && b.x1 > p.x0 && b.y0 < p.y1 && b.y1 > p.y0);
       const inside = b => b.x0 >= 0 && b.y0 >= 0 && b.x1 <= width && b.y1 <= height;

@@ -106,14 +106,18 @@
   function makeChart(id, color) {
     const el = document.getElementById(id);
     const size = () => ({ width: el.clientWidth, height: Math.max(60, el.clientHeight) });
+    // uPlot draws on a canvas in pixels: its type and lines follow the wall's rem (0.85vw), legible at 4K too.
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const font = `${Math.round(0.8 * rem)}px "Noto Sans", "DejaVu Sans", sans-serif`;
+    const axis = { stroke: '#8ea0bf', font, grid: { stroke: '#23324d', width: Math.max(1, rem / 16) }, ticks: { stroke: '#23324d', width: Math.max(1, rem / 16), size: 0.4 * rem } };
     const plot = new uPlot({
       ...size(),
       legend: { show: false },
       axes: [
-        { stroke: '#8ea0bf', grid: { stroke: '#23324d' }, values: (u, ticks) => ticks.map(v => new Date(v * 1000).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' })) },
-        { stroke: '#8ea0bf', grid: { stroke: '#23324d' } },
+        { ...axis, size: 2.4 * rem, space: 5 * rem, values: (u, ticks) => ticks.map(v => new Date(v * 1000).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' })) },
+        { ...axis, size: 3.6 * rem, space: 2.2 * rem },
       ],
-      series: [{}, { stroke: color, width: 2 }],
+      series: [{}, { stroke: color, width: Math.max(2, rem / 8), points: { size: 0.45 * rem } }],
     }, [[], []], el);
     new ResizeObserver(() => plot.setSize(size())).observe(el);
     return plot;
