@@ -69,12 +69,42 @@ internal static class MapPage
     public static async Task<IPage> OpenWallAsync(DebianChromium chromium, DashboardProcess server, int width, int height, string query = "")
     {
         var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
-        var errors = new StringBuilder();
-        page.PageError += (_, e) => errors.AppendLine(e);
+        WatchErrors(page);
         await page.GotoAsync(await server.KioskLinkAsync() + query);
         await page.Locator("body[data-live=true]").WaitForAsync(new() { Timeout = 15_000 });
         await page.Locator("#map[data-ready=true]").WaitForAsync(new() { Timeout = 15_000 });
-        Assert.True(errors.Length == 0, "errors in the page: " + errors);
         return page;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, StringBuilder> Errors = [];
+
+    /// <summary>Keeps the page's script errors, console errors (a Content-Security-Policy refusal is one) and failed requests (the browser's own favicon request aside).</summary>
+    public static void WatchErrors(IPage page)
+    {
+        var errors = Errors.GetOrCreateValue(page);
+        page.PageError += (_, e) => { lock (errors) { errors.AppendLine(e); } };
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && !m.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                lock (errors) { errors.AppendLine(m.Text); }
+            }
+        };
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400 && !r.Url.EndsWith("/favicon.ico", StringComparison.Ordinal))
+            {
+                lock (errors) { errors.AppendLine($"{r.Status} {r.Url}"); }
+            }
+        };
+    }
+
+    public static void AssertNoErrors(IPage page)
+    {
+        var errors = Errors.GetOrCreateValue(page);
+        lock (errors)
+        {
+            Assert.True(errors.Length == 0, "errors in the page: " + errors);
+        }
     }
 }

@@ -55,6 +55,7 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#title-sub")).ToHaveTextAsync("Tỉnh Đồng Tháp");
         await Assertions.Expect(page.Locator(".uplot")).ToHaveCountAsync(3);
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, $"wall-map-{width}x{height}{(english ? "-en" : "")}.png") });
+        MapPage.AssertNoErrors(page);
     }
 
     [Fact]
@@ -75,6 +76,7 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         Assert.Equal(commune, labels.Codes[0]);
         Assert.Equal(0, labels.Overlaps);
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "wall-map-incident-1920x1080.png") });
+        MapPage.AssertNoErrors(page);
     }
 
     [Fact]
@@ -83,6 +85,7 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         var device = await MapPage.FirstDeviceAsync(_server, "environment");
         await MapPage.PublishOfflineAsync(_server.BrokerPort, device, "environment");
         var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
+        MapPage.WatchErrors(page);
         await page.GotoAsync(new Uri(_server.BaseUrl, "console").ToString());
         await page.FillAsync("input[name=userName]", "admin");
         await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
@@ -127,6 +130,7 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#map circle.area.selected")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#map")).ToHaveAttributeAsync("data-focus", "", new() { Timeout = 5_000 });
         await Assertions.Expect(page.Locator("#map")).ToHaveAttributeAsync("data-zoom", "1.00");
+        MapPage.AssertNoErrors(page);
     }
 
     private static string WithoutDiacritics(string text) =>

@@ -58,5 +58,6 @@ public sealed class ProvinceMapPolygonBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#title-sub")).ToHaveTextAsync("Tỉnh Thử Bản Đồ");
         await Assertions.Expect(page.Locator("#map-attribution")).ToContainTextAsync("Made-up test data");
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, $"wall-map-polygons-{width}x{height}.png") });
+        MapPage.AssertNoErrors(page);
     }
 }
