@@ -56,6 +56,7 @@
     document.getElementById('map-attribution').replaceChildren(...province.attribution.map(line => Object.assign(document.createElement('div'), { textContent: line })));
     map.setProvince(province);
     for (const d of state.devices.values()) map.setDevice(d);
+    drawTicker();
   }
 
   // ---- KPI tiles
@@ -91,7 +92,8 @@
       return;
     }
     ticker.innerHTML = list.map(i => {
-      const where = [i.deviceId, i.area].filter(Boolean).join(' · ');
+      // The area by the pack's name: its own code's, or the commune its device lies in.
+      const where = [i.deviceId, map.area(map.areaOfIncident(i))?.name ?? i.area].filter(Boolean).join(' · ');
       const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`);
       const when = new Date(i.openedAt).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' });
       return `<li class="${i.state}" data-id="${i.id}" data-state="${i.state}" style="--c:${colors[i.severity]}"><span class="bar"></span>` +
