@@ -5,7 +5,7 @@
   const c = t.console;
   const $ = id => document.getElementById(id);
   const rank = { critical: 4, major: 3, minor: 2, warning: 1 };
-  const state = { incidents: new Map(), devices: new Map(), areas: [], sort: { key: 'severity', dir: -1 }, selected: null, csrf: null };
+  const state = { incidents: new Map(), devices: new Map(), areas: [], area: null, sort: { key: 'severity', dir: -1 }, selected: null, csrf: null };
 
   // ---- text
   document.title = 'IOC — ' + c.title;
@@ -18,6 +18,8 @@
   $('my-password').href = '/account/password' + (lang === 'en' ? '?lang=en' : '');
   $('f-state-label').textContent = c.state; $('f-severity-label').textContent = c.severity;
   $('f-domain-label').textContent = c.domain; $('f-area-label').textContent = c.area;
+  $('zoom-in').title = c.zoomIn; $('zoom-out').title = c.zoomOut; $('zoom-all').title = c.zoomAll;
+  for (const id of ['zoom-in', 'zoom-out', 'zoom-all']) $(id).setAttribute('aria-label', $(id).title);
   const heads = { severity: c.severity, kind: c.kind, subject: c.subject, area: c.area, state: c.state, openedAt: c.opened, lastSeenAt: c.lastSeen };
   document.querySelectorAll('#incidents th').forEach(th => { th.textContent = heads[th.dataset.sort]; th.addEventListener('click', () => sortBy(th.dataset.sort)); });
   $('d-evidence-title').textContent = c.evidence; $('d-audit-title').textContent = c.audit;
@@ -27,7 +29,30 @@
   fill($('f-state'), [['unresolved', c.unresolved], ['all', c.all], ['open', t.state.open], ['acknowledged', t.state.acknowledged], ['resolved', t.state.resolved]]);
   fill($('f-severity'), [['', c.all], ...['critical', 'major', 'minor', 'warning'].map(s => [s, t.severity[s]])]);
   fill($('f-domain'), [['', c.all], ['traffic', c.domains.traffic], ['environment', c.domains.environment], ['connectivity', c.domains.connectivity]]);
-  for (const id of ['f-severity', 'f-domain', 'f-area']) $(id).addEventListener('change', draw);
+  for (const id of ['f-severity', 'f-domain']) $(id).addEventListener('change', draw);
+
+  // ---- the province map (js/province-map.js, as on the wall, with zoom) and the searchable area filter
+  const colors = { ok: '#27ae60', offline: '#7f8c8d', critical: '#c0392b', major: '#d35400', minor: '#d4ac0d', warning: '#2471a3' };
+  const areaFilter = window.IocAreaFilter.create({ input: $('f-area'), list: $('f-area-list'), clear: $('f-area-clear'), text: c, onChange: chooseArea });
+  const map = window.IocProvinceMap.create($('map'), { colors, zoom: true, onAreaClick: code => areaFilter.choose(code) });
+  function chooseArea(code) {
+    state.area = code;
+    map.select(code);
+    map.zoomTo(code);
+    draw();
+  }
+  $('zoom-in').addEventListener('click', () => map.zoomBy(2));
+  $('zoom-out').addEventListener('click', () => map.zoomBy(0.5));
+  $('zoom-all').addEventListener('click', () => map.zoomTo(state.area));
+  async function loadProvince() {
+    const province = await window.IocProvinceMap.load();
+    map.setProvince(province);
+    areaFilter.setAreas(map.areas());
+    $('map').setAttribute('aria-label', province.fullName);
+    $('map-approximate').hidden = !province.approximatePositions;
+    $('map-approximate').textContent = t.approximatePositions;
+    $('map-attribution').replaceChildren(...province.attribution.map(line => Object.assign(document.createElement('div'), { textContent: line })));
+  }
   $('f-state').addEventListener('change', load);
 
   function escapeHtml(s) { return String(s ?? '').replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch])); }
@@ -43,8 +68,8 @@
   // ---- list
   function domainOf(incident) { return incident.deviceId ? state.devices.get(incident.deviceId)?.domain : null; }
   function visible() {
-    const severity = $('f-severity').value, domain = $('f-domain').value, area = $('f-area').value;
-    return [...state.incidents.values()].filter(i => (!severity || i.severity === severity) && (!domain || domainOf(i) === domain) && (!area || i.area === area));
+    const severity = $('f-severity').value, domain = $('f-domain').value, area = state.area;
+    return [...state.incidents.values()].filter(i => (!severity || i.severity === severity) && (!domain || domainOf(i) === domain) && (!area || map.areaOfIncident(i) === area));
   }
   function compare(a, b) {
     const k = state.sort.key;
@@ -60,11 +85,17 @@
     document.querySelectorAll('#incidents th').forEach(th => th.setAttribute('aria-sort', th.dataset.sort === state.sort.key ? (state.sort.dir > 0 ? 'ascending' : 'descending') : 'none'));
     const rows = visible().sort(compare).map(i => `<tr data-id="${i.id}" data-state="${i.state}" class="${state.selected === i.id ? 'selected' : ''}">` +
       `<td><span class="sev ${i.severity}">${t.severity[i.severity]}</span></td><td>${escapeHtml(t.kind[i.kind] || i.kind)}</td>` +
-      `<td>${escapeHtml(i.subject)}</td><td>${escapeHtml(areaName(i.area))}</td>` +
+      `<td>${escapeHtml(i.subject)}</td><td>${escapeHtml(areaName(map.areaOfIncident(i) ?? i.area))}</td>` +
       `<td>${t.state[i.state]}${i.active || i.state === 'resolved' ? '' : ' · ' + t.cleared}</td><td>${time(i.openedAt)}</td><td>${time(i.lastSeenAt)}</td></tr>`);
     document.querySelector('#incidents tbody').innerHTML = rows.join('') || `<tr><td colspan="7">${c.none}</td></tr>`;
   }
-  function areaName(id) { return state.areas.find(a => a.id === id)?.name || id || ''; }
+  // A pack code's name (an incident whose area tag is not a pack code shows the commune its device lies in); else the
+  // name the live feed gives an older area tag (a district slug), else the tag.
+  function areaName(id) {
+    const inPack = map.area(id)?.name;
+    if (inPack || !id) return inPack || '';
+    return state.areas.find(a => a.id === id)?.name || id;
+  }
   document.querySelector('#incidents tbody').addEventListener('click', e => { const row = e.target.closest('tr[data-id]'); if (row) select(Number(row.dataset.id)); });
 
   // ---- detail
@@ -74,7 +105,7 @@
     state.incidents.set(incident.id, incident);
     $('detail').hidden = false;
     $('d-title').textContent = `#${incident.id} ${t.kind[incident.kind] || incident.kind} — ${t.severity[incident.severity]}`;
-    const facts = [[c.subject, incident.subject], [c.area, areaName(incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
+    const facts = [[c.subject, incident.subject], [c.area, areaName(map.areaOfIncident(incident) ?? incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
       [c.opened, time(incident.openedAt)], [c.lastSeen, time(incident.lastSeenAt)], [c.occurrences, incident.occurrences],
       [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—']];
     $('d-facts').innerHTML = facts.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
@@ -125,8 +156,9 @@
     $('who').textContent = `${me.displayName || me.name} (${c.roles[me.role] || me.role})`;
     $('admin-link').hidden = me.role !== 'admin';
     $('admin-link').textContent = t.admin.title;
+    await loadProvince();
     const devices = await api('/api/devices');
-    for (const d of devices) state.devices.set(d.id, d);
+    for (const d of devices) { state.devices.set(d.id, d); map.setDevice(d); }
     await load();
     connect();
   }
@@ -137,14 +169,20 @@
     const banner = $('banner');
     connection.on('snapshot', s => {
       state.areas = s.areas;
-      if (!$('f-area').options.length) fill($('f-area'), [['', c.all], ...s.areas.map(a => [a.id, a.name])]);
-      for (const d of s.devices) state.devices.set(d.id, d);
+      map.clear();
+      for (const d of s.devices) { state.devices.set(d.id, d); map.setDevice(d); }
+      for (const i of s.incidents) map.setIncident(i);
       if ($('f-state').value === 'unresolved') { state.incidents = new Map(s.incidents.map(i => [i.id, i])); }
       draw();
     });
     // Devices new to screens come in full: the domain filter knows them too (state changes need no redraw here).
-    connection.on('delta', d => { for (const dev of d.devices) state.devices.set(dev.id, dev); });
+    connection.on('delta', d => {
+      for (const dev of d.devices) { state.devices.set(dev.id, dev); map.setDevice(dev); }
+      for (const change of d.changes || []) { const dev = state.devices.get(change.id); if (dev) { Object.assign(dev, change); map.setDevice(dev); } }
+      for (const id of d.removed || []) { state.devices.delete(id); map.removeDevice(id); }
+    });
     connection.on('incident', i => {
+      map.setIncident(i);
       const filter = $('f-state').value;
       if (filter === 'unresolved' && i.state === 'resolved') state.incidents.delete(i.id);
       else if (filter === 'unresolved' || filter === 'all' || filter === i.state) state.incidents.set(i.id, i);

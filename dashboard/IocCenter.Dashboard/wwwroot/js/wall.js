@@ -10,7 +10,7 @@
   const maxChartPoints = 600;
   const maxTicker = 40;
 
-  const state = { province: '', areas: [], devices: new Map(), incidents: new Map(), chart: [], bounds: null };
+  const state = { devices: new Map(), incidents: new Map(), chart: [] };
 
   // ---- static text
   document.getElementById('title-main').textContent = t.titleMain;
@@ -21,7 +21,7 @@
   document.getElementById('chart-connectivity-title').textContent = t.chartConnectivity;
   document.getElementById('legend').innerHTML = [
     ['ok', t.ok], ['critical', t.severity.critical], ['major', t.severity.major], ['minor', t.severity.minor], ['warning', t.severity.warning], ['offline', t.offline],
-  ].map(([k, label]) => `<span style="--c:${colors[k]}">${label}</span>`).join('');
+  ].map(([k, label]) => `<span style="--c:${colors[k]}">${label}</span>`).join('') + `<span class="ring" style="--c:${colors.critical}">${t.incidentPlace}</span>`;
 
   const clock = document.getElementById('clock');
   const tickClock = () => { clock.textContent = new Date().toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' }); };
@@ -38,47 +38,25 @@
     document.body.dataset.live = live ? 'true' : 'false';
   }
 
-  // ---- map: areas and devices from local data (no map tiles: these networks are often isolated)
-  const svg = document.getElementById('map');
-  const ns = 'http://www.w3.org/2000/svg';
-  function project(lat, lon) {
-    const b = state.bounds;
-    const x = 60 + ((lon - b.minLon) / (b.maxLon - b.minLon || 1)) * 880;
-    const y = 60 + ((b.maxLat - lat) / (b.maxLat - b.minLat || 1)) * 640;
-    return [x, y];
-  }
-  function drawAreas() {
-    svg.replaceChildren();
-    const lats = state.areas.map(a => a.lat), lons = state.areas.map(a => a.lon);
-    state.bounds = { minLat: Math.min(...lats) - 0.06, maxLat: Math.max(...lats) + 0.06, minLon: Math.min(...lons) - 0.06, maxLon: Math.max(...lons) + 0.06 };
-    for (const area of state.areas) {
-      const [x, y] = project(area.lat, area.lon);
-      const circle = document.createElementNS(ns, 'circle');
-      circle.setAttribute('class', 'area'); circle.setAttribute('cx', x); circle.setAttribute('cy', y); circle.setAttribute('r', 58);
-      const label = document.createElementNS(ns, 'text');
-      label.setAttribute('class', 'area-label'); label.setAttribute('x', x); label.setAttribute('y', y + 84);
-      label.textContent = area.name;
-      svg.append(circle, label);
+  // ---- map: the province pack's outline and areas, drawn offline (js/province-map.js)
+  const map = window.IocProvinceMap.create(document.getElementById('map'), { colors });
+  let province = null;
+  async function loadProvince() {
+    if (province) return;
+    try {
+      province = await window.IocProvinceMap.load(params.get('token') ? `?token=${encodeURIComponent(params.get('token'))}` : '');
+    } catch {
+      return; // the next snapshot (after a reconnection) tries again
     }
-  }
-  function deviceColor(d) {
-    if (d.state === 'offline') return colors.offline;
-    if (d.state === 'incident') return colors[d.severity] || colors.warning;
-    return colors.ok;
-  }
-  function drawDevice(d) {
-    if (!state.bounds || d.lat == null || d.lon == null) return;
-    let dotEl = svg.querySelector(`circle[data-id="${CSS.escape(d.id)}"]`);
-    if (!dotEl) {
-      dotEl = document.createElementNS(ns, 'circle');
-      dotEl.setAttribute('class', 'device');
-      dotEl.dataset.id = d.id;
-      const [x, y] = project(d.lat, d.lon);
-      dotEl.setAttribute('cx', x); dotEl.setAttribute('cy', y); dotEl.setAttribute('r', 9);
-      svg.append(dotEl);
-    }
-    dotEl.setAttribute('fill', deviceColor(d));
-    dotEl.dataset.state = d.state;
+    document.getElementById('title-sub').textContent = province.fullName;
+    document.getElementById('map').setAttribute('aria-label', `${t.mapTitle} — ${province.fullName}`);
+    const approximate = document.getElementById('map-approximate');
+    approximate.hidden = !province.approximatePositions;
+    approximate.textContent = t.approximatePositions;
+    document.getElementById('map-attribution').replaceChildren(...province.attribution.map(line => Object.assign(document.createElement('div'), { textContent: line })));
+    map.setProvince(province);
+    for (const d of state.devices.values()) map.setDevice(d);
+    drawTicker();
   }
 
   // ---- KPI tiles
@@ -114,7 +92,8 @@
       return;
     }
     ticker.innerHTML = list.map(i => {
-      const where = [i.deviceId, i.area].filter(Boolean).join(' · ');
+      // The area by the pack's name: its own code's, or the commune its device lies in.
+      const where = [i.deviceId, map.area(map.areaOfIncident(i))?.name ?? i.area].filter(Boolean).join(' · ');
       const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`);
       const when = new Date(i.openedAt).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' });
       return `<li class="${i.state}" data-id="${i.id}" data-state="${i.state}" style="--c:${colors[i.severity]}"><span class="bar"></span>` +
@@ -129,14 +108,18 @@
   function makeChart(id, color) {
     const el = document.getElementById(id);
     const size = () => ({ width: el.clientWidth, height: Math.max(60, el.clientHeight) });
+    // uPlot draws on a canvas in pixels: its type and lines follow the wall's rem (0.85vw), legible at 4K too.
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const font = `${Math.round(0.8 * rem)}px "Noto Sans", "DejaVu Sans", sans-serif`;
+    const axis = { stroke: '#8ea0bf', font, grid: { stroke: '#23324d', width: Math.max(1, rem / 16) }, ticks: { stroke: '#23324d', width: Math.max(1, rem / 16), size: 0.4 * rem } };
     const plot = new uPlot({
       ...size(),
       legend: { show: false },
       axes: [
-        { stroke: '#8ea0bf', grid: { stroke: '#23324d' }, values: (u, ticks) => ticks.map(v => new Date(v * 1000).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' })) },
-        { stroke: '#8ea0bf', grid: { stroke: '#23324d' } },
+        { ...axis, size: 2.4 * rem, space: 5 * rem, values: (u, ticks) => ticks.map(v => new Date(v * 1000).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' })) },
+        { ...axis, size: 3.6 * rem, space: 2.2 * rem },
       ],
-      series: [{}, { stroke: color, width: 2 }],
+      series: [{}, { stroke: color, width: Math.max(2, rem / 8), points: { size: 0.45 * rem } }],
     }, [[], []], el);
     new ResizeObserver(() => plot.setSize(size())).observe(el);
     return plot;
@@ -160,29 +143,28 @@
 
   // ---- messages
   function onSnapshot(s) {
-    state.province = s.province;
-    document.getElementById('title-sub').textContent = `${t.province} ${s.province}`;
-    state.areas = s.areas;
-    drawAreas();
+    if (!province) document.getElementById('title-sub').textContent = `${t.province} ${s.province}`;
+    loadProvince();
     state.devices.clear();
-    for (const d of s.devices) { state.devices.set(d.id, d); drawDevice(d); }
+    map.clear();
+    for (const d of s.devices) { state.devices.set(d.id, d); map.setDevice(d); }
     state.incidents.clear();
-    for (const i of s.incidents) state.incidents.set(i.id, i);
+    for (const i of s.incidents) { state.incidents.set(i.id, i); map.setIncident(i); }
     state.chart = s.chart.slice(-maxChartPoints);
     drawKpis(s.kpis); drawTicker(); drawCharts();
     document.body.dataset.snapshots = String(Number(document.body.dataset.snapshots || 0) + 1);
   }
   function onDelta(d) {
-    for (const dev of d.devices) { state.devices.set(dev.id, dev); drawDevice(dev); }
+    for (const dev of d.devices) { state.devices.set(dev.id, dev); map.setDevice(dev); }
     // A device already known comes as a change: its state and values, not its place.
     for (const change of d.changes) {
       const dev = state.devices.get(change.id);
-      if (dev) { Object.assign(dev, change); drawDevice(dev); }
+      if (dev) { Object.assign(dev, change); map.setDevice(dev); }
     }
     // Removed by an admin or forgotten after a long silence: off the map (the tiles come recounted).
     for (const id of d.removed || []) {
       state.devices.delete(id);
-      svg.querySelector(`circle[data-id="${CSS.escape(id)}"]`)?.remove();
+      map.removeDevice(id);
     }
     if (d.kpis) drawKpis(d.kpis);
     if (d.chart) {
@@ -194,6 +176,7 @@
   function onIncident(i) {
     const isNew = !state.incidents.has(i.id);
     if (i.state === 'resolved') state.incidents.delete(i.id); else state.incidents.set(i.id, i);
+    map.setIncident(i);
     drawTicker();
     if (isNew && i.severity === 'critical' && i.state === 'open') ring();
   }
