@@ -47,7 +47,9 @@ public sealed class HostileInputTests(ServicesFixture services, ITestOutputHelpe
         await Eventually.WaitAsync(() => Task.FromResult(deadLetters.Count), n => n >= deliverable.Count, Deadline, "every case dead-lettered");
 
         var byTopic = deadLetters.Records.ToDictionary(r => r.GetProperty("topic").GetString()!, r => r.GetProperty("reason").GetString());
-        Assert.All(deliverable, hostile => Assert.Equal((hostile.Name, hostile.Reason), (hostile.Name, byTopic.GetValueOrDefault(hostile.Topic))));
+        // A dead letter keeps at most DeadLetter.TopicChars of a topic (a 60 KB topic in a loop filled the disk).
+        static string Kept(string topic) => topic.Length > IocCenter.Telemetry.DeadLetter.TopicChars ? topic[..IocCenter.Telemetry.DeadLetter.TopicChars] : topic;
+        Assert.All(deliverable, hostile => Assert.Equal((hostile.Name, hostile.Reason), (hostile.Name, byTopic.GetValueOrDefault(Kept(hostile.Topic)))));
         var expected = deliverable.GroupBy(c => c.Reason).ToDictionary(g => g.Key, g => g.Count()).OrderBy(kv => kv.Key, StringComparer.Ordinal);
         Assert.Equal(expected, deadLetters.ByReason.OrderBy(kv => kv.Key, StringComparer.Ordinal));
         Assert.Equal(expected, rejected.ByReason.OrderBy(kv => kv.Key, StringComparer.Ordinal));
