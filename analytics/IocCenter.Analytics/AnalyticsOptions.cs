@@ -23,8 +23,8 @@ public sealed class AnalyticsOptions
     public int QueueCapacity { get; set; } = 200_000;
 
     /// <summary>
-    /// Whether devices missing from the registry raise incidents. Unset: true unless <c>Devices:RegistryPath</c> is set
-    /// (the demo watches every device); with a registry, readings of unregistered devices are stored but not watched.
+    /// Whether devices missing from the registry raise incidents. Unset: true unless a configured registry lists devices
+    /// (the province pack's devices.json or <c>Devices:RegistryPath</c>; the demo fleet watches every device); with a registry, readings of unregistered devices are stored but not watched.
     /// </summary>
     public bool? WatchUnregisteredDevices { get; set; }
 

@@ -29,7 +29,7 @@ public class HotPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 1, Environment = 1, Connectivity = 1 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 1, Environment = 1, Connectivity = 1 }, IocCenter.Geography.ProvincePack.Open());
         var start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
         const int Samples = 4 * 24 * 60;
         _times = Enumerable.Range(0, Samples).Select(i => start + (i * Minute)).ToArray();

@@ -128,7 +128,7 @@ public sealed class HubTests : IAsyncLifetime
 
         var snapshot = await NextAsync<Snapshot>(messages);
         Assert.Equal("Đồng Tháp", snapshot.Province);
-        Assert.Equal(11, snapshot.Areas.Count);
+        Assert.Equal(102, snapshot.Areas.Count); // the packaged Đồng Tháp: its communes
         Assert.Equal(10, snapshot.Devices.Count);
         Assert.All(snapshot.Devices, d => Assert.NotNull(d.Lat));
 
@@ -160,7 +160,7 @@ public sealed class HubTests : IAsyncLifetime
         // Two whole seconds: every device has been announced once (in full); the fleet reports every second.
         await NextAsync<Delta>(messages, d => d.Kpis is not null);
         await NextAsync<Delta>(messages, d => d.Kpis is not null);
-        var raised = await service.RaiseAsync(IncidentKind.Congestion, device, "sa-dec", Severity.Critical, new Evidence("rule", 0.9, Detail: "test"));
+        var raised = await service.RaiseAsync(IncidentKind.Congestion, device, "29905", Severity.Critical, new Evidence("rule", 0.9, Detail: "test"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var coloured = await NextAsync<Delta>(messages, d => d.Changes.Any(c => c.Id == device && c.State == "incident"));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the wall saw the incident's device after {clock.Elapsed}");
@@ -181,7 +181,7 @@ public sealed class HubTests : IAsyncLifetime
         await NextAsync<Snapshot>(second);
         var service = _factory.Services.GetRequiredService<IncidentService>();
 
-        var raised = await service.RaiseAsync(IncidentKind.Congestion, "ht-trf-sa-dec-001", "sa-dec", Severity.Major, new Evidence("rule", 0.9, Detail: "test"));
+        var raised = await service.RaiseAsync(IncidentKind.Congestion, "ht-trf-29905-1", "29905", Severity.Major, new Evidence("rule", 0.9, Detail: "test"));
         await service.AcknowledgeAsync(raised.Id, "officer-a", "đã cử lực lượng");
 
         foreach (var screen in new[] { first, second })
@@ -228,7 +228,7 @@ public sealed class HubTests : IAsyncLifetime
     {
         var (wall, wallMessages) = await ConnectAsync();
         await NextAsync<Snapshot>(wallMessages);
-        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.SensorFault, "ht-env-sa-dec-001", "sa-dec", Severity.Minor, new Evidence("stuck", 1, Detail: "test"));
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.SensorFault, "ht-env-29905-1", "29905", Severity.Minor, new Evidence("stuck", 1, Detail: "test"));
         await NextAsync<Incident>(wallMessages, i => i.Id == raised.Id);
 
         var denied = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => wall.InvokeAsync<Incident>("Acknowledge", raised.Id, "from a wall"));
@@ -271,7 +271,7 @@ public sealed class HubTests : IAsyncLifetime
     [Fact]
     public async Task EveryApiEndpoint_IsAuthorizedByRole_ForAnonymousKioskViewerOfficerAndAdmin()
     {
-        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-003", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-29905-3", "29905", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
         var (_, admin) = await LoginAsync("admin", AdminPassword);
         Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "nguoi-xem", role = "viewer", password = "chi-xem-thoi-2026" })).IsSuccessStatusCode);
         Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "truc-ban", role = "officer", password = "truc-ban-dem-2026" })).IsSuccessStatusCode);
@@ -291,8 +291,8 @@ public sealed class HubTests : IAsyncLifetime
             (HttpMethod.Get, $"/api/incidents/{raised.Id}", 1, null),
             (HttpMethod.Get, $"/api/incidents/{raised.Id}/evidence", 1, null),
             (HttpMethod.Get, "/api/devices", 1, null),
-            (HttpMethod.Get, "/api/devices/ht-trf-sa-dec-003", 1, null),
-            (HttpMethod.Get, "/api/devices/ht-trf-sa-dec-003/history?range=1h", 1, null),
+            (HttpMethod.Get, "/api/devices/ht-trf-29905-3", 1, null),
+            (HttpMethod.Get, "/api/devices/ht-trf-29905-3/history?range=1h", 1, null),
             (HttpMethod.Get, "/api/antiforgery", 2, null),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/acknowledge", 2, new { comment = "kiểm tra quyền" }),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/resolve", 2, new { comment = "kiểm tra quyền" }),
@@ -352,7 +352,7 @@ public sealed class HubTests : IAsyncLifetime
         {
             var (connection, messages) = await ConnectAsync(kioskToken: caller.Kiosk, cookie: caller.Cookie);
             await NextAsync<Snapshot>(messages); // connecting needs a viewer: every caller here has one
-            var raised = await incidents.RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-00" + caller.Rank, "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "hub " + caller.Name));
+            var raised = await incidents.RaiseAsync(IncidentKind.Anomaly, "ht-trf-29905-0" + caller.Rank, "29905", Severity.Warning, new Evidence("spike", 0.9, Detail: "hub " + caller.Name));
             foreach (var (method, rank, call) in new (string, int, Func<Task>)[]
             {
                 ("Watch", 1, () => connection.InvokeAsync("Watch", "traffic", null, false)),
@@ -413,7 +413,7 @@ public sealed class HubTests : IAsyncLifetime
     [Fact]
     public async Task TheApi_RefusesChangesWithoutTheAntiforgeryHeader_AndViewersCannotAct()
     {
-        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-002", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-29905-2", "29905", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
         var (_, admin) = await LoginAsync("admin", AdminPassword);
         using var bare = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 

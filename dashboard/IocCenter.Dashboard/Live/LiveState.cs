@@ -19,7 +19,7 @@ namespace IocCenter.Dashboard.Live;
 /// it brings it back (a device that reports is connected, whatever its retained status said); a device without a
 /// reading for <see cref="SilentAfter"/> is offline too. Analytics' device_offline rule follows the same order.
 /// </remarks>
-public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time, WallDevicesOptions? options = null)
+public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time, WallDevicesOptions? options = null, Geography.Province? province = null)
 {
     /// <summary>A device without a reading for this long is shown offline.</summary>
     public static readonly TimeSpan SilentAfter = TimeSpan.FromMinutes(5);
@@ -432,7 +432,7 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
     private DeviceView View(Device d, long now)
     {
         var (online, state, severity) = StateOf(d, now);
-        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, severity, d.LastMs, Values(d));
+        return new DeviceView(d.Id, d.Domain.Name(), d.Area, province?.FindArea(d.Area)?.Name, d.Name, d.Latitude, d.Longitude, online, state, severity, d.LastMs, Values(d));
     }
 
     /// <summary>A copy of the device's last values (the device keeps changing under the lock).</summary>
