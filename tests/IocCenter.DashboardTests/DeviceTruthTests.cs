@@ -27,7 +27,7 @@ public sealed class DeviceTruthTests : IAsyncLifetime
     {
         // The registry lists the simulated fleet, as a province's registry would list its real devices.
         var fleet = new FleetOptions { Traffic = DashboardProcess.Traffic, Environment = DashboardProcess.Environment, Connectivity = DashboardProcess.Connectivity, Prefix = "bt" };
-        DeviceDirectory.Save(_registry, FleetPlan.Create(fleet).Select(d => d.Record));
+        DeviceDirectory.Save(_registry, FleetPlan.Create(fleet, IocCenter.Geography.ProvincePack.Open()).Select(d => d.Record));
         await _server.StartAsync($"--Devices:RegistryPath={_registry}", "--AllInOne:BrokerAuthentication=Off", $"--Mqtt:ClientId={IngestClientId}");
         _chromium = await DebianChromium.LaunchAsync();
     }
