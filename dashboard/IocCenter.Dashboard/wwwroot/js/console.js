@@ -64,7 +64,7 @@
       `<td>${t.state[i.state]}${i.active || i.state === 'resolved' ? '' : ' · ' + t.cleared}</td><td>${time(i.openedAt)}</td><td>${time(i.lastSeenAt)}</td></tr>`);
     document.querySelector('#incidents tbody').innerHTML = rows.join('') || `<tr><td colspan="7">${c.none}</td></tr>`;
   }
-  function areaName(id) { return state.areas.find(a => a.id === id)?.name || id || ''; }
+  function areaName(code) { return state.areas.find(a => a.code === code)?.name || code || ''; }
   document.querySelector('#incidents tbody').addEventListener('click', e => { const row = e.target.closest('tr[data-id]'); if (row) select(Number(row.dataset.id)); });
 
   // ---- detail
@@ -137,7 +137,7 @@
     const banner = $('banner');
     connection.on('snapshot', s => {
       state.areas = s.areas;
-      if (!$('f-area').options.length) fill($('f-area'), [['', c.all], ...s.areas.map(a => [a.id, a.name])]);
+      if (!$('f-area').options.length) fill($('f-area'), [['', c.all], ...s.areas.map(a => [a.code, a.name])]);
       for (const d of s.devices) state.devices.set(d.id, d);
       if ($('f-state').value === 'unresolved') { state.incidents = new Map(s.incidents.map(i => [i.id, i])); }
       draw();

@@ -114,7 +114,7 @@
       return;
     }
     ticker.innerHTML = list.map(i => {
-      const where = [i.deviceId, i.area].filter(Boolean).join(' · ');
+      const where = [i.deviceId, state.areas.find(a => a.code === i.area)?.name || i.area].filter(Boolean).join(' · ');
       const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`);
       const when = new Date(i.openedAt).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' });
       return `<li class="${i.state}" data-id="${i.id}" data-state="${i.state}" style="--c:${colors[i.severity]}"><span class="bar"></span>` +
