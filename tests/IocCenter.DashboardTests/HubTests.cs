@@ -269,6 +269,23 @@ public sealed class HubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IncidentsAndDevices_CarryTheirCommunesName_FromTheProvincePack()
+    {
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.AreaOutage, null, "29905", Severity.Critical, new Evidence("rule.area_outage", 1, Detail: "test"));
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+
+        var list = await admin.GetFromJsonAsync<JsonElement>("/api/incidents");
+        var listed = list.EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == raised.Id);
+        Assert.Equal(("29905", "Phường Sa Đéc", "area:29905"), (listed.GetProperty("area").GetString(), listed.GetProperty("areaName").GetString(), listed.GetProperty("subject").GetString()));
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/{raised.Id}");
+        Assert.Equal("Phường Sa Đéc", detail.GetProperty("incident").GetProperty("areaName").GetString());
+        Assert.Equal("area_outage", detail.GetProperty("incident").GetProperty("kind").GetString());
+
+        var device = await admin.GetFromJsonAsync<JsonElement>("/api/devices/ht-trf-28249-1"); // the first commune of the pack
+        Assert.Equal(("28249", "Phường Đạo Thạnh"), (device.GetProperty("area").GetString(), device.GetProperty("areaName").GetString()));
+    }
+
+    [Fact]
     public async Task EveryApiEndpoint_IsAuthorizedByRole_ForAnonymousKioskViewerOfficerAndAdmin()
     {
         var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-29905-3", "29905", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
@@ -291,8 +308,8 @@ public sealed class HubTests : IAsyncLifetime
             (HttpMethod.Get, $"/api/incidents/{raised.Id}", 1, null),
             (HttpMethod.Get, $"/api/incidents/{raised.Id}/evidence", 1, null),
             (HttpMethod.Get, "/api/devices", 1, null),
-            (HttpMethod.Get, "/api/devices/ht-trf-29905-3", 1, null),
-            (HttpMethod.Get, "/api/devices/ht-trf-29905-3/history?range=1h", 1, null),
+            (HttpMethod.Get, "/api/devices/ht-trf-28273-1", 1, null), // the 4th traffic device: the 4th commune of the pack
+            (HttpMethod.Get, "/api/devices/ht-trf-28273-1/history?range=1h", 1, null),
             (HttpMethod.Get, "/api/antiforgery", 2, null),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/acknowledge", 2, new { comment = "kiểm tra quyền" }),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/resolve", 2, new { comment = "kiểm tra quyền" }),

@@ -257,4 +257,23 @@ public class RuleEngineTests
         Assert.Equal(("30010", Severity.Critical, true), (outage.Area, outage.Severity, outage.Present));
         Assert.Equal(3, _changes.Count(c => c.Kind == IncidentKind.DeviceOffline && c.Present));
     }
+
+    [Fact]
+    public void AreaOutage_SaysWhichCommune_ByItsNameInThePack()
+    {
+        var dongThap = Geography.TestPack.DongThap;
+        var engine = new RuleEngine(new RuleOptions { AreaName = code => dongThap.FindArea(code)?.Name ?? code });
+        var changes = new List<ConditionChange>();
+        foreach (var device in new[] { "a1", "a2", "a3" })
+        {
+            engine.Observe(new DeviceSample(device, TelemetryDomain.Connectivity, "29905", Start, [new MetricValue("latency_ms", 20, false)]), changes);
+            engine.ObserveStatus(device, "29905", online: false, Start + Minute, changes);
+        }
+
+        engine.CheckSilence(Start + (2 * Minute), changes);
+
+        var outage = Assert.Single(changes, c => c.Kind == IncidentKind.AreaOutage);
+        Assert.Equal("29905", outage.Area);
+        Assert.Equal("3/3 thiết bị ở Phường Sa Đéc mất tín hiệu / 3 of 3 devices in Phường Sa Đéc are offline", outage.Evidence.Detail);
+    }
 }
