@@ -14,6 +14,9 @@ public sealed class DeviceDirectory
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         WriteIndented = true,
+
+        // Names as a province IT person wrote them ("Ngã tư Sa Đéc"), not \u escapes: the file is read and edited by hand.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly FrozenDictionary<string, DeviceRecord> _devices;
