@@ -281,8 +281,9 @@ public sealed class HubTests : IAsyncLifetime
         Assert.Equal("Phường Sa Đéc", detail.GetProperty("incident").GetProperty("areaName").GetString());
         Assert.Equal("area_outage", detail.GetProperty("incident").GetProperty("kind").GetString());
 
-        var device = await admin.GetFromJsonAsync<JsonElement>("/api/devices/ht-trf-28249-1"); // the first commune of the pack
-        Assert.Equal(("28249", "Phường Đạo Thạnh"), (device.GetProperty("area").GetString(), device.GetProperty("areaName").GetString()));
+        var first = IocCenter.Geography.ProvincePack.Open().Areas[0]; // the fleet's first traffic device stands in the pack's first commune
+        var device = await admin.GetFromJsonAsync<JsonElement>($"/api/devices/ht-trf-{first.Code}-1");
+        Assert.Equal((first.Code, first.Name), (device.GetProperty("area").GetString(), device.GetProperty("areaName").GetString()));
     }
 
     [Fact]
@@ -301,6 +302,7 @@ public sealed class HubTests : IAsyncLifetime
             ("officer", 2, (await LoginAsync("truc-ban", "truc-ban-dem-2026")).Client, string.Empty),
             ("admin", 3, admin, string.Empty),
         };
+        var fourth = IocCenter.Geography.ProvincePack.Open().Areas[3].Code;
         var endpoints = new (HttpMethod Method, string Path, int Rank, object? Body)[]
         {
             (HttpMethod.Get, "/api/me", 1, null),
@@ -308,8 +310,8 @@ public sealed class HubTests : IAsyncLifetime
             (HttpMethod.Get, $"/api/incidents/{raised.Id}", 1, null),
             (HttpMethod.Get, $"/api/incidents/{raised.Id}/evidence", 1, null),
             (HttpMethod.Get, "/api/devices", 1, null),
-            (HttpMethod.Get, "/api/devices/ht-trf-28273-1", 1, null), // the 4th traffic device: the 4th commune of the pack
-            (HttpMethod.Get, "/api/devices/ht-trf-28273-1/history?range=1h", 1, null),
+            (HttpMethod.Get, $"/api/devices/ht-trf-{fourth}-1", 1, null), // the 4th traffic device: in the 4th commune of the pack
+            (HttpMethod.Get, $"/api/devices/ht-trf-{fourth}-1/history?range=1h", 1, null),
             (HttpMethod.Get, "/api/antiforgery", 2, null),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/acknowledge", 2, new { comment = "kiểm tra quyền" }),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/resolve", 2, new { comment = "kiểm tra quyền" }),

@@ -28,7 +28,8 @@ public class FleetPlanTests
         Assert.Equal(306, fleet.Select(d => d.Record.Id).Distinct().Count());
         Assert.All(fleet, d => Assert.True(DeviceIds.IsValid(d.Record.Id), d.Record.Id));
         Assert.All(province.Areas, a => Assert.Equal(3, fleet.Count(d => d.Record.Area == a.Code)));
-        Assert.Contains(fleet, d => d.Record.Id == "dt-trf-28249-1" && d.Record.Name == "Phường Đạo Thạnh #1");
+        var first = province.Areas[0];
+        Assert.Equal(($"dt-trf-{first.Code}-1", $"{first.Name} #1"), (fleet[0].Record.Id, fleet[0].Record.Name));
         foreach (var device in fleet)
         {
             var at = new NetTopologySuite.Geometries.Point(device.Record.Longitude!.Value, device.Record.Latitude!.Value);
