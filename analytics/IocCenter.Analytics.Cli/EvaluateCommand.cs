@@ -51,7 +51,8 @@ internal static class EvaluateCommand
                     Simulators.Durations.Parse(options.GetValueOrDefault("--interval", "60s"), "--interval"),
                     int.Parse(options.GetValueOrDefault("--episodes", "10"), CultureInfo.InvariantCulture),
                     options.GetValueOrDefault("--truth-out"),
-                    models);
+                    models,
+                    Geography.ProvincePack.Open(options.GetValueOrDefault("--province")));
             }
             finally
             {

@@ -6,7 +6,7 @@ using IocCenter.Analytics.Cli;
 const string Help = """
     iocc-analytics — phân tích / analytics
 
-      evaluate --simulate 24h [--devices 300] [--episodes 10] [--interval 60s] [--seed 42] [--ml true|false]
+      evaluate --simulate 24h [--devices 300] [--episodes 10] [--interval 60s] [--seed 42] [--ml true|false] [--province DIR]
                [--truth-out F] [--json F] [--details true]
           Đánh giá bộ phát hiện trên đội thiết bị mô phỏng có gắn nhãn bất thường (sau một ngày khởi động).
           Runs the simulated fleet through the detectors with labelled anomalies injected (after a warm-up day)

@@ -18,9 +18,10 @@ internal static class SimulatedEvaluation
     public sealed record MlScore(string Domain, string Version, int Readings, int Anomalous, double Auc, double DetectionRateAtFalsePositives, int FalsePositives);
 
     public static (IReadOnlyList<TruthEpisode> Truth, IReadOnlyList<RaisedIncident> Raised, long Samples, IReadOnlyList<MlScore> Ml) Run(
-        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null)
+        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null, Geography.Province? province = null)
     {
-        var fleet = FleetPlan.Create(fleetOptions);
+        // The fleet spreads over the province pack's communes (default: the packaged Đồng Tháp).
+        var fleet = FleetPlan.Create(fleetOptions, province ?? Geography.ProvincePack.Open());
         var start = fleetOptions.Start ?? DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture);
         var warmUp = TimeSpan.FromDays(1);
         var plan = episodesPerKind > 0 ? ScenarioPlan.Create(fleet, start + warmUp, window, interval, episodesPerKind, fleetOptions.Seed) : ScenarioPlan.None;

@@ -1,8 +1,8 @@
 using IocCenter.Analytics.Detectors;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Analytics.Live;
-using IocCenter.Devices;
 using IocCenter.Telemetry;
+using IocCenter.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,9 +21,14 @@ public static class AnalyticsRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        builder.AddProvince();
         services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.Section)
-            .PostConfigure<IServiceProvider>((o, sp) => o.OfflineAtStart ??= id => sp.GetRequiredService<IncidentService>().IsActive(IncidentKind.DeviceOffline, id));
+            .PostConfigure<IServiceProvider>((o, sp) =>
+            {
+                o.OfflineAtStart ??= id => sp.GetRequiredService<IncidentService>().IsActive(IncidentKind.DeviceOffline, id);
+                o.AreaName ??= code => sp.GetRequiredService<Geography.Province>().FindArea(code)?.Name ?? code;
+            });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new IncidentStore(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.DatabasePath));
         services.AddSingleton(sp => new IncidentService(
@@ -57,7 +62,7 @@ public static class AnalyticsRegistration
 
     /// <summary>
     /// For analytics running alone: the readings come from the broker (every device's telemetry and status) instead
-    /// of an ingest in the same process. Areas come from <c>Devices:RegistryPath</c> when set.
+    /// of an ingest in the same process. Areas come from the device registry (<c>Devices:RegistryPath</c>, else the province pack's devices.json).
     /// </summary>
     public static IHostApplicationBuilder AddAnalyticsFromBroker(this IHostApplicationBuilder builder)
     {
@@ -67,13 +72,12 @@ public static class AnalyticsRegistration
 
     /// <summary>
     /// Every device's readings from the broker, for a process without ingest of its own: each valid reading and
-    /// status goes to every registered <see cref="IReadingSink"/>. Areas come from <c>Devices:RegistryPath</c> when set.
+    /// status goes to every registered <see cref="IReadingSink"/>. Areas come from the device registry (<c>Devices:RegistryPath</c>, else the province pack's devices.json).
     /// </summary>
     public static IHostApplicationBuilder AddReadingsFromBroker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var registryPath = builder.Configuration["Devices:RegistryPath"];
-        builder.Services.TryAddSingleton(_ => string.IsNullOrEmpty(registryPath) ? DeviceDirectory.Empty : DeviceDirectory.Load(registryPath));
+        builder.AddProvince();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<BrokerReadings>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerReadings>());

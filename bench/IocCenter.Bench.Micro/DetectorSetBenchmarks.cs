@@ -30,7 +30,7 @@ public class DetectorSetBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 1, Environment = 1, Connectivity = 1 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 1, Environment = 1, Connectivity = 1 }, IocCenter.Geography.ProvincePack.Open());
         var parser = new TelemetryPayloadParser(new ContractLimits { MaxAge = TimeSpan.FromDays(3650) });
         var batch = new TelemetryBatch();
         var start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();

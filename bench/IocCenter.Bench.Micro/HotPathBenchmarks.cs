@@ -16,7 +16,7 @@ public class HotPathBenchmarks
     private readonly TelemetryPayloadParser _parser = new(new ContractLimits { MaxAge = TimeSpan.FromDays(3650) });
     private readonly TelemetryBatch _batch = new();
     private readonly ArrayBufferWriter<byte> _lines = new(1 << 20);
-    private readonly KeyValuePair<string, string?>[] _tags = [new("area", "sa-dec"), new("device", "dt-trf-sa-dec-001")];
+    private readonly KeyValuePair<string, string?>[] _tags = [new("area", "29905"), new("device", "dt-trf-29905-1")];
     private byte[][] _payloads = [];
     private MetricValue[][] _traffic = [];
     private MetricValue[][] _environment = [];
@@ -29,7 +29,7 @@ public class HotPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 1, Environment = 1, Connectivity = 1 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 1, Environment = 1, Connectivity = 1 }, IocCenter.Geography.ProvincePack.Open());
         var start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
         const int Samples = 4 * 24 * 60;
         _times = Enumerable.Range(0, Samples).Select(i => start + (i * Minute)).ToArray();
@@ -97,7 +97,7 @@ public class HotPathBenchmarks
         _changes.Clear();
         var traffic = _traffic[i];
         var environment = _environment[i];
-        _rules.Observe(new DeviceSample("trf-1", TelemetryDomain.Traffic, "sa-dec", _times[i], traffic), _changes);
+        _rules.Observe(new DeviceSample("trf-1", TelemetryDomain.Traffic, "29905", _times[i], traffic), _changes);
         _rules.Observe(new DeviceSample("env-1", TelemetryDomain.Environment, "sa-dec", _times[i], environment), _changes);
         for (var m = 0; m < traffic.Length && m < 3; m++)
         {

@@ -75,7 +75,7 @@ internal static class HostBenchmark
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             await WaitReadyAsync(http, new Uri($"http://127.0.0.1:{port}/health"), measured);
 
-            var fleet = FleetPlan.Create(new FleetOptions { Traffic = devices * 2 / 5, Environment = devices / 5, Connectivity = devices - (devices * 2 / 5) - (devices / 5), Prefix = "bh" });
+            var fleet = FleetPlan.Create(new FleetOptions { Traffic = devices * 2 / 5, Environment = devices / 5, Connectivity = devices - (devices * 2 / 5) - (devices / 5), Prefix = "bh" }, IocCenter.Geography.ProvincePack.Open());
             await using var publisher = new PipelinedPublisher(fleet, services.BrokerUrl.Host, services.BrokerUrl.Port, "iocc-bench-host", 2000);
             await publisher.ConnectAsync();
             var publishing = publisher.PublishAsync((long)(rate * (warmUp + duration).TotalSeconds), rate, CancellationToken.None);

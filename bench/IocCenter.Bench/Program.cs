@@ -94,16 +94,17 @@ var fleetOptions = new FleetOptions
     MaxInFlightPerDevice = inFlight,
     Prefix = "bench",
 };
+var province = IocCenter.Geography.ProvincePack.Open(settings["province"]);
 
 // --baseline true: the broker alone first (same publishers, one plain QoS1 subscriber), before ingest subscribes.
 double? brokerAlone = settings["baseline"] == "true"
-    ? await BrokerBaseline.RunAsync(broker, FleetPlan.Create(fleetOptions), readings, connections, window)
+    ? await BrokerBaseline.RunAsync(broker, FleetPlan.Create(fleetOptions, province), readings, connections, window)
     : null;
 
 // --compare "command": the same load through another pipeline, before ingest subscribes (no session of ingest's
 // for the broker to queue into meanwhile); its line is printed after IocCenter's.
 var other = settings["compare"] is { } command
-    ? await ComparePipeline.RunAsync(command, broker, influxUrl, database + "_compare", FleetPlan.Create(fleetOptions), readings, rate, connections, window)
+    ? await ComparePipeline.RunAsync(command, broker, influxUrl, database + "_compare", FleetPlan.Create(fleetOptions, province), readings, rate, connections, window)
     : null;
 
 var ingest = builder.Build();
@@ -120,7 +121,7 @@ Stopwatch clock;
 long sent;
 if (generator == "fleet")
 {
-    await using var fleet = new FleetRunner(fleetOptions);
+    await using var fleet = new FleetRunner(fleetOptions, province);
     await fleet.ConnectAsync(CancellationToken.None);
     clock = Stopwatch.StartNew();
     sent = (await fleet.RunAsync(CancellationToken.None)).Sent;
@@ -128,7 +129,7 @@ if (generator == "fleet")
 else
 {
     generator = "pipelined";
-    var plan = FleetPlan.Create(fleetOptions);
+    var plan = FleetPlan.Create(fleetOptions, province);
     var publishers = Enumerable.Range(0, connections)
         .Select(c => new PipelinedPublisher(plan.Where((_, i) => i % connections == c).ToList(), broker.Host, broker.Port, $"bench-load-{c}", window))
         .ToList();

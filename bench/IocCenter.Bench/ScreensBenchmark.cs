@@ -120,7 +120,7 @@ internal static class ScreensBenchmark
             }
 
             // The readings: a fleet of `devices` publishing `rate` readings a second in all, through the broker.
-            var fleet = FleetPlan.Create(new FleetOptions { Traffic = devices * 2 / 5, Environment = devices / 5, Connectivity = devices - (devices * 2 / 5) - (devices / 5), Prefix = "bs" });
+            var fleet = FleetPlan.Create(new FleetOptions { Traffic = devices * 2 / 5, Environment = devices / 5, Connectivity = devices - (devices * 2 / 5) - (devices / 5), Prefix = "bs" }, IocCenter.Geography.ProvincePack.Open());
             await using var publisher = new PipelinedPublisher(fleet, "127.0.0.1", broker, "bench-screens", 2000);
             await publisher.ConnectAsync();
             using var stop = new CancellationTokenSource();

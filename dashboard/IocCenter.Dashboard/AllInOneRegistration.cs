@@ -60,16 +60,22 @@ public static class AllInOneRegistration
             builder.Services.AddSingleton<ITelemetryHistory>(store);
         }
 
-        var fleet = configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new FleetOptions();
+        builder.AddProvince();
         if (options.Simulators)
         {
-            // The simulated devices are the registry too (their areas), unless a registry file is given.
-            if (string.IsNullOrEmpty(configuration["Devices:RegistryPath"]))
-            {
-                builder.Services.AddSingleton(new DeviceDirectory(FleetPlan.Create(fleet).Select(d => d.Record)));
-            }
+            // The demo fleet spreads over the province pack's communes: AllInOne:DevicesPerArea of each domain in each,
+            // unless Simulator:Traffic/Environment/Connectivity say how many.
+            builder.Services.AddSingleton(sp => BuiltInFleet.Plan(configuration, options, sp.GetRequiredService<Geography.Province>()));
 
-            builder.Services.AddSingleton(fleet);
+            // The simulated devices are the registry too (their areas), unless a registry is configured (the pack's
+            // devices.json or Devices:RegistryPath).
+            builder.Services.AddSingleton(sp =>
+            {
+                var province = sp.GetRequiredService<Geography.Province>();
+                return province.Devices is not null
+                    ? DeviceDirectory.Of(province)
+                    : new DeviceDirectory(FleetPlan.Create(sp.GetRequiredService<FleetOptions>(), province).Select(d => d.Record));
+            });
         }
 
         // The screens' live view: its own copy of every reading ingest accepts, and the incident changes.
@@ -79,12 +85,12 @@ public static class AllInOneRegistration
             // The tiles count registered devices only once a registry lists some; the demo fleet counts everything.
             var devices = sp.GetRequiredService<IOptions<Live.WallDevicesOptions>>().Value;
             var directory = sp.GetRequiredService<DeviceDirectory>();
-            devices.KpiDevices ??= !string.IsNullOrEmpty(configuration["Devices:RegistryPath"]) && directory.Count > 0 ? Live.KpiDevices.Registered : Live.KpiDevices.All;
+            devices.KpiDevices ??= directory.Lists ? Live.KpiDevices.Registered : Live.KpiDevices.All;
             // Silent means the same on the screens as in analytics' device_offline rule, so an offline device has its incident.
             var rules = configuration.GetSection(IocCenter.Analytics.Detectors.RuleOptions.Section).Get<IocCenter.Analytics.Detectors.RuleOptions>() ?? new();
             devices.MinSilence = rules.MinSilence;
             devices.SilenceIntervals = rules.SilenceIntervals;
-            return new Live.LiveState(directory, sp.GetRequiredService<IocCenter.Analytics.Incidents.IIncidents>(), sp.GetRequiredService<TimeProvider>(), devices);
+            return new Live.LiveState(directory, sp.GetRequiredService<IocCenter.Analytics.Incidents.IIncidents>(), sp.GetRequiredService<TimeProvider>(), devices, sp.GetRequiredService<Geography.Province>());
         });
         builder.Services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<Live.LiveState>().Readings);
         builder.Services.AddSingleton(_ => new Live.DeviceStateStore(Path.Combine(data, "dashboard", "devices.db")));
@@ -92,6 +98,7 @@ public static class AllInOneRegistration
         builder.Services.AddSingleton<Live.LiveBroadcaster>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Live.LiveBroadcaster>());
         builder.AddDashboardSecurity(data);
+        builder.Services.AddSingleton<Api.IncidentAreas>();
         builder.Services.AddOpenApi();
         // A body the API cannot read answers 400 in every environment (Development would throw to its error page);
         // Api.EmptyBadRequests gives it the words.
@@ -106,7 +113,6 @@ public static class AllInOneRegistration
             signalR.AddStackExchangeRedis(options.Redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("iocc"));
         }
 
-        builder.AddProvince();
         if (options.Ingest)
         {
             builder.AddIngest();
@@ -149,12 +155,6 @@ public static class AllInOneRegistration
     private static void AddBrokerAccounts(WebApplicationBuilder builder, AllInOneOptions options)
     {
         var configuration = builder.Configuration;
-        var required = options.BrokerAuthentication switch
-        {
-            BrokerAuthentication.Required => true,
-            BrokerAuthentication.Off => false,
-            _ => !string.IsNullOrEmpty(configuration["Devices:RegistryPath"]),
-        };
 
         // Every payload ingest could accept must fit in a packet, with its topic; larger ones still reach its dead letters.
         var payloadLimit = configuration.GetValue<int?>(ContractLimits.Section + ":" + nameof(ContractLimits.MaxPayloadBytes)) ?? new ContractLimits().MaxPayloadBytes;
@@ -186,8 +186,17 @@ public static class AllInOneRegistration
 
         configuration.AddInMemoryCollection(own);
         string?[] reserved = [configuration["Mqtt:ClientId"], configuration[IocCenter.Analytics.Live.BrokerReadings.ClientIdSetting]];
-        builder.Services.AddSingleton(sp => new BrokerAccounts(
-            sp.GetService<DeviceDirectory>() ?? DeviceDirectory.Empty, accounts, allowAnonymous: !required, reserved.OfType<string>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            // Auto: devices sign in once a registry lists them (the pack's devices.json or Devices:RegistryPath).
+            var required = options.BrokerAuthentication switch
+            {
+                BrokerAuthentication.Required => true,
+                BrokerAuthentication.Off => false,
+                _ => sp.ListsRegisteredDevices(),
+            };
+            return new BrokerAccounts(sp.GetService<DeviceDirectory>() ?? DeviceDirectory.Empty, accounts, allowAnonymous: !required, reserved.OfType<string>());
+        });
     }
 
     /// <summary>Room in a packet for its fixed header, topic and MQTT 5 properties, beyond the payload.</summary>

@@ -5,12 +5,30 @@ using IocCenter.Simulators.Fleet;
 namespace IocCenter.Dashboard;
 
 /// <summary>
-/// The demo province's simulated devices, publishing to the broker like real ones (their own MQTT clients, QoS1,
+/// The demo's simulated devices, spread over the province pack's communes, publishing to the broker like real ones (their own MQTT clients, QoS1,
 /// retained status). Section <c>Simulator</c> (<see cref="FleetOptions"/>). If the broker is not there yet or goes
 /// away, the fleet reconnects with backoff.
 /// </summary>
-internal sealed partial class BuiltInFleet(FleetOptions options, HealthCheckService health, ILogger<BuiltInFleet> logger) : BackgroundService
+internal sealed partial class BuiltInFleet(FleetOptions options, Geography.Province province, HealthCheckService health, ILogger<BuiltInFleet> logger) : BackgroundService
 {
+    /// <summary>
+    /// Section <c>Simulator</c>, with each domain's count <see cref="AllInOneOptions.DevicesPerArea"/> times the
+    /// province's communes unless it is set there.
+    /// </summary>
+    public static FleetOptions Plan(IConfiguration configuration, AllInOneOptions allInOne, Geography.Province province)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(allInOne);
+        ArgumentNullException.ThrowIfNull(province);
+        var section = configuration.GetSection(FleetOptions.Section);
+        var fleet = section.Get<FleetOptions>() ?? new FleetOptions();
+        var perDomain = allInOne.DevicesPerArea * province.Areas.Count;
+        fleet.Traffic = section[nameof(FleetOptions.Traffic)] is null ? perDomain : fleet.Traffic;
+        fleet.Environment = section[nameof(FleetOptions.Environment)] is null ? perDomain : fleet.Environment;
+        fleet.Connectivity = section[nameof(FleetOptions.Connectivity)] is null ? perDomain : fleet.Connectivity;
+        return fleet;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The devices announce themselves once, as they connect (retained): let ingest be subscribed first, so
@@ -28,7 +46,7 @@ internal sealed partial class BuiltInFleet(FleetOptions options, HealthCheckServ
 
         for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
         {
-            await using var fleet = new FleetRunner(options);
+            await using var fleet = new FleetRunner(options, province);
             try
             {
                 await fleet.ConnectAsync(stoppingToken);

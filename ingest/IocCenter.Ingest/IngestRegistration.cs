@@ -1,4 +1,4 @@
-using IocCenter.Devices;
+using IocCenter.Hosting;
 using IocCenter.Ingest.DeadLetters;
 using IocCenter.Ingest.Journal;
 using IocCenter.Ingest.Mqtt;
@@ -19,7 +19,7 @@ public static class IngestRegistration
     /// <summary>
     /// MQTT subscriber → validation → fsynced journal → InfluxDB, with dead letters, metrics and a <c>ready</c>
     /// health check. Configuration sections: <c>Mqtt</c>, <c>Influx</c>, <c>Ingest</c>, <c>Contract</c>,
-    /// <c>Devices:RegistryPath</c>.
+    /// <c>Province:Path</c>, <c>Devices:RegistryPath</c>.
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
@@ -37,8 +37,9 @@ public static class IngestRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        var registryPath = builder.Configuration["Devices:RegistryPath"];
-        services.TryAddSingleton(_ => string.IsNullOrEmpty(registryPath) ? DeviceDirectory.Empty : DeviceDirectory.Load(registryPath));
+        // The province pack and its device registry (Devices:RegistryPath wins over the pack's devices.json): each
+        // reading is tagged with its device's area.
+        builder.AddProvince();
 
         services.TryAddSingleton(sp =>
         {

@@ -8,10 +8,11 @@ namespace IocCenter.Simulators.Cli;
 internal static class CommandLine
 {
     public const string Help = """
-        iocc-simulate — đội thiết bị mô phỏng / simulated device fleet (Đồng Tháp)
+        iocc-simulate — đội thiết bị mô phỏng / simulated device fleet, spread over the province pack's communes
 
         Tuỳ chọn / Options:
           --broker URL          broker MQTT (mặc định/default mqtt://127.0.0.1:1883)
+          --province DIR        gói tỉnh / province pack folder (also --Province:Path; default: the packaged Đồng Tháp)
           --username U --password P
           --traffic N           thiết bị giao thông / traffic devices (120)
           --environment N       trạm môi trường / air-quality stations (60)
@@ -32,10 +33,10 @@ internal static class CommandLine
           --truth-out FILE      ghi nhãn thật (JSON lines) / write the ground truth as JSON lines
         """;
 
-    public static (FleetOptions Options, string? RegistryOut, bool RegistryOnly, string? TruthOut) Parse(string[] args)
+    public static (FleetOptions Options, string? RegistryOut, bool RegistryOnly, string? TruthOut, string? ProvincePath) Parse(string[] args)
     {
         var options = new FleetOptions();
-        string? registryOut = null, truthOut = null;
+        string? registryOut = null, truthOut = null, provincePath = null;
         var registryOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -67,11 +68,12 @@ internal static class CommandLine
                 case "--scenarios": options.Scenarios = Int(value, name); break;
                 case "--scenario-window": options.ScenarioWindow = Duration(value, name); break;
                 case "--truth-out": truthOut = value; break;
+                case "--province" or "--Province:Path": provincePath = value; break;
                 default: throw new FormatException($"unknown option {name}");
             }
         }
 
-        return (options, registryOut, registryOnly, truthOut);
+        return (options, registryOut, registryOnly, truthOut, provincePath);
     }
 
     public static TimeSpan Duration(string value, string name) => Durations.Parse(value, name);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IocCenter.Devices;
+using IocCenter.Geography;
 using IocCenter.Simulators.Cli;
 using IocCenter.Simulators.Fleet;
 
@@ -10,16 +11,28 @@ if (args.Contains("--help") || args.Contains("-h"))
 }
 
 FleetOptions options;
-string? registryOut, truthOut;
+string? registryOut, truthOut, provincePath;
 bool registryOnly;
 try
 {
-    (options, registryOut, registryOnly, truthOut) = CommandLine.Parse(args);
+    (options, registryOut, registryOnly, truthOut, provincePath) = CommandLine.Parse(args);
 }
 catch (FormatException e)
 {
     Console.Error.WriteLine($"Tham số không hợp lệ / Invalid option: {e.Message}");
     Console.Error.WriteLine("Xem / see: --help");
+    return 2;
+}
+
+var (province, problems) = ProvincePack.Load(provincePath ?? ProvinceOptions.DefaultPath);
+if (province is null)
+{
+    Console.Error.WriteLine("Gói tỉnh không hợp lệ / Invalid province pack:");
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine("  - " + problem);
+    }
+
     return 2;
 }
 
@@ -30,7 +43,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-await using var fleet = new FleetRunner(options);
+await using var fleet = new FleetRunner(options, province);
 if (registryOut is not null)
 {
     DeviceDirectory.Save(registryOut, fleet.Devices.Select(d => d.Record));

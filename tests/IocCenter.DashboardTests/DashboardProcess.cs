@@ -8,7 +8,11 @@ namespace IocCenter.DashboardTests;
 /// dashboard's own build output, on free ports and a temporary data folder. Can be stopped and started again on
 /// the same ports and data (a server going away under the screens).
 /// </summary>
-public sealed class DashboardProcess : IAsyncLifetime
+/// <param name="fleetFromPack">
+/// Leave the fleet's size to the host (<c>AllInOne:DevicesPerArea</c>: one device of each domain per commune of the
+/// province pack) instead of the small fixed fleet.
+/// </param>
+public sealed class DashboardProcess(bool fleetFromPack = false) : IAsyncLifetime
 {
     public const int Traffic = 6, Environment = 3, Connectivity = 6;
     public const string AdminPassword = "browser-tests-Huế-2026";
@@ -55,6 +59,16 @@ public sealed class DashboardProcess : IAsyncLifetime
         }
     }
 
+    /// <summary>The all-in-one host's build output, of the same configuration as the tests.</summary>
+    public static string HostDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0
+            return Path.Combine(RepositoryRoot, "dashboard", "IocCenter.Dashboard", "bin", configuration, "net10.0", "iocc.dll");
+        }
+    }
+
     /// <summary>Where tests leave screenshots: artifacts/screenshots under the repository.</summary>
     public static string Artifacts => Directory.CreateDirectory(Path.Combine(RepositoryRoot, "artifacts", "screenshots")).FullName;
 
@@ -65,8 +79,7 @@ public sealed class DashboardProcess : IAsyncLifetime
     /// <summary>Starts the host; <paramref name="settings"/> are extra command-line settings (<c>--Section:Key=value</c>).</summary>
     public async Task StartAsync(params string[] settings)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0
-        var dll = Path.Combine(RepositoryRoot, "dashboard", "IocCenter.Dashboard", "bin", configuration, "net10.0", "iocc.dll");
+        var dll = HostDll;
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Directory.CreateDirectory(_data).FullName,
@@ -77,9 +90,8 @@ public sealed class DashboardProcess : IAsyncLifetime
         {
             dll, "--urls", $"http://127.0.0.1:{WebPort}",
             $"--AllInOne:BrokerPort={BrokerPort}", "--AllInOne:BrokerAddress=127.0.0.1", $"--AllInOne:DataPath={Path.Combine(_data, "data")}",
-            $"--Simulator:Traffic={Traffic}", $"--Simulator:Environment={Environment}", $"--Simulator:Connectivity={Connectivity}",
             "--Simulator:Interval=00:00:02", "--Simulator:Prefix=bt", "--Analytics:MlEnabled=false", $"--Dashboard:AdminPassword={AdminPassword}",
-        }.Concat(settings))
+        }.Concat(fleetFromPack ? [] : [$"--Simulator:Traffic={Traffic}", $"--Simulator:Environment={Environment}", $"--Simulator:Connectivity={Connectivity}"]).Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }

@@ -27,8 +27,10 @@ public sealed class DeviceTruthTests : IAsyncLifetime
     {
         // The registry lists the simulated fleet, as a province's registry would list its real devices.
         var fleet = new FleetOptions { Traffic = DashboardProcess.Traffic, Environment = DashboardProcess.Environment, Connectivity = DashboardProcess.Connectivity, Prefix = "bt" };
-        DeviceDirectory.Save(_registry, FleetPlan.Create(fleet).Select(d => d.Record));
-        await _server.StartAsync($"--Devices:RegistryPath={_registry}", "--AllInOne:BrokerAuthentication=Off", $"--Mqtt:ClientId={IngestClientId}");
+        DeviceDirectory.Save(_registry, FleetPlan.Create(fleet, IocCenter.Geography.ProvincePack.Open()).Select(d => d.Record));
+        // Made-up devices are watched here (a registry alone would leave them without incidents): what the screens show
+        // of their statuses is what is under test.
+        await _server.StartAsync($"--Devices:RegistryPath={_registry}", "--AllInOne:BrokerAuthentication=Off", $"--Mqtt:ClientId={IngestClientId}", "--Analytics:WatchUnregisteredDevices=true");
         _chromium = await DebianChromium.LaunchAsync();
     }
 

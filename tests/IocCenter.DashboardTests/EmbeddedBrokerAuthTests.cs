@@ -33,8 +33,8 @@ public sealed class EmbeddedBrokerAuthTests : IAsyncLifetime
         var registry = Path.Combine(_folder, "devices.json");
         DeviceDirectory.Save(registry,
         [
-            new DeviceRecord(device.Id, TelemetryDomain.Traffic, "sa-dec", "Nút giao thử nghiệm", SecretHash: DeviceSecrets.Hash(device.Secret)),
-            new DeviceRecord(other.Id, TelemetryDomain.Environment, "cao-lanh", SecretHash: DeviceSecrets.Hash(other.Secret)),
+            new DeviceRecord(device.Id, TelemetryDomain.Traffic, "29905", "Nút giao thử nghiệm", SecretHash: DeviceSecrets.Hash(device.Secret)),
+            new DeviceRecord(other.Id, TelemetryDomain.Environment, "29869", SecretHash: DeviceSecrets.Hash(other.Secret)),
         ]);
         var certificate = TestCertificate.Create(Path.Combine(_folder, "certs"));
         var tlsPort = TestSupport.FreePort();

@@ -128,7 +128,7 @@ public sealed class HubTests : IAsyncLifetime
 
         var snapshot = await NextAsync<Snapshot>(messages);
         Assert.Equal("Đồng Tháp", snapshot.Province);
-        Assert.Equal(11, snapshot.Areas.Count);
+        Assert.Equal(102, snapshot.Areas.Count); // the packaged Đồng Tháp: its communes
         Assert.Equal(10, snapshot.Devices.Count);
         Assert.All(snapshot.Devices, d => Assert.NotNull(d.Lat));
 
@@ -160,7 +160,7 @@ public sealed class HubTests : IAsyncLifetime
         // Two whole seconds: every device has been announced once (in full); the fleet reports every second.
         await NextAsync<Delta>(messages, d => d.Kpis is not null);
         await NextAsync<Delta>(messages, d => d.Kpis is not null);
-        var raised = await service.RaiseAsync(IncidentKind.Congestion, device, "sa-dec", Severity.Critical, new Evidence("rule", 0.9, Detail: "test"));
+        var raised = await service.RaiseAsync(IncidentKind.Congestion, device, "29905", Severity.Critical, new Evidence("rule", 0.9, Detail: "test"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var coloured = await NextAsync<Delta>(messages, d => d.Changes.Any(c => c.Id == device && c.State == "incident"));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the wall saw the incident's device after {clock.Elapsed}");
@@ -181,7 +181,7 @@ public sealed class HubTests : IAsyncLifetime
         await NextAsync<Snapshot>(second);
         var service = _factory.Services.GetRequiredService<IncidentService>();
 
-        var raised = await service.RaiseAsync(IncidentKind.Congestion, "ht-trf-sa-dec-001", "sa-dec", Severity.Major, new Evidence("rule", 0.9, Detail: "test"));
+        var raised = await service.RaiseAsync(IncidentKind.Congestion, "ht-trf-29905-1", "29905", Severity.Major, new Evidence("rule", 0.9, Detail: "test"));
         await service.AcknowledgeAsync(raised.Id, "officer-a", "đã cử lực lượng");
 
         foreach (var screen in new[] { first, second })
@@ -228,7 +228,7 @@ public sealed class HubTests : IAsyncLifetime
     {
         var (wall, wallMessages) = await ConnectAsync();
         await NextAsync<Snapshot>(wallMessages);
-        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.SensorFault, "ht-env-sa-dec-001", "sa-dec", Severity.Minor, new Evidence("stuck", 1, Detail: "test"));
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.SensorFault, "ht-env-29905-1", "29905", Severity.Minor, new Evidence("stuck", 1, Detail: "test"));
         await NextAsync<Incident>(wallMessages, i => i.Id == raised.Id);
 
         var denied = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => wall.InvokeAsync<Incident>("Acknowledge", raised.Id, "from a wall"));
@@ -269,9 +269,27 @@ public sealed class HubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IncidentsAndDevices_CarryTheirCommunesName_FromTheProvincePack()
+    {
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.AreaOutage, null, "29905", Severity.Critical, new Evidence("rule.area_outage", 1, Detail: "test"));
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+
+        var list = await admin.GetFromJsonAsync<JsonElement>("/api/incidents");
+        var listed = list.EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == raised.Id);
+        Assert.Equal(("29905", "Phường Sa Đéc", "area:29905"), (listed.GetProperty("area").GetString(), listed.GetProperty("areaName").GetString(), listed.GetProperty("subject").GetString()));
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/incidents/{raised.Id}");
+        Assert.Equal("Phường Sa Đéc", detail.GetProperty("incident").GetProperty("areaName").GetString());
+        Assert.Equal("area_outage", detail.GetProperty("incident").GetProperty("kind").GetString());
+
+        var first = IocCenter.Geography.ProvincePack.Open().Areas[0]; // the fleet's first traffic device stands in the pack's first commune
+        var device = await admin.GetFromJsonAsync<JsonElement>($"/api/devices/ht-trf-{first.Code}-1");
+        Assert.Equal((first.Code, first.Name), (device.GetProperty("area").GetString(), device.GetProperty("areaName").GetString()));
+    }
+
+    [Fact]
     public async Task EveryApiEndpoint_IsAuthorizedByRole_ForAnonymousKioskViewerOfficerAndAdmin()
     {
-        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-003", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-29905-3", "29905", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
         var (_, admin) = await LoginAsync("admin", AdminPassword);
         Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "nguoi-xem", role = "viewer", password = "chi-xem-thoi-2026" })).IsSuccessStatusCode);
         Assert.True((await admin.PostAsJsonAsync("/api/users", new { userName = "truc-ban", role = "officer", password = "truc-ban-dem-2026" })).IsSuccessStatusCode);
@@ -284,6 +302,7 @@ public sealed class HubTests : IAsyncLifetime
             ("officer", 2, (await LoginAsync("truc-ban", "truc-ban-dem-2026")).Client, string.Empty),
             ("admin", 3, admin, string.Empty),
         };
+        var fourth = IocCenter.Geography.ProvincePack.Open().Areas[3].Code;
         var endpoints = new (HttpMethod Method, string Path, int Rank, object? Body)[]
         {
             (HttpMethod.Get, "/api/me", 1, null),
@@ -291,8 +310,8 @@ public sealed class HubTests : IAsyncLifetime
             (HttpMethod.Get, $"/api/incidents/{raised.Id}", 1, null),
             (HttpMethod.Get, $"/api/incidents/{raised.Id}/evidence", 1, null),
             (HttpMethod.Get, "/api/devices", 1, null),
-            (HttpMethod.Get, "/api/devices/ht-trf-sa-dec-003", 1, null),
-            (HttpMethod.Get, "/api/devices/ht-trf-sa-dec-003/history?range=1h", 1, null),
+            (HttpMethod.Get, $"/api/devices/ht-trf-{fourth}-1", 1, null), // the 4th traffic device: in the 4th commune of the pack
+            (HttpMethod.Get, $"/api/devices/ht-trf-{fourth}-1/history?range=1h", 1, null),
             (HttpMethod.Get, "/api/antiforgery", 2, null),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/acknowledge", 2, new { comment = "kiểm tra quyền" }),
             (HttpMethod.Post, $"/api/incidents/{raised.Id}/resolve", 2, new { comment = "kiểm tra quyền" }),
@@ -352,7 +371,7 @@ public sealed class HubTests : IAsyncLifetime
         {
             var (connection, messages) = await ConnectAsync(kioskToken: caller.Kiosk, cookie: caller.Cookie);
             await NextAsync<Snapshot>(messages); // connecting needs a viewer: every caller here has one
-            var raised = await incidents.RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-00" + caller.Rank, "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "hub " + caller.Name));
+            var raised = await incidents.RaiseAsync(IncidentKind.Anomaly, "ht-trf-29905-0" + caller.Rank, "29905", Severity.Warning, new Evidence("spike", 0.9, Detail: "hub " + caller.Name));
             foreach (var (method, rank, call) in new (string, int, Func<Task>)[]
             {
                 ("Watch", 1, () => connection.InvokeAsync("Watch", "traffic", null, false)),
@@ -413,7 +432,7 @@ public sealed class HubTests : IAsyncLifetime
     [Fact]
     public async Task TheApi_RefusesChangesWithoutTheAntiforgeryHeader_AndViewersCannotAct()
     {
-        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-sa-dec-002", "sa-dec", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
+        var raised = await _factory.Services.GetRequiredService<IncidentService>().RaiseAsync(IncidentKind.Anomaly, "ht-trf-29905-2", "29905", Severity.Warning, new Evidence("spike", 0.9, Detail: "test"));
         var (_, admin) = await LoginAsync("admin", AdminPassword);
         using var bare = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 

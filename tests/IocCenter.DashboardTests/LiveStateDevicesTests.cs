@@ -17,7 +17,7 @@ public sealed class LiveStateDevicesTests : IDisposable
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-22T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly IncidentStore _store;
     private readonly IncidentService _incidents;
-    private readonly DeviceDirectory _registry = new([new DeviceRecord("cnn-1", TelemetryDomain.Connectivity, "sa-dec"), new DeviceRecord("cnn-2", TelemetryDomain.Connectivity, "sa-dec")]);
+    private readonly DeviceDirectory _registry = new([new DeviceRecord("cnn-1", TelemetryDomain.Connectivity, "29905"), new DeviceRecord("cnn-2", TelemetryDomain.Connectivity, "29905")]);
 
     public LiveStateDevicesTests()
     {

@@ -20,7 +20,7 @@ public sealed class LiveStateTests : IDisposable
     {
         _store = new IncidentStore(_db);
         _incidents = new IncidentService(_store, _time, TimeSpan.FromMinutes(30));
-        _state = new LiveState(new DeviceDirectory([new DeviceRecord("trf-1", TelemetryDomain.Traffic, "sa-dec"), new DeviceRecord("env-1", TelemetryDomain.Environment, "lai-vung")]), _incidents, _time);
+        _state = new LiveState(new DeviceDirectory([new DeviceRecord("trf-1", TelemetryDomain.Traffic, "29905"), new DeviceRecord("env-1", TelemetryDomain.Environment, "30226")]), _incidents, _time);
     }
 
     public void Dispose()
@@ -64,7 +64,7 @@ public sealed class LiveStateTests : IDisposable
         var first = _state.Tick(full: false);
         Assert.Equal(["trf-1"], first.Announced);
         var full = _state.Delta(first.Changed, ViewFilter.All, null, first.Announced);
-        Assert.Equal("sa-dec", Assert.Single(full.Devices).Area);
+        Assert.Equal("29905", Assert.Single(full.Devices).Area);
         Assert.Empty(full.Changes);
 
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -82,9 +82,9 @@ public sealed class LiveStateTests : IDisposable
         Assert.Single(_state.Delta(second.Changed, ViewFilter.All, null).Devices);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        _state.Apply(new LiveReading("trf-1", TelemetryDomain.Traffic, "lai-vung", _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("avg_speed_kmh", 30, false)]));
+        _state.Apply(new LiveReading("trf-1", TelemetryDomain.Traffic, "30226", _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("avg_speed_kmh", 30, false)]));
         var moved = _state.Tick(full: false);
-        Assert.Equal("lai-vung", Assert.Single(_state.Delta(moved.Changed, ViewFilter.All, null, moved.Announced).Devices).Area);
+        Assert.Equal("30226", Assert.Single(_state.Delta(moved.Changed, ViewFilter.All, null, moved.Announced).Devices).Area);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class LiveStateTests : IDisposable
         _state.Tick(full: false);
         _time.Advance(TimeSpan.FromMilliseconds(100));
         Reading("trf-1", TelemetryDomain.Traffic, 8);
-        _state.ApplyIncident(await _incidents.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Major, new Evidence("rule", 1)));
+        _state.ApplyIncident(await _incidents.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Major, new Evidence("rule", 1)));
 
         var tick = _state.Tick(full: false);
         Assert.Equal(["trf-1"], tick.States);
@@ -128,22 +128,22 @@ public sealed class LiveStateTests : IDisposable
     public async Task AnOpenIncident_ColoursItsDevice_AndIsInTheSnapshotOfItsAreaOnly()
     {
         Reading("trf-1", TelemetryDomain.Traffic, 8);
-        var incident = await _incidents.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Major, new Evidence("rule", 1));
+        var incident = await _incidents.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Major, new Evidence("rule", 1));
         _state.ApplyIncident(incident);
 
         var device = Assert.Single(_state.Snapshot(ViewFilter.All, "Đồng Tháp", []).Devices, d => d.Id == "trf-1");
         Assert.Equal("incident", device.State);
         Assert.Equal("major", device.Severity);
-        Assert.Single(_state.Snapshot(new ViewFilter(null, "sa-dec"), "Đồng Tháp", []).Incidents);
-        Assert.Empty(_state.Snapshot(new ViewFilter(null, "lai-vung"), "Đồng Tháp", []).Incidents);
+        Assert.Single(_state.Snapshot(new ViewFilter(null, "29905"), "Đồng Tháp", []).Incidents);
+        Assert.Empty(_state.Snapshot(new ViewFilter(null, "30226"), "Đồng Tháp", []).Incidents);
     }
 
     [Fact]
     public void DeviceStates_SavedAndRestoredIntoANewLiveState_ShowAsBefore_AndAReadingSinceTheStartWins()
     {
         Reading("trf-1", TelemetryDomain.Traffic, 40);
-        _state.Apply(new LiveReading("cnn-9", TelemetryDomain.Connectivity, "cao-lanh", _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("latency_ms", 35, false)]));
-        _state.Apply(new LiveReading("cnn-9", TelemetryDomain.Connectivity, "cao-lanh", 0, [], Online: false));
+        _state.Apply(new LiveReading("cnn-9", TelemetryDomain.Connectivity, "29869", _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("latency_ms", 35, false)]));
+        _state.Apply(new LiveReading("cnn-9", TelemetryDomain.Connectivity, "29869", 0, [], Online: false));
         var path = Path.Combine(Path.GetTempPath(), "iocc-devices-" + Guid.NewGuid().ToString("N")[..8] + ".db");
         try
         {
@@ -163,7 +163,7 @@ public sealed class LiveStateTests : IDisposable
             Assert.Equal(55, road.Values["avg_speed_kmh"]); // what arrived since the start wins over what was saved
             Assert.True(road.Online);
             var link = restarted.Find("cnn-9")!;
-            Assert.Equal(("cao-lanh", false, "offline", 35.0), (link.Area, link.Online, link.State, link.Values["latency_ms"])); // announced offline before the restart: still offline
+            Assert.Equal(("29869", false, "offline", 35.0), (link.Area, link.Online, link.State, link.Values["latency_ms"])); // announced offline before the restart: still offline
         }
         finally
         {

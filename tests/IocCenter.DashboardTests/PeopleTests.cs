@@ -311,8 +311,8 @@ public sealed class PeopleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
 
-        var local = await LoginRedirectAsync("/device?id=pt-trf-sa-dec-001");
-        Assert.Equal("/device?id=pt-trf-sa-dec-001", local);
+        var local = await LoginRedirectAsync("/device?id=pt-trf-29905-1");
+        Assert.Equal("/device?id=pt-trf-29905-1", local);
     }
 
     private async Task<string> LoginRedirectAsync(string returnUrl)

@@ -20,9 +20,9 @@ public sealed class ProvinceMapAreaCodeBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var fleet = new FleetOptions { Traffic = DashboardProcess.Traffic, Environment = DashboardProcess.Environment, Connectivity = DashboardProcess.Connectivity, Prefix = "bt" };
-        _records = [.. FleetPlan.Create(fleet).Select((d, i) => d.Record with { Area = Codes[i % Codes.Length], Latitude = null, Longitude = null })];
-        DeviceDirectory.Save(_registry, _records);
         var pack = Path.Combine(DashboardProcess.RepositoryRoot, "tests", "shared", "provinces", "map-test");
+        _records = [.. FleetPlan.Create(fleet, IocCenter.Geography.ProvincePack.Open(pack)).Select((d, i) => d.Record with { Area = Codes[i % Codes.Length], Latitude = null, Longitude = null })];
+        DeviceDirectory.Save(_registry, _records);
         await _server.StartAsync("--Province:Path=" + pack, $"--Devices:RegistryPath={_registry}", "--AllInOne:BrokerAuthentication=Off");
         _chromium = await DebianChromium.LaunchAsync();
     }

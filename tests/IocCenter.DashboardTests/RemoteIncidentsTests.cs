@@ -125,7 +125,7 @@ public sealed class RemoteIncidentsTests : IDisposable
         new(new HttpClient(_writer), new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), NullLogger<RemoteIncidents>.Instance);
 
     private static Incident Incident(long id, Severity severity) =>
-        new(id, IncidentKind.ConnectivityDegraded, "net-" + id, "net-" + id, "sa-dec", severity, IncidentState.Open, true, Now.AddMinutes(-id), Now, null, null, null, null, null, null, 1, 0,
+        new(id, IncidentKind.ConnectivityDegraded, "net-" + id, "net-" + id, "29905", severity, IncidentState.Open, true, Now.AddMinutes(-id), Now, null, null, null, null, null, null, 1, 0,
             new Evidence("rules", 1, "packet_loss_pct", 25));
 
     private static ReadOnlySequence<byte> Payload(Incident incident, string action) =>

@@ -150,7 +150,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(page.Locator("#map circle.device")).ToHaveCountAsync(devices, new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#map circle.device[data-state=ok]")).ToHaveCountAsync(devices, new() { Timeout = 15_000 });
-        await Assertions.Expect(page.Locator("#map circle.area")).ToHaveCountAsync(102); // the pack's communes
+        await Assertions.Expect(page.Locator("#map circle.area")).ToHaveCountAsync(102); // the packaged Đồng Tháp: one per commune
         await Assertions.Expect(page.Locator(".kpi")).ToHaveCountAsync(7);
         await Assertions.Expect(page.Locator(".kpi").First).ToContainTextAsync($"Giao thông trực tuyến{DashboardProcess.Traffic}/{DashboardProcess.Traffic}", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#title-sub")).ToHaveTextAsync("Tỉnh Đồng Tháp");

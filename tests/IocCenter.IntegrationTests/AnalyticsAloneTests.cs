@@ -31,19 +31,19 @@ public sealed class AnalyticsAloneTests(ServicesFixture services) : IClassFixtur
         await Eventually.WaitAsync(() => Task.FromResult(broker.IsConnected), c => c, TimeSpan.FromSeconds(30), "analytics subscribed");
 
         await using var publisher = await Publisher.ConnectAsync(services.MqttUrl);
-        await publisher.PublishAsync("ioc/v1/connectivity/net-hong-ngu-02/telemetry", "{not json");
+        await publisher.PublishAsync("ioc/v1/connectivity/net-29955-2/telemetry", "{not json");
         var start = DateTimeOffset.UtcNow.AddMinutes(-1);
         for (var i = 0; i < 6; i++)
         {
             var ts = start.AddSeconds(i).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-            await publisher.PublishAsync("ioc/v1/connectivity/net-hong-ngu-02/telemetry", $$"""{"ts":"{{ts}}","metrics":{"latency_ms":35,"packet_loss_pct":25} }""");
+            await publisher.PublishAsync("ioc/v1/connectivity/net-29955-2/telemetry", $$"""{"ts":"{{ts}}","metrics":{"latency_ms":35,"packet_loss_pct":25} }""");
         }
 
         var incidents = host.Services.GetRequiredService<IncidentService>();
         var incident = await Eventually.WaitAsync(
             () => Task.FromResult(incidents.Unresolved().FirstOrDefault(i => i.Kind == IncidentKind.ConnectivityDegraded)),
             i => i is not null, TimeSpan.FromSeconds(30), "connectivity incident");
-        Assert.Equal(("net-hong-ngu-02", Severity.Major), (incident!.DeviceId, incident.Severity));
+        Assert.Equal(("net-29955-2", Severity.Major), (incident!.DeviceId, incident.Severity));
         await host.StopAsync();
     }
 }

@@ -46,7 +46,7 @@ public sealed class AnalyticsEndToEndTests(ServicesFixture services) : IClassFix
             for (var i = 0; i < 10; i++)
             {
                 var ts = start.AddSeconds(i).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-                await publisher.PublishAsync("ioc/v1/traffic/trf-cao-lanh-01/telemetry", $$"""{"ts":"{{ts}}","metrics":{"vehicle_count":4,"avg_speed_kmh":6.5,"occupancy_pct":85} }""");
+                await publisher.PublishAsync("ioc/v1/traffic/trf-29869-1/telemetry", $$"""{"ts":"{{ts}}","metrics":{"vehicle_count":4,"avg_speed_kmh":6.5,"occupancy_pct":85} }""");
             }
 
             var incidents = host.Services.GetRequiredService<IncidentService>();
@@ -54,7 +54,7 @@ public sealed class AnalyticsEndToEndTests(ServicesFixture services) : IClassFix
                 () => Task.FromResult(incidents.Unresolved().FirstOrDefault(i => i.Kind == IncidentKind.Congestion)),
                 i => i is not null, TimeSpan.FromSeconds(30), "congestion incident");
             incidentId = incident!.Id;
-            Assert.Equal("trf-cao-lanh-01", incident.DeviceId);
+            Assert.Equal("trf-29869-1", incident.DeviceId);
             Assert.Equal(Severity.Major, incident.Severity);
 
             var message = await Eventually.WaitAsync(

@@ -22,7 +22,7 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
     public static readonly string RedisImage = Environment.GetEnvironmentVariable("IOCC_REDIS_IMAGE") ?? "iocc-redis:latest";
     private const string ApiKey = "scale-out-test-key-6f1c";
     private const string AdminPassword = "scale-out-Lạng-Sơn-2026";
-    private const string Device = "net-lai-vung-07";
+    private const string Device = "net-30226-7";
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
 
     private readonly TempFolder _folder = new();

@@ -52,7 +52,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
         await using var deadLetters = await DeadLetterListener.StartAsync(services.MqttUrl);
         using var ingest = await IngestHost.StartAsync(services, _database, _folder.Path, "ingest-e2e");
         var options = Fleet("e2e");
-        await using var fleet = new FleetRunner(options);
+        await using var fleet = new FleetRunner(options, TestFleet.Province);
         await using var publisher = await Publisher.ConnectAsync(services.MqttUrl);
 
         var run = fleet.RunAsync(CancellationToken.None);
@@ -90,7 +90,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
     /// <summary>The first reading of a few devices, regenerated from the seed, is in InfluxDB with the same values and timestamp.</summary>
     private static async Task SpotCheckAsync(Storage.Influx.InfluxHttpClient influx, FleetOptions options)
     {
-        var replay = FleetPlan.Create(options);
+        var replay = FleetPlan.Create(options, TestFleet.Province);
         foreach (var device in new[] { replay[0], replay[150], replay[249] })
         {
             var start = options.Start!.Value.ToUnixTimeMilliseconds();
@@ -161,7 +161,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
     {
         var influx = services.InfluxClient(_database);
         var first = await IngestHost.StartAsync(services, _database, _folder.Path, "ingest-restart-" + graceful);
-        await using var fleet = new FleetRunner(Fleet(graceful ? "rsg" : "rsd"));
+        await using var fleet = new FleetRunner(Fleet(graceful ? "rsg" : "rsd"), TestFleet.Province);
         var run = fleet.RunAsync(CancellationToken.None);
 
         await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 4, Deadline, "first quarter sent");
@@ -190,7 +190,7 @@ public sealed class IngestEndToEndTests(ServicesFixture services) : IClassFixtur
         void Shared(IDictionary<string, string?> settings) => settings["Mqtt:SharedGroup"] = "ingest";
         using var first = await IngestHost.StartAsync(services, _database, Path.Combine(_folder.Path, "a"), "ingest-shared-a", Shared);
         using var second = await IngestHost.StartAsync(services, _database, Path.Combine(_folder.Path, "b"), "ingest-shared-b", Shared);
-        await using var fleet = new FleetRunner(Fleet("shr"));
+        await using var fleet = new FleetRunner(Fleet("shr"), TestFleet.Province);
 
         Assert.Equal(Readings, (await fleet.RunAsync(CancellationToken.None)).Sent);
         await Eventually.WaitAsync(influx.TelemetryCountAsync, n => n >= Readings, Deadline, "points stored");

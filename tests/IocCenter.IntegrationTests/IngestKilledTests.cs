@@ -20,7 +20,7 @@ public sealed class IngestKilledTests(ServicesFixture services) : IClassFixture<
     {
         var influx = services.InfluxClient(_database);
         using var first = await IngestProcess.StartAsync(services, _database, _folder.Path, "ingest-killed");
-        await using var fleet = new FleetRunner(TestFleet.Flood(services.MqttUrl, "kill", Readings));
+        await using var fleet = new FleetRunner(TestFleet.Flood(services.MqttUrl, "kill", Readings), TestFleet.Province);
         var run = fleet.RunAsync(CancellationToken.None);
 
         await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 4, Deadline, "first quarter sent");

@@ -23,9 +23,9 @@ public sealed class MosquittoDeviceAuthTests : IDisposable
         var service = ("iocc-ingest", DeviceSecrets.Generate());
         var registry = new DeviceDirectory(
         [
-            new DeviceRecord(device.Id, TelemetryDomain.Traffic, "sa-dec", SecretHash: DeviceSecrets.Hash(device.Secret)),
-            new DeviceRecord(other.Id, TelemetryDomain.Environment, "cao-lanh", SecretHash: DeviceSecrets.Hash(other.Secret)),
-            new DeviceRecord("cnn-no-secret", TelemetryDomain.Connectivity, "cao-lanh"),
+            new DeviceRecord(device.Id, TelemetryDomain.Traffic, "29905", SecretHash: DeviceSecrets.Hash(device.Secret)),
+            new DeviceRecord(other.Id, TelemetryDomain.Environment, "29869", SecretHash: DeviceSecrets.Hash(other.Secret)),
+            new DeviceRecord("cnn-no-secret", TelemetryDomain.Connectivity, "29869"),
         ]);
         var accounts = new BrokerAccounts(registry, [new ServiceAccount(service.Item1, DeviceSecrets.Hash(service.Item2))]);
         var passwords = Path.Combine(_folder.Path, "password_file");

@@ -38,7 +38,7 @@ public sealed class OutageTests(ServicesFixture services, ITestOutputHelper outp
         var influx = services.InfluxClient(_database);
         string[] settings = journalMaxBytes > 0 ? [$"--Ingest:JournalMaxBytes={journalMaxBytes}", "--Ingest:JournalSegmentBytes=1048576"] : [];
         using var ingest = await IngestProcess.StartAsync(services, _database, _folder.Path, "ingest-outage-" + outage, settings);
-        await using var fleet = new FleetRunner(Paced("io" + (int)outage, Readings));
+        await using var fleet = new FleetRunner(Paced("io" + (int)outage, Readings), TestFleet.Province);
         var run = fleet.RunAsync(CancellationToken.None);
 
         await Eventually.WaitAsync(influx.TelemetryCountAsync, n => n >= Rate * 5, Deadline, "stored before the outage");
@@ -104,7 +104,7 @@ public sealed class OutageTests(ServicesFixture services, ITestOutputHelper outp
         const int Readings = Rate * 20;
         var influx = services.InfluxClient(_database);
         using var ingest = await IngestProcess.StartAsync(services, _database, _folder.Path, "ingest-broker-restart");
-        await using var fleet = new FleetRunner(Paced("br", Readings));
+        await using var fleet = new FleetRunner(Paced("br", Readings), TestFleet.Province);
         var run = fleet.RunAsync(CancellationToken.None);
 
         await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 4, Deadline, "a quarter sent");

@@ -24,7 +24,7 @@ public sealed class ScaleOutTests(ServicesFixture services) : IClassFixture<Serv
         var instances = new[] { await Start("a"), await Start("b"), await Start("c") };
         try
         {
-            await using var fleet = new FleetRunner(TestFleet.Flood(services.MqttUrl, "sc", Readings));
+            await using var fleet = new FleetRunner(TestFleet.Flood(services.MqttUrl, "sc", Readings), TestFleet.Province);
             var run = fleet.RunAsync(CancellationToken.None);
 
             await Eventually.WaitAsync(() => Task.FromResult(fleet.Progress.Sent), n => n >= Readings / 3, Deadline, "a third sent");

@@ -155,7 +155,7 @@ public abstract class TelemetryHistoryContract
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         foreach (var p in points)
         {
-            LineProtocolWriter.AppendPoint(buffer, p.Domain.Name(), [new("area", "sa-dec"), new("device", p.Device)], p.Metrics, p.TimestampMs);
+            LineProtocolWriter.AppendPoint(buffer, p.Domain.Name(), [new("area", "29905"), new("device", p.Device)], p.Metrics, p.TimestampMs);
         }
 
         return buffer.WrittenSpan.ToArray();
@@ -239,7 +239,7 @@ public sealed class PcaTrainingFromInfluxTests(ServicesFixture services) : IClas
         for (var i = 0; i < 3; i++)
         {
             var t = jamAt.AddMinutes(5 * i).ToUnixTimeMilliseconds();
-            score = pca.Observe(new Analytics.Detectors.DeviceSample("trf-4", TelemetryDomain.Traffic, "sa-dec", t, jam));
+            score = pca.Observe(new Analytics.Detectors.DeviceSample("trf-4", TelemetryDomain.Traffic, "29905", t, jam));
         }
 
         Assert.True(score.Score >= 0.8, $"jam scored {score.Score:0.00}");

@@ -21,6 +21,11 @@ internal static class TestFleet
         Prefix = prefix,
     };
 
+    /// <summary>The packaged Đồng Tháp (the hosts' default province pack): the fleet spreads over its communes.</summary>
+    public static IocCenter.Geography.Province Province => DongThap.Value;
+
+    private static readonly Lazy<IocCenter.Geography.Province> DongThap = new(() => IocCenter.Geography.ProvincePack.Open());
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -13,9 +13,11 @@ public static class DevicesCommand
     public const string Help = """
         iocc-devices — tài khoản MQTT của thiết bị và dịch vụ / broker credentials of devices and services
 
-          add --registry devices.json --id ID --domain traffic|environment|connectivity --area AREA [--name NAME] [--lat X --lon Y]
+          add --registry devices.json --id ID --domain traffic|environment|connectivity (--area CODE | --lat X --lon Y) [--name NAME] [--province DIR]
               Đăng ký (hoặc cập nhật) thiết bị và cấp mật khẩu mới; mật khẩu chỉ in ra một lần, tệp chỉ lưu mã băm.
               Registers (or updates) a device and gives it a new secret, printed once; the registry keeps only its hash.
+              CODE là mã xã trong gói tỉnh / a commune code of the province pack (--province, default the packaged
+              Đồng Tháp); without --area, the commune is the one the position is in.
           rotate --registry devices.json --id ID
               Cấp mật khẩu mới (mật khẩu cũ hết hiệu lực khi broker nạp lại) / a new secret; the old one stops working
               when the broker next loads the registry (restart the all-in-one host, or re-run `mosquitto` and reload mosquitto).
@@ -85,12 +87,40 @@ public static class DevicesCommand
             throw new UsageException("--domain: traffic, environment or connectivity");
         }
 
+        var area = AreaOf(o);
         var secret = DeviceSecrets.Generate();
         var devices = Load(registry).Where(d => d.Id != id).ToList();
-        devices.Add(new DeviceRecord(id, domain, Required(o, "area"), o.GetValueOrDefault("name"), Number(o, "lat"), Number(o, "lon"), DeviceSecrets.Hash(secret)));
+        devices.Add(new DeviceRecord(id, domain, area, o.GetValueOrDefault("name"), Number(o, "lat"), Number(o, "lon"), DeviceSecrets.Hash(secret)));
         DeviceDirectory.Save(registry, devices.OrderBy(d => d.Id, StringComparer.Ordinal));
         PrintSecret(output, id, secret);
         return 0;
+    }
+
+    /// <summary>The device's commune: --area checked against the province pack, or the commune at --lat/--lon.</summary>
+    private static string AreaOf(Dictionary<string, string> o)
+    {
+        Geography.Province province;
+        try
+        {
+            province = Geography.ProvincePack.Open(o.GetValueOrDefault("province"));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        if (o.TryGetValue("area", out var code))
+        {
+            return province.FindArea(code) is not null ? code : throw new UsageException($"Không có xã/phường mã / No area with code '{code}' in {province.FullName}");
+        }
+
+        if (Number(o, "lat") is { } lat && Number(o, "lon") is { } lon)
+        {
+            return province.Locator.Locate(lat, lon)?.Code
+                ?? throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"Vị trí nằm ngoài tỉnh / The position {lat}, {lon} is outside {province.FullName}"));
+        }
+
+        throw new UsageException("Thiếu / Missing --area, or --lat and --lon");
     }
 
     private static int Rotate(Dictionary<string, string> o, TextWriter output)

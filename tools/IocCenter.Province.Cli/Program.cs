@@ -1,3 +1,3 @@
-using IocCenter.Province.Cli;
+using IocCenter.Geography.Cli;
 
 return ProvinceCommand.Run(args, Console.Out, Console.Error);

@@ -1,9 +1,8 @@
 using System.Globalization;
-using IocCenter.Geography;
-using IocCenter.Province.Cli.Import;
-using IocCenter.Province.Cli.Seed;
+using IocCenter.Geography.Cli.Import;
+using IocCenter.Geography.Cli.Seed;
 
-namespace IocCenter.Province.Cli;
+namespace IocCenter.Geography.Cli;
 
 /// <summary><c>iocc-province</c>: builds and checks province packs (docs/province-pack.md).</summary>
 public static class ProvinceCommand

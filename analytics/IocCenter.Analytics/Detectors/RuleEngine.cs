@@ -65,7 +65,8 @@ public sealed class RuleEngine(RuleOptions options)
             if (!_areasOut.Contains(area) && offline >= options.AreaOutageMinDevices && share >= options.AreaOutageShare)
             {
                 _areasOut.Add(area);
-                var detail = string.Create(CultureInfo.InvariantCulture, $"{offline}/{devices} thiết bị ở {area} mất tín hiệu / {offline} of {devices} devices in {area} are offline");
+                var name = options.AreaName?.Invoke(area) ?? area;
+                var detail = string.Create(CultureInfo.InvariantCulture, $"{offline}/{devices} thiết bị ở {name} mất tín hiệu / {offline} of {devices} devices in {name} are offline");
                 changes.Add(new(IncidentKind.AreaOutage, null, area, true, Severity.Critical, new Evidence("rule.area_outage", share, Value: offline, Baseline: devices, Detail: detail), nowMs));
             }
             else if (_areasOut.Contains(area) && share < options.AreaOutageShare / 2)

@@ -49,4 +49,7 @@ public sealed class RuleOptions
     /// <c>online</c> clears the incident instead of leaving it open under a device the screens show reporting.
     /// </summary>
     public Func<string, bool>? OfflineAtStart { get; set; }
+
+    /// <summary>The name of an area (commune) code, for the text of an area outage (set from the province pack, not from configuration).</summary>
+    public Func<string, string>? AreaName { get; set; }
 }

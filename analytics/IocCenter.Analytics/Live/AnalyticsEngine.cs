@@ -25,7 +25,7 @@ internal sealed partial class AnalyticsEngine(
 {
     // Analytics:WatchUnregisteredDevices=false with a registry: incidents for registered devices only (a made-up id
     // raises nothing). Their readings are still stored, and the admin page lists them as unregistered.
-    private readonly DeviceDirectory? _registry = !options.Value.WatchUnregisteredDevices && devices is { Count: > 0 } ? devices : null;
+    private readonly DeviceDirectory? _registry = !options.Value.WatchUnregisteredDevices && devices is { Lists: true } ? devices : null;
 
     private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, pca);
     private readonly List<ConditionChange> _changes = [];

@@ -14,15 +14,38 @@ public sealed class DeviceDirectory
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         WriteIndented = true,
+
+        // Names as a province IT person wrote them ("Ngã tư Sa Đéc"), not \u escapes: the file is read and edited by hand.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly FrozenDictionary<string, DeviceRecord> _devices;
 
-    public DeviceDirectory(IEnumerable<DeviceRecord> devices)
+    public DeviceDirectory(IEnumerable<DeviceRecord> devices, bool isRegistry = false)
     {
         ArgumentNullException.ThrowIfNull(devices);
         _devices = devices.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
+        IsRegistry = isRegistry;
     }
+
+    /// <summary>
+    /// The deployment's registry: the province's (the pack's <c>devices.json</c>, or <c>Devices:RegistryPath</c>), or
+    /// an empty directory when it has none.
+    /// </summary>
+    public static DeviceDirectory Of(Geography.Province province)
+    {
+        ArgumentNullException.ThrowIfNull(province);
+        return province.Devices is { } devices ? new DeviceDirectory(devices, isRegistry: true) : Empty;
+    }
+
+    /// <summary>
+    /// Whether a configured registry lists these devices (not the simulated demo fleet): with one that lists some
+    /// (<see cref="Lists"/>), devices missing from it raise no incidents and the KPI tiles count only registered devices.
+    /// </summary>
+    public bool IsRegistry { get; }
+
+    /// <summary>A configured registry that lists at least one device.</summary>
+    public bool Lists => IsRegistry && Count > 0;
 
     public static DeviceDirectory Empty { get; } = new([]);
 

@@ -1,9 +1,13 @@
 using System.Collections.Frozen;
+using IocCenter.Devices;
 using NetTopologySuite.Geometries;
 
 namespace IocCenter.Geography;
 
-/// <summary>One deployment's geography, from its province pack: the province, its outline and its areas.</summary>
+/// <summary>
+/// One deployment's geography, from its province pack: the province, its outline, its areas and, when one is configured,
+/// the device registry (the pack's <c>devices.json</c>, or <c>Devices:RegistryPath</c>).
+/// </summary>
 public sealed class Province
 {
     private readonly FrozenDictionary<string, Area> _byCode;
@@ -19,8 +23,11 @@ public sealed class Province
         Areas = areas;
         ApproximatePositions = approximatePositions;
         Attribution = attribution;
-        _byCode = areas.ToFrozenDictionary(a => a.Code, StringComparer.Ordinal);
+        _byCode = areas.DistinctBy(a => a.Code, StringComparer.Ordinal).ToFrozenDictionary(a => a.Code, StringComparer.Ordinal);
+        _locator = new(() => new AreaLocator(this));
     }
+
+    private readonly Lazy<AreaLocator> _locator;
 
     /// <summary>The provincial code (Công văn 915/CTK-CSCL), e.g. "82".</summary>
     public string Code { get; }
@@ -45,4 +52,17 @@ public sealed class Province
     public IReadOnlyList<string> Attribution { get; }
 
     public Area? FindArea(string? code) => code is not null && _byCode.TryGetValue(code, out var area) ? area : null;
+
+    /// <summary>The registered devices, areas resolved; null when no registry is configured (the demo: every device is watched).</summary>
+    public IReadOnlyList<DeviceRecord>? Devices { get; private init; }
+
+    /// <summary>The registry file <see cref="Devices"/> came from.</summary>
+    public string? RegistryPath { get; private init; }
+
+    /// <summary>Which area a position is in (point-in-polygon; see <see cref="AreaLocator"/>).</summary>
+    public AreaLocator Locator => _locator.Value;
+
+    /// <summary>This province with its device registry.</summary>
+    public Province WithDevices(IReadOnlyList<DeviceRecord> devices, string registryPath) =>
+        new(Code, Name, FullName, TimeZone, Outline, Areas, ApproximatePositions, Attribution) { Devices = devices, RegistryPath = registryPath };
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using NetTopologySuite.Features;
-using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
 namespace IocCenter.Geography;
@@ -17,63 +16,73 @@ public static class ProvincePack
         Converters = { new GeoJsonConverterFactory() },
     };
 
-    public static (Province? Province, IReadOnlyList<PackProblem> Problems) Load(string folder)
+    /// <summary>
+    /// Reads and checks the pack in <paramref name="folder"/>. The device registry is <paramref name="registryPath"/>
+    /// when given (<c>Devices:RegistryPath</c>), else the pack's own <c>devices.json</c> when it names one.
+    /// </summary>
+    public static (Province? Province, IReadOnlyList<PackProblem> Problems) Load(string folder, string? registryPath = null)
     {
+        ArgumentNullException.ThrowIfNull(folder);
         var problems = new List<PackProblem>();
-        var manifest = Read<Manifest>(folder, "province.json", problems, JsonOptions);
+        var manifestPath = Path.Combine(folder, "province.json");
+        var manifest = Read<PackManifest>(manifestPath, problems, JsonOptions);
         if (manifest is null)
         {
             return (null, problems);
         }
 
-        var outline = Read<FeatureCollection>(folder, manifest.Outline ?? "outline.geojson", problems, GeoJsonOptions);
-        var areas = Read<FeatureCollection>(folder, manifest.Areas ?? "areas.geojson", problems, GeoJsonOptions);
-        if (outline is null || areas is null || problems.Count > 0)
+        PackValidation.CheckManifest(manifestPath, manifest, problems);
+        var outlinePath = Path.Combine(folder, manifest.Outline ?? "outline.geojson");
+        var areasPath = Path.Combine(folder, manifest.Areas ?? "areas.geojson");
+        var outline = PackValidation.ReadOutline(outlinePath, Read<FeatureCollection>(outlinePath, problems, GeoJsonOptions), problems);
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        var areas = PackValidation.ReadAreas(areasPath, Read<FeatureCollection>(areasPath, problems, GeoJsonOptions), outline, problems, declared);
+        if (outline is null || areas is null)
         {
             return (null, problems);
         }
 
-        var list = new List<Area>(areas.Count);
-        foreach (var feature in areas)
-        {
-            list.Add(new Area(
-                Text(feature, "code"),
-                Text(feature, "name"),
-                Text(feature, "shortName"),
-                Text(feature, "type"),
-                feature.Geometry,
-                feature.Attributes?.Exists("approximate") == true && feature.Attributes["approximate"] is true));
-        }
-
-        var shape = outline.Count == 1 ? outline[0].Geometry : new GeometryFactory().BuildGeometry(outline.Select(f => f.Geometry));
         var province = new Province(
             manifest.Code ?? "",
             manifest.Name ?? "",
             manifest.FullName ?? manifest.Name ?? "",
-            manifest.TimeZone ?? "Asia/Ho_Chi_Minh",
-            shape,
-            list,
+            manifest.TimeZone ?? "",
+            outline,
+            areas,
             manifest.ApproximatePositions,
             manifest.Attribution ?? []);
-        return (province, problems);
+
+        var registry = !string.IsNullOrEmpty(registryPath) ? registryPath
+            : manifest.Devices is { Length: > 0 } devices ? Path.Combine(folder, devices)
+            : null;
+        if (registry is not null)
+        {
+            province = province.WithDevices(DeviceRegistryReader.Read(registry, province, declared, problems), registry);
+        }
+
+        return (problems.Count == 0 ? province : null, problems);
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>For tools, benchmarks and tests: the pack, or an exception listing every problem in it.</summary>
+    public static Province Open(string? folder = null, string? registryPath = null)
+    {
+        var (province, problems) = Load(folder ?? ProvinceOptions.DefaultPath, registryPath);
+        return province ?? throw new InvalidDataException(
+            "Gói tỉnh không hợp lệ / Invalid province pack:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+    }
 
-    private static string Text(IFeature feature, string name) =>
-        feature.Attributes?.Exists(name) == true ? Convert.ToString(feature.Attributes[name], System.Globalization.CultureInfo.InvariantCulture) ?? "" : "";
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private static T? Read<T>(string folder, string file, List<PackProblem> problems, JsonSerializerOptions options)
+    internal static T? Read<T>(string path, List<PackProblem> problems, JsonSerializerOptions options)
         where T : class
     {
-        var path = Path.Combine(folder, file);
         try
         {
             using var stream = File.OpenRead(path);
             var value = JsonSerializer.Deserialize<T>(stream, options);
             if (value is null)
             {
-                problems.Add(new(path, null, "tệp rỗng", "the file is empty"));
+                problems.Add(new(path, null, "tệp rỗng (null)", "the file is empty (null)"));
             }
 
             return value;
@@ -84,13 +93,20 @@ public static class ProvincePack
         }
         catch (JsonException e)
         {
-            problems.Add(new(path, e.LineNumber is { } line ? $"dòng {line + 1} / line {line + 1}" : null, $"JSON không hợp lệ ({e.Message})", $"invalid JSON ({e.Message})"));
+            problems.Add(new(path, Line(e), $"JSON/GeoJSON không hợp lệ: {e.Message}", $"invalid JSON/GeoJSON: {e.Message}"));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
+        {
+            // The GeoJSON reader throws these for a well-formed JSON that is not GeoJSON (a ring of two points, …).
+            problems.Add(new(path, null, $"GeoJSON không hợp lệ: {e.Message}", $"invalid GeoJSON: {e.Message}"));
         }
 
         return null;
     }
 
-    private sealed record Manifest(
+    internal static string? Line(JsonException e) => e.LineNumber is { } line ? $"dòng / line {line + 1}" : null;
+
+    internal sealed record PackManifest(
         int Format,
         string? Code,
         string? Name,

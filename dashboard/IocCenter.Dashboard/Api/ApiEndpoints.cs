@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace IocCenter.Dashboard.Api;
 
-public sealed record IncidentDetail(Incident Incident, IReadOnlyList<IncidentEvent> Audit);
+/// <summary>An incident (with its <c>areaName</c>) and its audit trail.</summary>
+public sealed record IncidentDetail(System.Text.Json.Nodes.JsonObject Incident, IReadOnlyList<IncidentEvent> Audit);
 
 public sealed record ActionRequest(string? Comment);
 
@@ -40,7 +41,7 @@ public static class ApiEndpoints
 
         api.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity?.Name, displayName = user.FindFirstValue("display_name"), role = user.FindFirstValue(ClaimTypes.Role) }));
 
-        api.MapGet("/incidents", async (IIncidents incidents, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit, CancellationToken cancellationToken) =>
+        api.MapGet("/incidents", async (IIncidents incidents, IncidentAreas areas, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit, CancellationToken cancellationToken) =>
         {
             IEnumerable<Incident> list = state is null or "unresolved" ? incidents.Unresolved() : await incidents.RecentAsync(Math.Clamp(limit ?? 500, 1, 5000), cancellationToken);
             if (state is not null and not "unresolved" and not "all")
@@ -49,11 +50,11 @@ public static class ApiEndpoints
             }
 
             list = list.Where(i => (severity is null || i.Severity.Code() == severity) && (kind is null || i.Kind.Code() == kind) && (area is null || i.Area == area));
-            return Results.Ok(list.Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList());
+            return Results.Ok(areas.View(list.Take(Math.Clamp(limit ?? 500, 1, 5000))));
         }).WithSummary("Incidents: unresolved by default; state=all|open|acknowledged|resolved for history");
 
-        api.MapGet("/incidents/{id:long}", async (long id, IIncidents incidents, CancellationToken cancellationToken) =>
-            await incidents.FindAsync(id, cancellationToken) is { } incident ? Results.Ok(new IncidentDetail(incident, await incidents.AuditTrailAsync(id, cancellationToken))) : Results.NotFound());
+        api.MapGet("/incidents/{id:long}", async (long id, IIncidents incidents, IncidentAreas areas, CancellationToken cancellationToken) =>
+            await incidents.FindAsync(id, cancellationToken) is { } incident ? Results.Ok(new IncidentDetail(areas.View(incident), await incidents.AuditTrailAsync(id, cancellationToken))) : Results.NotFound());
 
         acting.MapPost("/incidents/{id:long}/acknowledge", (long id, ActionRequest request, ClaimsPrincipal user, IIncidents incidents) =>
             Act(() => incidents.AcknowledgeAsync(id, user.Identity!.Name!, request.Comment)));

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Resilience;
-using IocCenter.Simulators.Province;
+using IocCenter.Geography;
 using Microsoft.AspNetCore.SignalR;
 
 namespace IocCenter.Dashboard.Live;
@@ -17,14 +17,13 @@ namespace IocCenter.Dashboard.Live;
 /// of incident changes, so a slow screen falls behind alone and never slows the others; one that falls too far
 /// behind gets a fresh snapshot instead.
 /// </summary>
-public sealed partial class LiveBroadcaster(LiveState state, IIncidents incidents, IHubContext<IocHub> hub, ILogger<LiveBroadcaster> logger) : BackgroundService
+public sealed partial class LiveBroadcaster(LiveState state, IIncidents incidents, IHubContext<IocHub> hub, Province province, ILogger<LiveBroadcaster> logger) : BackgroundService
 {
-    public const string Province = DongThap.Name;
     private const int MaxQueuedIncidents = 500;
     private const int TicksPerSecond = 10;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1000 / TicksPerSecond);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
-    private static readonly IReadOnlyList<AreaView> AreaList = DongThap.Areas.Select(a => new AreaView(a.Id, a.Name, a.Latitude, a.Longitude)).ToList();
+    private readonly IReadOnlyList<AreaView> _areas = [.. province.Areas.Select(AreaView.Of)];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -38,7 +37,7 @@ public sealed partial class LiveBroadcaster(LiveState state, IIncidents incident
 
     public int Screens => _feeds.Count;
 
-    public Snapshot Snapshot(ViewFilter filter) => state.Snapshot(filter, Province, AreaList);
+    public Snapshot Snapshot(ViewFilter filter) => state.Snapshot(filter, province.Name, _areas);
 
     /// <summary>A new screen: it gets a snapshot first, then deltas. <paramref name="abort"/> disconnects it.</summary>
     public void Connect(string connectionId, long? kioskTokenId = null, Action? abort = null, (long Id, string Stamp)? person = null)

@@ -2,11 +2,12 @@ using IocCenter.Analytics.Incidents;
 
 namespace IocCenter.Dashboard.Live;
 
-/// <summary>A device as the screens show it: its state colour and last values.</summary>
+/// <summary>A device as the screens show it: its state colour and last values; its area by code and by name (from the province pack).</summary>
 public sealed record DeviceView(
     string Id,
     string Domain,
     string? Area,
+    string? AreaName,
     string? Name,
     double? Lat,
     double? Lon,
@@ -45,7 +46,15 @@ public sealed record Kpis(
 /// <summary>One point of each domain's live chart: the fleet averages of the metric the wall plots.</summary>
 public sealed record ChartPoint(long Ts, double? AvgSpeedKmh, double? AvgPm25, double? AvgLatencyMs);
 
-public sealed record AreaView(string Id, string Name, double Lat, double Lon);
+/// <summary>A commune-level area of the province pack, as the screens list it: code, name, type and where its label goes.</summary>
+public sealed record AreaView(string Code, string Name, string Type, double Lat, double Lon)
+{
+    public static AreaView Of(Geography.Area area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        return new(area.Code, area.Name, area.Type, area.Anchor.Y, area.Anchor.X);
+    }
+}
 
 /// <summary>What a screen gets on connecting (and after any gap): everything it shows.</summary>
 public sealed record Snapshot(string Province, IReadOnlyList<AreaView> Areas, IReadOnlyList<DeviceView> Devices, Kpis Kpis, IReadOnlyList<Incident> Incidents, IReadOnlyList<ChartPoint> Chart);

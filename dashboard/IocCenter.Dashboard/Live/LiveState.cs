@@ -20,7 +20,7 @@ namespace IocCenter.Dashboard.Live;
 /// <see cref="ReportingRhythm"/> (nothing for <c>max(MinSilence, SilenceIntervals × usual interval)</c>) is offline
 /// too. Analytics' device_offline rule uses the same order and the same rhythm, so every offline device has an incident.
 /// </remarks>
-public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time, WallDevicesOptions? options = null)
+public sealed partial class LiveState(DeviceDirectory directory, IIncidents incidents, TimeProvider time, WallDevicesOptions? options = null, Geography.Province? province = null)
 {
     private const int ChartPoints = 600;
 
@@ -437,7 +437,7 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
     private DeviceView View(Device d, long now)
     {
         var (online, state, severity) = StateOf(d, now);
-        return new DeviceView(d.Id, d.Domain.Name(), d.Area, d.Name, d.Latitude, d.Longitude, online, state, severity, d.LastMs, Values(d));
+        return new DeviceView(d.Id, d.Domain.Name(), d.Area, province?.FindArea(d.Area)?.Name, d.Name, d.Latitude, d.Longitude, online, state, severity, d.LastMs, Values(d));
     }
 
     /// <summary>A copy of the device's last values (the device keeps changing under the lock).</summary>

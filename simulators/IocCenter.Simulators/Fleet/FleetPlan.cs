@@ -1,18 +1,37 @@
 using System.Globalization;
 using IocCenter.Devices;
+using IocCenter.Geography;
 using IocCenter.Simulators.Models;
-using IocCenter.Simulators.Province;
 using IocCenter.Telemetry;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
 
 namespace IocCenter.Simulators.Fleet;
 
-/// <summary>Spreads the fleet over the province's areas: ids like <c>dt-trf-sa-dec-007</c>, positions near each area's centre.</summary>
+/// <summary>
+/// Spreads the fleet over the province's communes, in the pack's order: the first device of each domain in the first
+/// commune, the next in the second, and so on round. Ids are short and stable (<c>dt-trf-28249-1</c>: prefix, domain,
+/// commune code, number in the commune); each device stands at a random point inside its commune's polygon, or near
+/// the commune's point and inside the province where the pack has only points.
+/// </summary>
 public static class FleetPlan
 {
-    public static IReadOnlyList<SimulatedDevice> Create(FleetOptions options)
+    /// <summary>How far from a commune's point a device may stand when the pack has no polygon for it (about 3 km).</summary>
+    private const double PointSpreadDegrees = 0.03;
+
+    public static IReadOnlyList<SimulatedDevice> Create(FleetOptions options, Province province)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(province);
+        var areas = province.Areas;
+        if (areas.Count == 0)
+        {
+            return [];
+        }
+
         var layout = new Random(options.Seed);
+        var outline = new IndexedPointInAreaLocator(province.Outline);
+        var places = areas.Select(a => new Place(a, outline)).ToArray();
         var devices = new List<SimulatedDevice>(options.TotalDevices);
         Add(TelemetryDomain.Traffic, "trf", options.Traffic);
         Add(TelemetryDomain.Environment, "env", options.Environment);
@@ -21,23 +40,49 @@ public static class FleetPlan
 
         void Add(TelemetryDomain domain, string code, int count)
         {
-            var areas = DongThap.Areas;
             for (var i = 0; i < count; i++)
             {
-                var area = areas[i % areas.Count];
-                var number = (i / areas.Count) + 1;
-                var id = string.Create(CultureInfo.InvariantCulture, $"{options.Prefix}-{code}-{area.Id}-{number:D3}");
+                var place = places[i % places.Length];
+                var number = (i / places.Length) + 1;
+                var (latitude, longitude) = place.RandomPosition(layout);
                 var record = new DeviceRecord(
-                    id,
+                    string.Create(CultureInfo.InvariantCulture, $"{options.Prefix}-{code}-{place.Area.Code}-{number}"),
                     domain,
-                    area.Id,
-                    Name: string.Create(CultureInfo.InvariantCulture, $"{area.Name} #{number}"),
-                    Latitude: Math.Round(area.Latitude + ((layout.NextDouble() - 0.5) * 0.08), 5),
-                    Longitude: Math.Round(area.Longitude + ((layout.NextDouble() - 0.5) * 0.08), 5));
+                    place.Area.Code,
+                    Name: string.Create(CultureInfo.InvariantCulture, $"{place.Area.Name} #{number}"),
+                    Latitude: latitude,
+                    Longitude: longitude);
                 // Not HashCode.Combine: it is randomised per process, and a seed must reproduce a run.
                 var seed = unchecked((options.Seed * 1_000_003) + (devices.Count * 7919) + (int)domain);
                 devices.Add(new SimulatedDevice(record, DeviceModel.Create(domain, seed)));
             }
+        }
+    }
+
+    /// <summary>Where a commune's devices may stand: inside its polygon, or near its point and inside the province.</summary>
+    private sealed class Place(Area area, IPointOnGeometryLocator outline)
+    {
+        private const int Attempts = 64;
+        private readonly IPointOnGeometryLocator _inside = area.Geometry is Point ? outline : new IndexedPointInAreaLocator(area.Geometry);
+        private readonly Envelope _envelope = area.Geometry is Point p
+            ? new Envelope(p.X - PointSpreadDegrees, p.X + PointSpreadDegrees, p.Y - PointSpreadDegrees, p.Y + PointSpreadDegrees)
+            : area.Geometry.EnvelopeInternal;
+
+        public Area Area { get; } = area;
+
+        /// <summary>A uniform point of the envelope that falls inside; the area's anchor if none does in a few tries.</summary>
+        public (double Latitude, double Longitude) RandomPosition(Random random)
+        {
+            for (var i = 0; i < Attempts; i++)
+            {
+                var at = new Coordinate(_envelope.MinX + (random.NextDouble() * _envelope.Width), _envelope.MinY + (random.NextDouble() * _envelope.Height));
+                if (_inside.Locate(at) == Location.Interior)
+                {
+                    return (Math.Round(at.Y, 5), Math.Round(at.X, 5));
+                }
+            }
+
+            return (Math.Round(Area.Anchor.Y, 5), Math.Round(Area.Anchor.X, 5));
         }
     }
 }

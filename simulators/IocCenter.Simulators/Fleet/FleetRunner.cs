@@ -11,7 +11,7 @@ namespace IocCenter.Simulators.Fleet;
 /// paced by interval, by a fleet-wide rate, or as fast as the broker takes them. A publish that fails is
 /// retried after reconnecting, so with QoS1 every counted reading reached the broker.
 /// </summary>
-public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null) : IAsyncDisposable
+public sealed class FleetRunner(FleetOptions options, Geography.Province province, TimeProvider? time = null) : IAsyncDisposable
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly List<DeviceConnection> _connections = [];
@@ -21,7 +21,7 @@ public sealed class FleetRunner(FleetOptions options, TimeProvider? time = null)
     private int _connected;
     private long _startTimestamp;
 
-    public IReadOnlyList<SimulatedDevice> Devices { get; } = FleetPlan.Create(options);
+    public IReadOnlyList<SimulatedDevice> Devices { get; } = FleetPlan.Create(options, province);
 
     /// <summary>The anomalies this run injects (its ground truth); empty for a clean run. Fixed when the run starts.</summary>
     public Scenarios.ScenarioPlan Plan { get; private set; } = Scenarios.ScenarioPlan.None;

@@ -12,6 +12,7 @@ public sealed class ScenarioPlan
 {
     private static readonly TimeSpan Spacing = TimeSpan.FromHours(2);
     private readonly Dictionary<string, List<ScenarioEpisode>> _byDevice = new(StringComparer.Ordinal);
+    private const int AreaOutageMinDevices = 3;
     private readonly Dictionary<string, List<ScenarioEpisode>> _byArea = new(StringComparer.Ordinal);
     private readonly Dictionary<(ScenarioEpisode Episode, string Metric), double> _stuckValues = [];
 
@@ -42,6 +43,11 @@ public sealed class ScenarioPlan
         var random = new Random(seed);
         var busy = new Dictionary<string, List<(DateTimeOffset From, DateTimeOffset To)>>(StringComparer.Ordinal);
         var episodes = new List<ScenarioEpisode>();
+
+        // An area outage takes a commune with a few devices (analytics' AreaOutageMinDevices is 3 by default): one or two
+        // silent devices are dropouts. A small fleet over many communes may have none; then any commune will do.
+        var byArea = devices.GroupBy(d => d.Record.Area, StringComparer.Ordinal).ToList();
+        var outageAreas = byArea.Where(g => g.Count() >= AreaOutageMinDevices).Select(g => g.Key).ToList() is { Count: > 0 } crowded ? crowded : [.. byArea.Select(g => g.Key)];
         foreach (var scenario in Enum.GetValues<ScenarioKind>())
         {
             var duration = scenario == ScenarioKind.Spike ? interval - TimeSpan.FromMilliseconds(1) : Duration(scenario);
@@ -53,7 +59,7 @@ public sealed class ScenarioPlan
                     var end = at + duration;
                     if (scenario == ScenarioKind.AreaOutage)
                     {
-                        var area = devices[random.Next(devices.Count)].Record.Area;
+                        var area = outageAreas[random.Next(outageAreas.Count)];
                         var members = devices.Where(d => d.Record.Area == area).ToList();
                         if (members.All(d => Free(busy, d.Record.Id, at, end)))
                         {

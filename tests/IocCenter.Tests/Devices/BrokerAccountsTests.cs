@@ -158,14 +158,14 @@ public sealed class BrokerAccountsTests
     }
 
     private static readonly string DeviceSecret = DeviceSecrets.Generate();
-    private static readonly DeviceRecord Record = new("trf-001", TelemetryDomain.Traffic, "sa-dec", SecretHash: DeviceSecrets.Hash(DeviceSecret));
+    private static readonly DeviceRecord Record = new("trf-001", TelemetryDomain.Traffic, "29905", SecretHash: DeviceSecrets.Hash(DeviceSecret));
 
     private static BrokerAccounts Accounts(out string deviceSecret, out string serviceSecret)
     {
         deviceSecret = DeviceSecret;
         serviceSecret = DeviceSecrets.Generate();
         return new BrokerAccounts(
-            new DeviceDirectory([Record, new DeviceRecord("trf-no-secret", TelemetryDomain.Traffic, "sa-dec"), new DeviceRecord("bad id", TelemetryDomain.Traffic, "sa-dec", SecretHash: Record.SecretHash)]),
+            new DeviceDirectory([Record, new DeviceRecord("trf-no-secret", TelemetryDomain.Traffic, "29905"), new DeviceRecord("bad id", TelemetryDomain.Traffic, "29905", SecretHash: Record.SecretHash)]),
             [new ServiceAccount("iocc-ingest", DeviceSecrets.Hash(serviceSecret))]);
     }
 }

@@ -15,8 +15,8 @@ public sealed class DevicesCommandTests : IDisposable
     {
         var registry = Path.Combine(_folder, "devices.json");
         var services = Path.Combine(_folder, "services.json");
-        var first = Secret(Run("add", "--registry", registry, "--id", "trf-001", "--domain", "traffic", "--area", "sa-dec", "--name", "Ngã tư Sa Đéc"));
-        Secret(Run("add", "--registry", registry, "--id", "env-002", "--domain", "environment", "--area", "cao-lanh"));
+        var first = Secret(Run("add", "--registry", registry, "--id", "trf-001", "--domain", "traffic", "--area", "29905", "--name", "Ngã tư Sa Đéc"));
+        Secret(Run("add", "--registry", registry, "--id", "env-002", "--domain", "environment", "--area", "29869"));
         var rotated = Secret(Run("rotate", "--registry", registry, "--id", "trf-001"));
         var ingest = Secret(Run("service", "--services", services, "--name", "iocc-ingest"));
 
@@ -26,7 +26,7 @@ public sealed class DevicesCommandTests : IDisposable
         Assert.DoesNotContain(ingest, text, StringComparison.Ordinal);
 
         var device = DeviceDirectory.Load(registry).Find("trf-001")!;
-        Assert.Equal(("sa-dec", "Ngã tư Sa Đéc"), (device.Area, device.Name));
+        Assert.Equal(("29905", "Ngã tư Sa Đéc"), (device.Area, device.Name));
         Assert.True(DeviceSecrets.Verify(rotated, device.SecretHash));
         Assert.False(DeviceSecrets.Verify(first, device.SecretHash)); // rotated away
 
@@ -41,6 +41,8 @@ public sealed class DevicesCommandTests : IDisposable
     [InlineData("add", "--registry", "r.json", "--id", "bad id", "--domain", "traffic", "--area", "a")]
     [InlineData("add", "--registry", "r.json", "--id", "trf-1", "--domain", "weather", "--area", "a")]
     [InlineData("add", "--registry", "r.json", "--id", "trf-1")]
+    [InlineData("add", "--registry", "r.json", "--id", "trf-1", "--domain", "traffic", "--area", "sa-dec")] // not a commune code of the pack
+    [InlineData("add", "--registry", "r.json", "--id", "trf-1", "--domain", "traffic", "--lat", "21.03", "--lon", "105.85")] // Hà Nội, not Đồng Tháp
     [InlineData("rotate", "--registry", "r.json", "--id", "nobody")]
     [InlineData("delete")]
     public void AMistake_GetsUsageAndExitCode2_AndWritesNothing(params string[] args)
@@ -50,6 +52,16 @@ public sealed class DevicesCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("iocc-devices", error.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "r.json")));
+    }
+
+    [Fact]
+    public void Add_PositionWithoutArea_GetsTheCommuneItIsIn()
+    {
+        var registry = Path.Combine(_folder, "devices.json");
+        var province = Path.Combine(AppContext.BaseDirectory, "test-provinces", "thu-nghiem");
+        Secret(Run("add", "--registry", registry, "--province", province, "--id", "cam-1", "--domain", "traffic", "--lat", "10.05", "--lon", "106.06"));
+
+        Assert.Equal("99013", DeviceDirectory.Load(registry).Find("cam-1")!.Area);
     }
 
     private static string Run(params string[] args)

@@ -28,7 +28,7 @@ public sealed class StoredAgeTests
         listener.Start();
 
         var lines = Encoding.UTF8.GetBytes(
-            "traffic,device=trf-1,area=sa-dec vehicle_count=12i,avg_speed_kmh=41.5 1763805600000\n" +
+            "traffic,device=trf-1,area=29905 vehicle_count=12i,avg_speed_kmh=41.5 1763805600000\n" +
             "environment,device=env\\ 1 pm25_ugm3=21.5 1763805599750\n" +
             "connectivity,device=net-1 latency_ms=35\n" + // no timestamp: no age
             "traffic,device=trf-2 avg_speed_kmh=30 1763805600100");

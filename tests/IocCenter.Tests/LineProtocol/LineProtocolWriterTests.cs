@@ -14,11 +14,11 @@ public class LineProtocolWriterTests
     {
         var line = LineProtocolWriter.Format(
             "traffic",
-            [new("area", "sa-dec"), new("device", "dt-trf-001")],
+            [new("area", "29905"), new("device", "dt-trf-001")],
             [new MetricValue("vehicle_count", 12, true), new MetricValue("avg_speed_kmh", 41.5, false), new MetricValue("occupancy_pct", 7, false)],
             1795342530123);
 
-        Assert.Equal("traffic,area=sa-dec,device=dt-trf-001 vehicle_count=12i,avg_speed_kmh=41.5,occupancy_pct=7 1795342530123\n", line);
+        Assert.Equal("traffic,area=29905,device=dt-trf-001 vehicle_count=12i,avg_speed_kmh=41.5,occupancy_pct=7 1795342530123\n", line);
     }
 
     [Fact]

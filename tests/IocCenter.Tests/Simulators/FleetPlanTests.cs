@@ -14,19 +14,43 @@ public class FleetPlanTests
     {
         var options = new FleetOptions { Traffic = 5, Environment = 5, Connectivity = 5, Seed = 7 };
 
-        Assert.Equal(Readings(FleetPlan.Create(options)), Readings(FleetPlan.Create(options)));
-        Assert.NotEqual(Readings(FleetPlan.Create(options)), Readings(FleetPlan.Create(new FleetOptions { Traffic = 5, Environment = 5, Connectivity = 5, Seed = 8 })));
+        Assert.Equal(Readings(FleetPlan.Create(options, Geography.TestPack.DongThap)), Readings(FleetPlan.Create(options, Geography.TestPack.DongThap)));
+        Assert.NotEqual(Readings(FleetPlan.Create(options, Geography.TestPack.DongThap)), Readings(FleetPlan.Create(new FleetOptions { Traffic = 5, Environment = 5, Connectivity = 5, Seed = 8 }, Geography.TestPack.DongThap)));
     }
 
     [Fact]
-    public void Create_SpreadsDevicesOverAreasWithValidIds()
+    public void Create_DongThap_OneOfEachDomainPerCommune_InsideTheProvince_NearItsCommune()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 30, Environment = 12, Connectivity = 20 });
+        var province = Geography.TestPack.DongThap;
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 102, Environment = 102, Connectivity = 102 }, province);
 
-        Assert.Equal(62, fleet.Count);
-        Assert.Equal(62, fleet.Select(d => d.Record.Id).Distinct().Count());
+        Assert.Equal(306, fleet.Count);
+        Assert.Equal(306, fleet.Select(d => d.Record.Id).Distinct().Count());
         Assert.All(fleet, d => Assert.True(DeviceIds.IsValid(d.Record.Id), d.Record.Id));
-        Assert.Equal(11, fleet.Select(d => d.Record.Area).Distinct().Count());
+        Assert.All(province.Areas, a => Assert.Equal(3, fleet.Count(d => d.Record.Area == a.Code)));
+        var first = province.Areas[0];
+        Assert.Equal(($"dt-trf-{first.Code}-1", $"{first.Name} #1"), (fleet[0].Record.Id, fleet[0].Record.Name));
+        foreach (var device in fleet)
+        {
+            var at = new NetTopologySuite.Geometries.Point(device.Record.Longitude!.Value, device.Record.Latitude!.Value);
+            Assert.True(province.Outline.Covers(at), $"{device.Record.Id} at {at} is outside Đồng Tháp");
+            Assert.True(province.FindArea(device.Record.Area)!.Geometry.Distance(at) <= 0.031 * Math.Sqrt(2), $"{device.Record.Id} is far from its commune");
+        }
+    }
+
+    [Fact]
+    public void Create_TestProvince_EveryDeviceInsideItsCommunesPolygon()
+    {
+        using var pack = new Geography.TestPack();
+        var province = IocCenter.Geography.ProvincePack.Open(pack.Folder);
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 12, Environment = 6, Connectivity = 18, Prefix = "tn" }, province);
+
+        Assert.Equal(36, fleet.Count);
+        Assert.Equal(["tn-trf-99001-1", "tn-trf-99004-1"], fleet.Take(2).Select(d => d.Record.Id));
+        Assert.Equal("tn-net-99016-3", fleet[^1].Record.Id);
+        Assert.All(fleet, d => Assert.Equal(d.Record.Area, province.Locator.Locate(d.Record.Latitude!.Value, d.Record.Longitude!.Value)?.Code));
+        Assert.Equal(6, fleet.Select(d => d.Record.Area).Distinct().Count());
+        Assert.Equal(36, fleet.Select(d => (d.Record.Latitude, d.Record.Longitude)).Distinct().Count()); // spread, not stacked on a centre
     }
 
     [Fact]
@@ -34,7 +58,7 @@ public class FleetPlanTests
     {
         var parser = new TelemetryPayloadParser(new ContractLimits());
         var batch = new TelemetryBatch();
-        foreach (var device in FleetPlan.Create(new FleetOptions { Traffic = 11, Environment = 11, Connectivity = 11 }))
+        foreach (var device in FleetPlan.Create(new FleetOptions { Traffic = 11, Environment = 11, Connectivity = 11 }, Geography.TestPack.DongThap))
         {
             for (var hour = 0; hour < 48; hour++)
             {

@@ -14,7 +14,7 @@ public class ScenarioPlanTests
     [Fact]
     public void Create_EveryScenarioOnASuitableDevice_NeverOverlappingOnOneDevice()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 44, Environment = 22, Connectivity = 44 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 44, Environment = 22, Connectivity = 44 }, Geography.TestPack.DongThap);
         var plan = Plan(fleet);
 
         Assert.All(Enum.GetValues<ScenarioKind>(), kind => Assert.Equal(4, plan.Episodes.Count(e => e.Scenario == kind)));
@@ -35,7 +35,7 @@ public class ScenarioPlanTests
     [Fact]
     public void Apply_ChangesOnlyTheEpisodeDeviceInsideItsWindow()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 44, Environment = 22, Connectivity = 44 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 44, Environment = 22, Connectivity = 44 }, Geography.TestPack.DongThap);
         var plan = Plan(fleet);
         var congestion = plan.Episodes.First(e => e.Scenario == ScenarioKind.Congestion);
         var device = fleet.Single(d => d.Record.Id == congestion.Device);
@@ -54,7 +54,7 @@ public class ScenarioPlanTests
     [Fact]
     public void Apply_DropoutsAndOutagesSilenceTheirDevices()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 44, Environment = 22, Connectivity = 44 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 44, Environment = 22, Connectivity = 44 }, Geography.TestPack.DongThap);
         var plan = Plan(fleet);
         var dropout = plan.Episodes.First(e => e.Scenario == ScenarioKind.Dropout);
         var outage = plan.Episodes.First(e => e.Scenario == ScenarioKind.AreaOutage);
@@ -66,7 +66,7 @@ public class ScenarioPlanTests
     [Fact]
     public void GroundTruth_RoundTripsAsJsonLines()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 11, Environment = 11, Connectivity = 11 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 11, Environment = 11, Connectivity = 11 }, Geography.TestPack.DongThap);
         var path = Path.GetTempFileName();
         try
         {

@@ -3,7 +3,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
 using NetTopologySuite.Simplify;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>What simplification did: vertices before and after, and the features it had to repair.</summary>
 internal sealed record Simplification(IReadOnlyList<Geometry> Geometries, int VerticesBefore, int VerticesAfter, bool AsCoverage, IReadOnlyList<int> Repaired);

@@ -1,6 +1,6 @@
-using IocCenter.Province.Cli.Packs;
+using IocCenter.Geography.Cli.Packs;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>
 /// Matches imported features to the official commune list: by code, else by normalised name. A misspelt name (one or

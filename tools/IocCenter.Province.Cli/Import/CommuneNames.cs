@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>
 /// How two spellings of a commune name are compared: Unicode NFC, case, the "Xã"/"Phường"/"Đặc khu" prefix, spaces,

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using IocCenter.Geography;
 using NetTopologySuite.Features;
 using NetTopologySuite.IO.Esri;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>
 /// Reads a province's commune file: an ESRI Shapefile (with its .dbf and .prj) or a GeoJSON FeatureCollection (RFC 7946:

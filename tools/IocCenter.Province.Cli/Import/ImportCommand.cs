@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using IocCenter.Province.Cli.Packs;
+using IocCenter.Geography.Cli.Packs;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>The settings of one <c>import</c> run, from the command line.</summary>
 internal sealed record ImportRequest(string Input, string CodeField, string NameField, string? TypeField, string Pack, string? Crs, double ToleranceMetres, bool Force);

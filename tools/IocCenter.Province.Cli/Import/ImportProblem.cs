@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>
 /// One thing wrong with an imported file, on one line: the feature's index and the values it carries, then Vietnamese,

@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>A commune as the province's file has it: its index in the file, the chosen fields, and its geometry.</summary>
 internal sealed record ImportedFeature(int Index, string? Code, string? Name, string? Type, Geometry Geometry)

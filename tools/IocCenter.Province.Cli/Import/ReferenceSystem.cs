@@ -2,7 +2,7 @@ using System.Globalization;
 using ProjNet.CoordinateSystems;
 using ProjNet.CoordinateSystems.Transformations;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>
 /// The coordinate reference system of an imported file and its conversion to WGS84 (ProjNET). VN-2000 is always given

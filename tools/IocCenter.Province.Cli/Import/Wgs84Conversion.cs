@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace IocCenter.Province.Cli.Import;
+namespace IocCenter.Geography.Cli.Import;
 
 /// <summary>
 /// Converts a geometry to WGS84 in place and checks each coordinate: finite, and inside a box around Viet Nam

@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using IocCenter.Geography;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
-namespace IocCenter.Province.Cli.Packs;
+namespace IocCenter.Geography.Cli.Packs;
 
 /// <summary>One area as a pack's <c>areas.geojson</c> holds it (docs/province-pack.md).</summary>
 internal sealed record AreaRecord(OfficialCommune Commune, Geometry Geometry, bool Approximate);

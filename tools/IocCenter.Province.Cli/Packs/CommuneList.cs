@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace IocCenter.Province.Cli.Packs;
+namespace IocCenter.Geography.Cli.Packs;
 
 /// <summary>
 /// The official commune list of a pack (<c>communes.json</c>, the ../shared/geo format): the units in force since

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IocCenter.Province.Cli.Seed;
+namespace IocCenter.Geography.Cli.Seed;
 
 /// <summary>ATTRIBUTION.md and the licence files of a seeded pack.</summary>
 internal static class PackTexts

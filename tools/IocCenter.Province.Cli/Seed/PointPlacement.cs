@@ -2,7 +2,7 @@ using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Shape.Fractal;
 
-namespace IocCenter.Province.Cli.Seed;
+namespace IocCenter.Geography.Cli.Seed;
 
 /// <summary>
 /// Places <c>n</c> illustrative points evenly inside a province outline, deterministically: a fine grid of points

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IocCenter.Province.Cli.Packs;
+using IocCenter.Geography.Cli.Packs;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
-namespace IocCenter.Province.Cli.Seed;
+namespace IocCenter.Geography.Cli.Seed;
 
 /// <summary>
 /// <c>iocc-province seed</c>: a pack from <c>../shared/geo/&lt;province&gt;/</c>: the ODM outline, the official commune

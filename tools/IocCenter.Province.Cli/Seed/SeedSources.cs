@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace IocCenter.Province.Cli.Seed;
+namespace IocCenter.Geography.Cli.Seed;
 
 /// <summary>
 /// The attribution lines and the MIT notice the seed packs must ship, read from ../shared/geo/SOURCES.md so that they

@@ -94,7 +94,7 @@
   function areaName(id) {
     const inPack = map.area(id)?.name;
     if (inPack || !id) return inPack || '';
-    return state.areas.find(a => a.id === id)?.name || id;
+    return state.areas.find(a => a.code === id)?.name || id;
   }
   document.querySelector('#incidents tbody').addEventListener('click', e => { const row = e.target.closest('tr[data-id]'); if (row) select(Number(row.dataset.id)); });
 

@@ -30,7 +30,7 @@
     document.title = `IOC — ${device.id}`;
     $('title').textContent = `${c.device} ${device.id}`;
     const state = device.state === 'offline' ? t.offline : device.state === 'ok' ? t.ok : t.severity[device.severity];
-    $('facts').innerHTML = [[c.domain, c.domains[device.domain]], [c.area, device.area], [c.state, state],
+    $('facts').innerHTML = [[c.domain, c.domains[device.domain]], [c.area, device.areaName || device.area || '—'], [c.state, state],
       [c.lastSeen, device.ts ? new Date(device.ts).toLocaleString(locale, { hour12: false }) : '—']].map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
     const names = Object.keys(device.values);
     $('values').querySelector('tbody').innerHTML = names.map(n => `<tr><td>${escapeHtml(n)}</td><td>${device.values[n]}</td></tr>`).join('');

@@ -14,7 +14,7 @@ public class RuleEngineTests
     private readonly List<ConditionChange> _changes = [];
 
     private void Feed(string device, TelemetryDomain domain, long at, params MetricValue[] metrics) =>
-        _engine.Observe(new DeviceSample(device, domain, "sa-dec", at, metrics), _changes);
+        _engine.Observe(new DeviceSample(device, domain, "29905", at, metrics), _changes);
 
     private void Traffic(long minute, double speed, double occupancy) =>
         Feed("trf-1", TelemetryDomain.Traffic, Start + (minute * Minute), new("vehicle_count", 20, true), new("avg_speed_kmh", speed, false), new("occupancy_pct", occupancy, false));
@@ -216,9 +216,9 @@ public class RuleEngineTests
     [Fact]
     public void Status_OfflineRaisesAtOnce_OnlineClears()
     {
-        _engine.ObserveStatus("trf-7", "lai-vung", online: false, Start, _changes);
-        _engine.ObserveStatus("trf-7", "lai-vung", online: false, Start + 1, _changes);
-        _engine.ObserveStatus("trf-7", "lai-vung", online: true, Start + 2, _changes);
+        _engine.ObserveStatus("trf-7", "30226", online: false, Start, _changes);
+        _engine.ObserveStatus("trf-7", "30226", online: false, Start + 1, _changes);
+        _engine.ObserveStatus("trf-7", "30226", online: true, Start + 2, _changes);
 
         // The repeated "offline" is said again: it updates the open incident, or brings one back if it was closed meanwhile.
         Assert.Equal([true, true, false], _changes.Select(c => c.Present));
@@ -252,7 +252,7 @@ public class RuleEngineTests
     [Fact]
     public void CleanSimulatedFleet_TwoDaysAtOneMinute_RaisesNothing()
     {
-        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 22, Environment = 22, Connectivity = 22, Seed = 11 });
+        var fleet = FleetPlan.Create(new FleetOptions { Traffic = 22, Environment = 22, Connectivity = 22, Seed = 11 }, Geography.TestPack.DongThap);
         var parser = new TelemetryPayloadParser(new ContractLimits { MaxAge = TimeSpan.FromDays(3650) });
         var batch = new TelemetryBatch();
         for (long t = Start; t < Start + (2 * 24 * 60 * Minute); t += Minute)
@@ -276,22 +276,41 @@ public class RuleEngineTests
         {
             foreach (var device in new[] { "a1", "a2", "a3", "a4" })
             {
-                _engine.Observe(new DeviceSample(device, TelemetryDomain.Connectivity, "tam-nong", Start + (i * Minute), [new MetricValue("latency_ms", 20 + i, false)]), _changes);
+                _engine.Observe(new DeviceSample(device, TelemetryDomain.Connectivity, "30010", Start + (i * Minute), [new MetricValue("latency_ms", 20 + i, false)]), _changes);
             }
 
-            _engine.Observe(new DeviceSample("b1", TelemetryDomain.Connectivity, "lap-vo", Start + (i * Minute), [new MetricValue("latency_ms", 20 + i, false)]), _changes);
+            _engine.Observe(new DeviceSample("b1", TelemetryDomain.Connectivity, "30169", Start + (i * Minute), [new MetricValue("latency_ms", 20 + i, false)]), _changes);
         }
 
         // a1–a3 go silent; a4 and the other area keep reporting.
         for (var i = 10; i < 14; i++)
         {
-            _engine.Observe(new DeviceSample("a4", TelemetryDomain.Connectivity, "tam-nong", Start + (i * Minute), [new MetricValue("latency_ms", 20, false)]), _changes);
-            _engine.Observe(new DeviceSample("b1", TelemetryDomain.Connectivity, "lap-vo", Start + (i * Minute), [new MetricValue("latency_ms", 20, false)]), _changes);
+            _engine.Observe(new DeviceSample("a4", TelemetryDomain.Connectivity, "30010", Start + (i * Minute), [new MetricValue("latency_ms", 20, false)]), _changes);
+            _engine.Observe(new DeviceSample("b1", TelemetryDomain.Connectivity, "30169", Start + (i * Minute), [new MetricValue("latency_ms", 20, false)]), _changes);
             _engine.CheckSilence(Start + (i * Minute), _changes);
         }
 
         var outage = Assert.Single(_changes, c => c.Kind == IncidentKind.AreaOutage);
-        Assert.Equal(("tam-nong", Severity.Critical, true), (outage.Area, outage.Severity, outage.Present));
+        Assert.Equal(("30010", Severity.Critical, true), (outage.Area, outage.Severity, outage.Present));
         Assert.Equal(3, _changes.Count(c => c.Kind == IncidentKind.DeviceOffline && c.Present));
+    }
+
+    [Fact]
+    public void AreaOutage_SaysWhichCommune_ByItsNameInThePack()
+    {
+        var dongThap = Geography.TestPack.DongThap;
+        var engine = new RuleEngine(new RuleOptions { AreaName = code => dongThap.FindArea(code)?.Name ?? code });
+        var changes = new List<ConditionChange>();
+        foreach (var device in new[] { "a1", "a2", "a3" })
+        {
+            engine.Observe(new DeviceSample(device, TelemetryDomain.Connectivity, "29905", Start, [new MetricValue("latency_ms", 20, false)]), changes);
+            engine.ObserveStatus(device, "29905", online: false, Start + Minute, changes);
+        }
+
+        engine.CheckSilence(Start + (2 * Minute), changes);
+
+        var outage = Assert.Single(changes, c => c.Kind == IncidentKind.AreaOutage);
+        Assert.Equal("29905", outage.Area);
+        Assert.Equal("3/3 thiết bị ở Phường Sa Đéc mất tín hiệu / 3 of 3 devices in Phường Sa Đéc are offline", outage.Evidence.Detail);
     }
 }

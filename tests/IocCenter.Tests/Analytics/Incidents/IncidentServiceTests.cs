@@ -39,9 +39,9 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task Raise_Repeatedly_UpdatesOneIncidentAndEscalates()
     {
         var service = Start();
-        var first = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Minor, Jam);
+        var first = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Minor, Jam);
         _time.Advance(TimeSpan.FromMinutes(1));
-        var again = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Major, Jam);
+        var again = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Major, Jam);
 
         Assert.Equal(first.Id, again.Id);
         Assert.Equal(Severity.Major, again.Severity);
@@ -53,8 +53,8 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task Clear_Unacknowledged_StaysVisibleUntilAcknowledged()
     {
         var service = Start();
-        var incident = await service.RaiseAsync(IncidentKind.AirQuality, "aq-1", "cao-lanh", Severity.Major, Jam);
-        var cleared = await service.ClearAsync(IncidentKind.AirQuality, "aq-1", "cao-lanh");
+        var incident = await service.RaiseAsync(IncidentKind.AirQuality, "aq-1", "29869", Severity.Major, Jam);
+        var cleared = await service.ClearAsync(IncidentKind.AirQuality, "aq-1", "29869");
 
         Assert.Equal(IncidentState.Open, cleared!.State);
         Assert.False(cleared.Active);
@@ -72,10 +72,10 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task Clear_Acknowledged_ResolvesIt()
     {
         var service = Start();
-        var incident = await service.RaiseAsync(IncidentKind.ConnectivityDegraded, "ap-1", "lap-vo", Severity.Minor, Jam);
+        var incident = await service.RaiseAsync(IncidentKind.ConnectivityDegraded, "ap-1", "30169", Severity.Minor, Jam);
         await service.AcknowledgeAsync(incident.Id, "officer", null);
 
-        var cleared = await service.ClearAsync(IncidentKind.ConnectivityDegraded, "ap-1", "lap-vo");
+        var cleared = await service.ClearAsync(IncidentKind.ConnectivityDegraded, "ap-1", "30169");
 
         Assert.Equal(IncidentState.Resolved, cleared!.State);
         Assert.Equal(IncidentLifecycle.System, cleared.ResolvedBy);
@@ -85,11 +85,11 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task Raise_WithinTheCoolDown_ReopensInsteadOfDuplicating()
     {
         var service = Start();
-        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Minor, Jam);
+        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Minor, Jam);
         await service.ResolveAsync(incident.Id, "officer", "xe hỏng đã được kéo đi");
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var reopened = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Minor, Jam);
+        var reopened = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Minor, Jam);
 
         Assert.Equal(incident.Id, reopened.Id);
         Assert.Equal(1, reopened.ReopenCount);
@@ -97,7 +97,7 @@ public sealed class IncidentServiceTests : IDisposable
 
         await service.ResolveAsync(incident.Id, "officer", null);
         _time.Advance(TimeSpan.FromMinutes(31));
-        var fresh = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Minor, Jam);
+        var fresh = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Minor, Jam);
 
         Assert.NotEqual(incident.Id, fresh.Id);
     }
@@ -106,7 +106,7 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task IllegalTransitions_AreRefused()
     {
         var service = Start();
-        var incident = await service.RaiseAsync(IncidentKind.SensorFault, "aq-2", "sa-dec", Severity.Warning, Jam);
+        var incident = await service.RaiseAsync(IncidentKind.SensorFault, "aq-2", "29905", Severity.Warning, Jam);
         await service.AcknowledgeAsync(incident.Id, "officer", null);
 
         await Assert.ThrowsAsync<IllegalTransitionException>(() => service.AcknowledgeAsync(incident.Id, "officer", null));
@@ -122,8 +122,8 @@ public sealed class IncidentServiceTests : IDisposable
         long acknowledgedId, openId;
         {
             var service = Start();
-            acknowledgedId = (await service.RaiseAsync(IncidentKind.DeviceOffline, "trf-9", "hong-ngu", Severity.Major, Jam)).Id;
-            openId = (await service.RaiseAsync(IncidentKind.AirQuality, null, "sa-dec", Severity.Critical, Jam)).Id;
+            acknowledgedId = (await service.RaiseAsync(IncidentKind.DeviceOffline, "trf-9", "29955", Severity.Major, Jam)).Id;
+            openId = (await service.RaiseAsync(IncidentKind.AirQuality, null, "29905", Severity.Critical, Jam)).Id;
             await service.AcknowledgeAsync(acknowledgedId, "officer-a", "đang cử người");
         }
 
@@ -140,7 +140,7 @@ public sealed class IncidentServiceTests : IDisposable
         Assert.Equal([openId, acknowledgedId], unresolved.Select(i => i.Id));
         var acknowledged = unresolved.Single(i => i.Id == acknowledgedId);
         Assert.Equal((IncidentState.Acknowledged, "officer-a"), (acknowledged.State, acknowledged.AcknowledgedBy));
-        Assert.Equal("area:sa-dec", unresolved[0].Subject);
+        Assert.Equal("area:29905", unresolved[0].Subject);
         Assert.Equal(["opened", "acknowledged"], restarted.AuditTrail(acknowledgedId).Select(e => e.Action));
         Assert.Equal(Jam, acknowledged.Evidence);
     }
@@ -150,7 +150,7 @@ public sealed class IncidentServiceTests : IDisposable
     {
         var service = Start();
         var changes = service.Subscribe();
-        var incident = await service.RaiseAsync(IncidentKind.Anomaly, "net-3", "tam-nong", Severity.Warning, Jam);
+        var incident = await service.RaiseAsync(IncidentKind.Anomaly, "net-3", "30010", Severity.Warning, Jam);
         await service.AcknowledgeAsync(incident.Id, "officer", null);
 
         Assert.True(changes.TryRead(out var opened));
@@ -163,7 +163,7 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task AuditTrail_CannotBeEditedOrDeleted()
     {
         var service = Start();
-        await service.RaiseAsync(IncidentKind.Anomaly, "net-3", "tam-nong", Severity.Warning, Jam);
+        await service.RaiseAsync(IncidentKind.Anomaly, "net-3", "30010", Severity.Warning, Jam);
 
         using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         connection.Open();
@@ -179,7 +179,7 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task Store_RefusesASecondUnresolvedIncidentForOneSubject()
     {
         var service = Start();
-        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Minor, Jam);
+        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Minor, Jam);
 
         using var store = new IncidentStore(DatabasePath);
         Assert.Throws<SqliteException>(() => store.Insert(incident with { Id = 0 }, id => new IncidentEvent(id, _time.GetUtcNow(), "test", "opened", null, IncidentState.Open, null)));
@@ -189,11 +189,11 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task AreaOutage_GroupsTheAreasOfflineDevicesAsItsChildren()
     {
         var service = Start();
-        var before = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-1", "tam-nong", Severity.Major, Jam);
-        var elsewhere = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-9", "lap-vo", Severity.Major, Jam);
+        var before = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-1", "30010", Severity.Major, Jam);
+        var elsewhere = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-9", "30169", Severity.Major, Jam);
 
-        var outage = await service.RaiseAsync(IncidentKind.AreaOutage, null, "tam-nong", Severity.Critical, Jam);
-        var after = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-2", "tam-nong", Severity.Major, Jam);
+        var outage = await service.RaiseAsync(IncidentKind.AreaOutage, null, "30010", Severity.Critical, Jam);
+        var after = await service.RaiseAsync(IncidentKind.DeviceOffline, "net-2", "30010", Severity.Major, Jam);
 
         var unresolved = service.Unresolved().ToDictionary(i => i.Id);
         Assert.Equal(outage.Id, unresolved[before.Id].ParentId);
@@ -207,7 +207,7 @@ public sealed class IncidentServiceTests : IDisposable
     {
         var service = Start();
         var offline = new Evidence("status", 1, Detail: "thiết bị báo mất kết nối / device reported offline");
-        var first = await service.RaiseAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec", Severity.Major, offline);
+        var first = await service.RaiseAsync(IncidentKind.DeviceOffline, "cnn-1", "29905", Severity.Major, offline);
         var changes = service.Subscribe();
 
         var resolved = await service.ResolveAsync(first.Id, "truc.ban", "đã báo kỹ thuật");
@@ -220,7 +220,7 @@ public sealed class IncidentServiceTests : IDisposable
         Assert.True(changes.TryRead(out var r) && r.Incident.Id == first.Id && r.Incident.State == IncidentState.Resolved);
         Assert.True(changes.TryRead(out var o) && o.Incident.Id == open.Id && o.Event.Action == "opened"); // every screen is told
 
-        await service.ClearAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec");
+        await service.ClearAsync(IncidentKind.DeviceOffline, "cnn-1", "29905");
         Assert.False(Assert.Single(service.Unresolved()).Active);
     }
 
@@ -228,9 +228,9 @@ public sealed class IncidentServiceTests : IDisposable
     public async Task Resolve_AnIncidentWhoseConditionCleared_OrAnotherKind_OpensNothing()
     {
         var service = Start();
-        var offline = await service.RaiseAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec", Severity.Major, new Evidence("status", 1));
-        await service.ClearAsync(IncidentKind.DeviceOffline, "cnn-1", "sa-dec");
-        var jam = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "sa-dec", Severity.Major, Jam);
+        var offline = await service.RaiseAsync(IncidentKind.DeviceOffline, "cnn-1", "29905", Severity.Major, new Evidence("status", 1));
+        await service.ClearAsync(IncidentKind.DeviceOffline, "cnn-1", "29905");
+        var jam = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "29905", Severity.Major, Jam);
 
         await service.ResolveAsync(offline.Id, "truc.ban", null);
         await service.ResolveAsync(jam.Id, "truc.ban", null);

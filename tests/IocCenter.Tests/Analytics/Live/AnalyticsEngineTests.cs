@@ -1,7 +1,6 @@
 using IocCenter.Analytics;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Analytics.Live;
-using IocCenter.Devices;
 using IocCenter.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -47,7 +46,7 @@ public sealed class AnalyticsEngineTests : IDisposable
                 begin.ExecuteNonQuery();
             }
 
-            host.Services.GetRequiredService<LiveReadings>().AcceptStatus("tr-locked", TelemetryDomain.Traffic, "an-1", online: false, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            host.Services.GetRequiredService<LiveReadings>().AcceptStatus("tr-locked", TelemetryDomain.Traffic, "29905", online: false, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             HealthReportEntry stalled = default;
             await Eventually(async () => (stalled = await Report(health)).Status == HealthStatus.Unhealthy, "unhealthy while the loop cannot progress");
             Assert.Contains("bộ phân tích đứng", stalled.Description, StringComparison.Ordinal);
@@ -66,6 +65,8 @@ public sealed class AnalyticsEngineTests : IDisposable
     [Fact]
     public async Task NotWatchingUnregisteredDevices_MadeUpIdsGoOffline_OnlyRegisteredDevicesRaiseIncidents()
     {
+        var registry = Path.Combine(_folder, "devices.json");
+        File.WriteAllText(registry, """[{ "id": "tr-real", "domain": "traffic", "area": "29905" }]"""); // a commune of the packaged Đồng Tháp
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _folder });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -73,9 +74,9 @@ public sealed class AnalyticsEngineTests : IDisposable
             ["Analytics:MlEnabled"] = "false",
             ["Analytics:SilenceCheckInterval"] = "00:00:00.200",
             ["Analytics:WatchUnregisteredDevices"] = "false",
+            ["Devices:RegistryPath"] = registry,
             ["Mqtt:Url"] = "mqtt://127.0.0.1:1",
         });
-        builder.Services.AddSingleton(new DeviceDirectory([new DeviceRecord("tr-real", TelemetryDomain.Traffic, "an-1")]));
         builder.AddAnalytics();
         using var host = builder.Build();
         await host.StartAsync();
@@ -86,7 +87,7 @@ public sealed class AnalyticsEngineTests : IDisposable
             live.AcceptStatus($"made-up-{i}", TelemetryDomain.Traffic, null, online: false, now);
         }
 
-        live.AcceptStatus("tr-real", TelemetryDomain.Traffic, "an-1", online: false, now);
+        live.AcceptStatus("tr-real", TelemetryDomain.Traffic, "29905", online: false, now);
         var incidents = host.Services.GetRequiredService<IncidentService>();
         await Eventually(() => Task.FromResult(incidents.Unresolved().Any(i => i.DeviceId == "tr-real")), "the registered device's incident");
         await host.StopAsync();

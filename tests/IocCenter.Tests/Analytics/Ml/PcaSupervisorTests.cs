@@ -35,7 +35,7 @@ public sealed class PcaSupervisorTests : IDisposable
     }
 
     private static SeriesScore Observe(PcaSupervisor pca, string device, long t, ReadOnlySpan<MetricValue> metrics) =>
-        pca.Observe(new DeviceSample(device, TelemetryDomain.Traffic, "sa-dec", t, metrics));
+        pca.Observe(new DeviceSample(device, TelemetryDomain.Traffic, "29905", t, metrics));
 
     [Fact]
     public async Task TrainsFromStoredHistory_SavesAVersion_AndARestartLoadsIt()

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using IocCenter.Geography;
-using IocCenter.Province.Cli.Import;
-using IocCenter.Province.Cli.Packs;
+using IocCenter.Geography.Cli.Import;
+using IocCenter.Geography.Cli.Packs;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 

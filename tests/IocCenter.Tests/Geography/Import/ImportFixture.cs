@@ -100,7 +100,7 @@ internal sealed class ImportFixture : IDisposable
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exit = IocCenter.Province.Cli.ProvinceCommand.Run(args, output, error);
+        var exit = IocCenter.Geography.Cli.ProvinceCommand.Run(args, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

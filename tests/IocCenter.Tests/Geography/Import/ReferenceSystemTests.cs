@@ -1,4 +1,4 @@
-using IocCenter.Province.Cli.Import;
+using IocCenter.Geography.Cli.Import;
 
 namespace IocCenter.Tests.Geography.Import;
 

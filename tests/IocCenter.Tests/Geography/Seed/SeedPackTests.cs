@@ -95,7 +95,7 @@ public sealed class SeedPackTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = IocCenter.Province.Cli.ProvinceCommand.Run(["seed", "--geo", geo, "--pack", Path.Combine(_folder, pack), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)], output, error);
+        var exit = IocCenter.Geography.Cli.ProvinceCommand.Run(["seed", "--geo", geo, "--pack", Path.Combine(_folder, pack), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)], output, error);
         return (exit, output + error.ToString());
     }
 

@@ -63,13 +63,13 @@ public class IngestPipelineTests
     [Fact]
     public async Task AcceptAsync_Status_IsStoredAsDeviceStatusWithArea()
     {
-        using var harness = new PipelineHarness(new DeviceDirectory([new DeviceRecord("aq-1", TelemetryDomain.Environment, "sa-dec")]));
+        using var harness = new PipelineHarness(new DeviceDirectory([new DeviceRecord("aq-1", TelemetryDomain.Environment, "29905")]));
         await harness.AcceptAsync("ioc/v1/environment/aq-1/status", "offline");
         await harness.AcceptAsync("ioc/v1/environment/aq-1/status", "");
         await harness.AcceptAsync("ioc/v1/environment/aq-1/status", "broken");
         await harness.Pipeline.FlushAsync(CancellationToken.None);
 
-        Assert.Equal("device_status,area=sa-dec,device=aq-1,domain=environment online=0i 1795341600000\n", harness.JournalText());
+        Assert.Equal("device_status,area=29905,device=aq-1,domain=environment online=0i 1795341600000\n", harness.JournalText());
         Assert.Contains("status_invalid", Assert.Single(harness.DeadLetterLines()));
         Assert.Equal(3, harness.Acknowledged.Count);
     }
