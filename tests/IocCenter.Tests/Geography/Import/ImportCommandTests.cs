@@ -26,7 +26,7 @@ public sealed class ImportCommandTests : IDisposable
     public void Import_Vn2000Shapefile_AsTheReadmeSays_WritesAPackTheServicesLoad()
     {
         var shp = ShapefileOfTheThreeCommunes();
-        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","areas":"areas.geojson","outline":"areas.geojson","approximatePositions":true}""");
+        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","timeZone":"Asia/Ho_Chi_Minh","areas":"areas.geojson","outline":"areas.geojson","approximatePositions":true}""");
 
         var (exit, output, error) = ImportFixture.Run("import", "--input", shp, "--code-field", "MA_XA", "--name-field", "TEN_XA", "--pack", _fixture.Pack);
 
