@@ -15,6 +15,9 @@ internal sealed partial class BuiltInFleet(FleetOptions options, Geography.Provi
     /// Section <c>Simulator</c>, with each domain's count <see cref="AllInOneOptions.DevicesPerArea"/> times the
     /// province's communes unless it is set there.
     /// </summary>
+    /// <summary>The most devices per domain the demo fleet gets by default (3 × 1,000 connections in all).</summary>
+    public const int MaxDefaultPerDomain = 1_000;
+
     public static FleetOptions Plan(IConfiguration configuration, AllInOneOptions allInOne, Geography.Province province)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -22,7 +25,9 @@ internal sealed partial class BuiltInFleet(FleetOptions options, Geography.Provi
         ArgumentNullException.ThrowIfNull(province);
         var section = configuration.GetSection(FleetOptions.Section);
         var fleet = section.Get<FleetOptions>() ?? new FleetOptions();
-        var perDomain = allInOne.DevicesPerArea * province.Areas.Count;
+        // The demo's fleet is one connection per device: capped, so a pack of 10,000 areas cannot exhaust the host's
+        // file descriptors (it did, 30,000 connections in 25 s). Simulator:Traffic and the others still set any count.
+        var perDomain = Math.Min(allInOne.DevicesPerArea * province.Areas.Count, MaxDefaultPerDomain);
         fleet.Traffic = section[nameof(FleetOptions.Traffic)] is null ? perDomain : fleet.Traffic;
         fleet.Environment = section[nameof(FleetOptions.Environment)] is null ? perDomain : fleet.Environment;
         fleet.Connectivity = section[nameof(FleetOptions.Connectivity)] is null ? perDomain : fleet.Connectivity;

@@ -99,6 +99,11 @@ internal static class PackValidation
             {
                 problems.Add(new(path, where, "thiếu thuộc tính \"code\" (mã xã)", "missing property \"code\" (the commune code)"));
             }
+            else if (!IsAreaCode(code))
+            {
+                // It becomes the area tag of readings and part of simulated device ids: only what the MQTT contract allows there.
+                problems.Add(new(path, where, $"mã xã \"{Shown(code)}\" không hợp lệ: cần mã số của xã (5 chữ số theo Công văn 1027/CTK-CSCL), hoặc chữ, số, '.', '_', '-', tối đa 16 ký tự", $"area code \"{Shown(code)}\" is not valid: use the commune's official number (5 digits, Công văn 1027/CTK-CSCL), or letters, digits, '.', '_', '-', at most 16 characters"));
+            }
             else if (seen.TryGetValue(code, out var first))
             {
                 problems.Add(new(path, where, $"trùng mã xã {code} (đã có ở feature {first})", $"duplicate area code {code} (already at feature {first})"));
@@ -178,4 +183,9 @@ internal static class PackValidation
 
     private static string Text(IFeature feature, string name) =>
         feature.Attributes?.Exists(name) == true ? Convert.ToString(feature.Attributes[name], CultureInfo.InvariantCulture) ?? "" : "";
+
+    private static bool IsAreaCode(string code) =>
+        code.Length <= 16 && char.IsAsciiLetterOrDigit(code[0]) && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
+    private static string Shown(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 }
