@@ -18,7 +18,9 @@ internal static class ImportCommand
 {
     public static int Run(ImportRequest request, TextWriter output, TextWriter error)
     {
-        var communesPath = Path.Combine(request.Pack, "communes.json");
+        // The files the pack's province.json names (an import must write the areas the services will read).
+        var communesPath = PackFile(request.Pack, "communes", "communes.json");
+        var areasPath = PackFile(request.Pack, "areas", "areas.geojson");
         if (!File.Exists(communesPath))
         {
             error.WriteLine($"Thiếu danh sách xã chính thức / The official commune list is missing: {communesPath}");
@@ -80,7 +82,6 @@ internal static class ImportCommand
             error.WriteLine(problem);
         }
 
-        var areasPath = Path.Combine(request.Pack, "areas.geojson");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Đơn giản hóa / simplified ({request.ToleranceMetres} m, {(simplified.AsCoverage ? "CoverageSimplifier" : "TopologyPreservingSimplifier")}): {simplified.VerticesBefore} → {simplified.VerticesAfter} đỉnh/vertices"));
         if (problems.Count > 0 && !request.Force)
@@ -98,6 +99,27 @@ internal static class ImportCommand
         return problems.Count > 0 ? 1 : 0;
     }
 
+    /// <summary>A file named in the pack's province.json (or its default), inside the pack folder whatever the name says.</summary>
+    private static string PackFile(string pack, string key, string fallback)
+    {
+        var manifest = Path.Combine(pack, "province.json");
+        var named = fallback;
+        try
+        {
+            if (File.Exists(manifest) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(manifest)) is System.Text.Json.Nodes.JsonObject json
+                && json[key] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
+            {
+                named = name;
+            }
+        }
+        catch (JsonException)
+        {
+            // A broken province.json: the defaults; `check` says what is wrong with it.
+        }
+
+        return Path.Combine(pack, Path.GetFileName(named));
+    }
+
     /// <summary>The areas are now the province's own polygons: the pack stops saying its positions are approximate.</summary>
     private static void MarkSurveyed(string manifestPath, TextWriter output)
     {
@@ -108,6 +130,15 @@ internal static class ImportCommand
         }
 
         manifest["approximatePositions"] = false;
+        if (manifest["attribution"] is System.Text.Json.Nodes.JsonArray attribution)
+        {
+            // The seeded packs' line saying the positions are illustrative is no longer true.
+            foreach (var line in attribution.Where(l => l?.ToString() is { } t && (t.Contains("gần đúng", StringComparison.Ordinal) || t.Contains("approximate", StringComparison.OrdinalIgnoreCase))).ToList())
+            {
+                attribution.Remove(line);
+            }
+        }
+
         File.WriteAllText(manifestPath, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = AreaFile.WriteOptions.Encoder }) + "\n");
         output.WriteLine($"{manifestPath}: approximatePositions = false");
     }

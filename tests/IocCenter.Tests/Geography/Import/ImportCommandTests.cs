@@ -46,6 +46,23 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Import_WritesTheAreasFileThePackNames_AndDropsTheApproximateAttribution()
+    {
+        // Review of issue 15: it wrote areas.geojson beside a pack that reads xa-2025.geojson, then marked it surveyed.
+        var shp = ShapefileOfTheThreeCommunes();
+        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","timeZone":"Asia/Ho_Chi_Minh","areas":"xa-2025.geojson","outline":"xa-2025.geojson","approximatePositions":true,"attribution":["Ranh giới tỉnh: ODM","Vị trí xã là gần đúng / Commune positions are approximate"]}""");
+
+        var (exit, output, error) = ImportFixture.Run("import", "--input", shp, "--code-field", "MA_XA", "--name-field", "TEN_XA", "--pack", _fixture.Pack);
+
+        Assert.True(exit == 0, output + error);
+        Assert.True(File.Exists(Path.Combine(_fixture.Pack, "xa-2025.geojson")));
+        var (province, problems) = ProvincePack.Load(_fixture.Pack);
+        Assert.Empty(problems);
+        Assert.False(province!.ApproximatePositions);
+        Assert.Equal(["Ranh giới tỉnh: ODM"], province.Attribution);
+    }
+
+    [Fact]
     public void Import_ShapefileWithoutPrj_RefusedUnlessCrsIsGiven()
     {
         var shp = ShapefileOfTheThreeCommunes(prj: null);
