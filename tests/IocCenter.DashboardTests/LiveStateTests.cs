@@ -171,4 +171,15 @@ public sealed class LiveStateTests : IDisposable
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("", "", true)]
+    [InlineData("traffic", "", true)]
+    [InlineData("", "28249", true)]
+    [InlineData("traffic", "28249", true)]
+    [InlineData("environment", null, false)]
+    [InlineData(null, "28250", false)]
+    public void ViewFilter_EmptyIsNoFilter_AsAFormWithNothingChosenSendsIt(string? domain, string? area, bool shown) =>
+        Assert.Equal(shown, new ViewFilter(domain, area).Shows("traffic", "28249"));
 }

@@ -77,6 +77,16 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         var labels = await MapPage.LabelsAsync(page);
         Assert.Equal(commune, labels.Codes[0]);
         Assert.Equal(0, labels.Overlaps);
+        var coversRing = await page.EvaluateAsync<bool>("""
+            code => {
+              // In the map's own coordinates, the ring at rest (its pulse scales it for a moment and fades).
+              const l = document.querySelector(`#map .area-label.incident[data-code='${code}']`).getBBox();
+              const ring = document.querySelector(`#map .ring[data-code='${code}']`);
+              const [cx, cy, r] = ['cx', 'cy', 'r'].map(a => parseFloat(ring.getAttribute(a)));
+              return l.x < cx + r && l.x + l.width > cx - r && l.y < cy + r && l.y + l.height > cy - r;
+            }
+            """, commune);
+        Assert.False(coversRing, "the incident's label sits beside its ring, not over it");
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "wall-map-incident-1920x1080.png") });
         MapPage.AssertNoErrors(page);
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace IocCenter.DashboardTests;
@@ -7,12 +6,7 @@ namespace IocCenter.DashboardTests;
 /// <summary>What the dashboard tests share: free ports and signing in through the login form.</summary>
 internal static partial class TestSupport
 {
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => IntegrationTests.FreePorts.Next();
 
     /// <summary>Posts the login form with its anti-forgery token; the client keeps the cookies. Expects the redirect of a success.</summary>
     public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string user, string password)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using IocCenter.Simulators.Fleet;
 
 namespace IocCenter.IntegrationTests;
@@ -26,10 +24,5 @@ internal static class TestFleet
 
     private static readonly Lazy<IocCenter.Geography.Province> DongThap = new(() => IocCenter.Geography.ProvincePack.Open());
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 }

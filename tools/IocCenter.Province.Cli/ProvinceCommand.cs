@@ -64,7 +64,7 @@ public static class ProvinceCommand
                         options.GetValueOrDefault("type-field"),
                         Required(options, "pack"),
                         options.GetValueOrDefault("crs"),
-                        Number(options, "tolerance") ?? AreaSimplifier.DefaultToleranceMetres,
+                        Tolerance(options),
                         options.ContainsKey("force")),
                     output,
                     error),
@@ -110,6 +110,15 @@ public static class ProvinceCommand
         !o.TryGetValue(name, out var value) ? null
         : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) && number >= 0 ? number
         : throw new UsageException($"--{name}: cần một số không âm / needs a non-negative number ('{value}')");
+
+    /// <summary>At most <see cref="AreaSimplifier.MaxToleranceMetres"/>: more would turn a commune of a few km into a triangle.</summary>
+    private static double Tolerance(Dictionary<string, string> o) => Number(o, "tolerance") switch
+    {
+        null => AreaSimplifier.DefaultToleranceMetres,
+        > AreaSimplifier.MaxToleranceMetres and var t => throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+            $"--tolerance: tối đa {AreaSimplifier.MaxToleranceMetres} m (xã rộng vài km; mặc định {AreaSimplifier.DefaultToleranceMetres} m) / at most {AreaSimplifier.MaxToleranceMetres} m (a commune is a few km across; default {AreaSimplifier.DefaultToleranceMetres} m), not {t}")),
+        var t => t.Value,
+    };
 
     private static int Usage(TextWriter error, string message)
     {

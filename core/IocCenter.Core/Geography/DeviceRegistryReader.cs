@@ -12,17 +12,19 @@ namespace IocCenter.Geography;
 /// </summary>
 internal static class DeviceRegistryReader
 {
-    public static List<DeviceRecord> Read(string path, Province province, IReadOnlySet<string> areaCodes, List<PackProblem> problems)
+    /// <param name="province">Null when the outline or the areas could not be read: positions are then not checked.</param>
+    /// <param name="areaCodes">Null when the areas could not be read: area codes are then not checked.</param>
+    public static List<DeviceRecord> Read(string path, Province? province, IReadOnlySet<string>? areaCodes, List<PackProblem> problems)
     {
+        if (PackFiles.Read(path, problems) is not { } bytes)
+        {
+            return [];
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problems.Add(new(path, null, $"không đọc được danh bạ thiết bị ({e.Message})", $"cannot read the device registry ({e.Message})"));
-            return [];
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
@@ -55,7 +57,7 @@ internal static class DeviceRegistryReader
         }
     }
 
-    private static DeviceRecord? ReadRow(string path, int index, JsonElement row, Province province, IReadOnlySet<string> areaCodes, Dictionary<string, int> seen, List<PackProblem> problems)
+    private static DeviceRecord? ReadRow(string path, int index, JsonElement row, Province? province, IReadOnlySet<string>? areaCodes, Dictionary<string, int> seen, List<PackProblem> problems)
     {
         if (row.ValueKind != JsonValueKind.Object)
         {
@@ -84,22 +86,34 @@ internal static class DeviceRegistryReader
         }
 
         var area = Text(row, "area");
-        var latitude = Number(row, "latitude");
-        var longitude = Number(row, "longitude");
-        if (latitude is null != longitude is null)
+        var beforePosition = problems.Count;
+        var latitude = Number(path, where, row, "latitude", problems);
+        var longitude = Number(path, where, row, "longitude", problems);
+        if (problems.Count > beforePosition)
+        {
+            // A coordinate that is not a number has been said; not also "no coordinates" or "outside".
+        }
+        else if (latitude is null != longitude is null)
         {
             problems.Add(new(path, where, "cần cả latitude và longitude, hoặc không có cả hai", "give both latitude and longitude, or neither"));
         }
         else if (latitude is { } lat && longitude is { } lon)
         {
-            area = Place(path, where, lat, lon, area, province, problems);
+            if (province is not null)
+            {
+                area = Place(path, where, lat, lon, area, province, problems);
+            }
+            else if (!InRange(lat, lon))
+            {
+                OutOfRange(path, where, lat, lon, problems);
+            }
         }
         else if (area is null)
         {
             problems.Add(new(path, where, "thiếu mã xã (area) và tọa độ: không biết thiết bị ở đâu", "no area and no coordinates: where the device is cannot be known"));
         }
 
-        if (area is not null && !areaCodes.Contains(area))
+        if (area is not null && areaCodes is not null && !areaCodes.Contains(area))
         {
             problems.Add(new(path, where, $"xã/phường mã {area} không có trong gói tỉnh", $"area {area} does not exist in the province pack"));
         }
@@ -113,7 +127,7 @@ internal static class DeviceRegistryReader
     private static string? Place(string path, string where, double lat, double lon, string? area, Province province, List<PackProblem> problems)
     {
         var locator = province.Locator;
-        var at = string.Create(CultureInfo.InvariantCulture, $"latitude {lat}, longitude {lon}");
+        var at = At(lat, lon);
         if (locator.IsInside(lat, lon))
         {
             if (area is null && locator.Locate(lat, lon) is { } found)
@@ -130,6 +144,10 @@ internal static class DeviceRegistryReader
                 $"tọa độ có vẻ bị đảo ({at}): đổi chỗ vĩ độ và kinh độ thì nằm trong tỉnh",
                 $"coordinates look swapped ({at}): with latitude and longitude exchanged the device is inside the province"));
         }
+        else if (!InRange(lat, lon))
+        {
+            OutOfRange(path, where, lat, lon, problems);
+        }
         else
         {
             problems.Add(new(path, where, $"thiết bị nằm ngoài tỉnh {province.Name} ({at})", $"the device is outside the province {province.Name} ({at})"));
@@ -141,6 +159,35 @@ internal static class DeviceRegistryReader
     private static string? Text(JsonElement row, string name) =>
         row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
-    private static double? Number(JsonElement row, string name) =>
-        row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+    private static bool InRange(double lat, double lon) => Math.Abs(lat) <= 90 && Math.Abs(lon) <= 180;
+
+    private static void OutOfRange(string path, string where, double lat, double lon, List<PackProblem> problems) =>
+        problems.Add(new(path, where,
+            $"tọa độ ngoài phạm vi ({At(lat, lon)}): vĩ độ từ −90 đến 90, kinh độ từ −180 đến 180, độ thập phân WGS84",
+            $"coordinates out of range ({At(lat, lon)}): latitude −90 to 90, longitude −180 to 180, decimal degrees WGS84"));
+
+    /// <summary>The position as a person reads it: at most 9 significant digits, whatever the number.</summary>
+    private static string At(double lat, double lon) =>
+        string.Create(CultureInfo.InvariantCulture, $"latitude {lat:G9}, longitude {lon:G9}");
+
+    /// <summary>A coordinate: absent (null), or a finite JSON number; anything else (a string "10,5", 1e400) is a problem.</summary>
+    private static double? Number(string path, string where, JsonElement row, string name, List<PackProblem> problems)
+    {
+        if (!row.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
+        {
+            return number;
+        }
+
+        var shown = value.GetRawText();
+        shown = shown.Length <= 40 ? shown : string.Concat(shown.AsSpan(0, 40), "…");
+        problems.Add(new(path, where,
+            $"{name} phải là một số (độ thập phân, dấu chấm: 10.4567), không phải {shown}",
+            $"{name} must be a number (decimal degrees with a point: 10.4567), not {shown}"));
+        return null;
+    }
 }

@@ -32,17 +32,12 @@ public static class ProvincePack
         }
 
         PackValidation.CheckManifest(manifestPath, manifest, problems);
-        var outlinePath = Path.Combine(folder, manifest.Outline ?? "outline.geojson");
-        var areasPath = Path.Combine(folder, manifest.Areas ?? "areas.geojson");
-        var outline = PackValidation.ReadOutline(outlinePath, Read<FeatureCollection>(outlinePath, problems, GeoJsonOptions), problems);
+        var outlinePath = PackFiles.Resolve(folder, manifestPath, "outline", manifest.Outline, "outline.geojson", problems);
+        var areasPath = PackFiles.Resolve(folder, manifestPath, "areas", manifest.Areas, "areas.geojson", problems);
+        var outline = outlinePath is null ? null : PackValidation.ReadOutline(outlinePath, Read<FeatureCollection>(outlinePath, problems, GeoJsonOptions), problems);
         var declared = new HashSet<string>(StringComparer.Ordinal);
-        var areas = PackValidation.ReadAreas(areasPath, Read<FeatureCollection>(areasPath, problems, GeoJsonOptions), outline, problems, declared);
-        if (outline is null || areas is null)
-        {
-            return (null, problems);
-        }
-
-        var province = new Province(
+        var areas = areasPath is null ? null : PackValidation.ReadAreas(areasPath, Read<FeatureCollection>(areasPath, problems, GeoJsonOptions), outline, problems, declared);
+        var province = outline is null || areas is null ? null : new Province(
             manifest.Code ?? "",
             manifest.Name ?? "",
             manifest.FullName ?? manifest.Name ?? "",
@@ -52,12 +47,15 @@ public static class ProvincePack
             manifest.ApproximatePositions,
             manifest.Attribution ?? []);
 
+        // The registry is checked even when the outline or the areas could not be used, so that one start reports every
+        // problem of the pack; only the checks that need what is missing are left out (positions, area codes).
         var registry = !string.IsNullOrEmpty(registryPath) ? registryPath
-            : manifest.Devices is { Length: > 0 } devices ? Path.Combine(folder, devices)
+            : manifest.Devices is { Length: > 0 } named ? PackFiles.Resolve(folder, manifestPath, "devices", named, named, problems)
             : null;
         if (registry is not null)
         {
-            province = province.WithDevices(DeviceRegistryReader.Read(registry, province, declared, problems), registry);
+            var devices = DeviceRegistryReader.Read(registry, province, areas is null ? null : declared, problems);
+            province = province?.WithDevices(devices, registry);
         }
 
         return (problems.Count == 0 ? province : null, problems);
@@ -76,10 +74,14 @@ public static class ProvincePack
     internal static T? Read<T>(string path, List<PackProblem> problems, JsonSerializerOptions options)
         where T : class
     {
+        if (PackFiles.Read(path, problems) is not { } bytes)
+        {
+            return null;
+        }
+
         try
         {
-            using var stream = File.OpenRead(path);
-            var value = JsonSerializer.Deserialize<T>(stream, options);
+            var value = JsonSerializer.Deserialize<T>(bytes, options);
             if (value is null)
             {
                 problems.Add(new(path, null, "tệp rỗng (null)", "the file is empty (null)"));
@@ -87,18 +89,48 @@ public static class ProvincePack
 
             return value;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problems.Add(new(path, null, $"không đọc được tệp ({e.Message})", $"cannot read the file ({e.Message})"));
-        }
         catch (JsonException e)
         {
-            problems.Add(new(path, Line(e), $"JSON/GeoJSON không hợp lệ: {e.Message}", $"invalid JSON/GeoJSON: {e.Message}"));
+            problems.Add(new(path, Line(e) ?? BadFeature(bytes, options), $"JSON/GeoJSON không hợp lệ: {e.Message}", $"invalid JSON/GeoJSON: {e.Message}"));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
         {
             // The GeoJSON reader throws these for a well-formed JSON that is not GeoJSON (a ring of two points, …).
-            problems.Add(new(path, null, $"GeoJSON không hợp lệ: {e.Message}", $"invalid GeoJSON: {e.Message}"));
+            problems.Add(new(path, BadFeature(bytes, options), $"GeoJSON không hợp lệ: {e.Message}", $"invalid GeoJSON: {e.Message}"));
+        }
+
+        return null;
+    }
+
+    /// <summary>Which feature the GeoJSON reader stumbled on ("feature 12"), read again one by one; null when none alone does.</summary>
+    private static string? BadFeature(byte[] bytes, JsonSerializerOptions options)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (!document.RootElement.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var index = 0;
+            foreach (var feature in features.EnumerateArray())
+            {
+                try
+                {
+                    feature.Deserialize<IFeature>(options);
+                }
+                catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
+                {
+                    return $"feature {index}";
+                }
+
+                index++;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not even JSON: the reader's own message says where.
         }
 
         return null;

@@ -43,13 +43,14 @@ public static class ApiEndpoints
 
         api.MapGet("/incidents", async (IIncidents incidents, IncidentAreas areas, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit, CancellationToken cancellationToken) =>
         {
-            IEnumerable<Incident> list = state is null or "unresolved" ? incidents.Unresolved() : await incidents.RecentAsync(Math.Clamp(limit ?? 500, 1, 5000), cancellationToken);
-            if (state is not null and not "unresolved" and not "all")
+            IEnumerable<Incident> list = state is null or "" or "unresolved" ? incidents.Unresolved() : await incidents.RecentAsync(Math.Clamp(limit ?? 500, 1, 5000), cancellationToken);
+            if (state is not (null or "" or "unresolved" or "all"))
             {
                 list = list.Where(i => i.State.Code() == state);
             }
 
-            list = list.Where(i => (severity is null || i.Severity.Code() == severity) && (kind is null || i.Kind.Code() == kind) && (area is null || i.Area == area));
+            // An empty filter (?area=) is no filter, as on /api/devices.
+            list = list.Where(i => (string.IsNullOrEmpty(severity) || i.Severity.Code() == severity) && (string.IsNullOrEmpty(kind) || i.Kind.Code() == kind) && (string.IsNullOrEmpty(area) || i.Area == area));
             return Results.Ok(areas.View(list.Take(Math.Clamp(limit ?? 500, 1, 5000))));
         }).WithSummary("Incidents: unresolved by default; state=all|open|acknowledged|resolved for history");
 

@@ -80,8 +80,9 @@ public sealed record ViewFilter(string? Domain, string? Area, bool Values = fals
 {
     public static ViewFilter All { get; } = new(null, null);
 
+    /// <remarks>An empty filter (<c>?area=</c>, as a form with nothing chosen sends it) shows everything, as a missing one does.</remarks>
     public bool Shows(string domain, string? area) =>
-        (Domain is null || Domain == domain) && (Area is null || Area == area);
+        (string.IsNullOrEmpty(Domain) || Domain == domain) && (string.IsNullOrEmpty(Area) || Area == area);
 }
 
 /// <summary>One broadcaster tick of <see cref="LiveState"/>: see <see cref="LiveState.Tick"/>.</summary>

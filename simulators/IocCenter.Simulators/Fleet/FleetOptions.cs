@@ -66,7 +66,7 @@ public sealed class FleetOptions
 
     /// <summary>Prefix of device ids and MQTT client ids, so two fleets on one broker do not collide.</summary>
     [Required, RegularExpression("^[a-z0-9-]{1,16}$")]
-    public string Prefix { get; set; } = "dt";
+    public string Prefix { get; set; } = "sim";
 
     /// <summary>Devices connecting at the same time.</summary>
     [Range(1, 1000)]

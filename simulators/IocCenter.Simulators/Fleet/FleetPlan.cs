@@ -10,7 +10,7 @@ namespace IocCenter.Simulators.Fleet;
 
 /// <summary>
 /// Spreads the fleet over the province's communes, in the pack's order: the first device of each domain in the first
-/// commune, the next in the second, and so on round. Ids are short and stable (<c>dt-trf-28249-1</c>: prefix, domain,
+/// commune, the next in the second, and so on round. Ids are short and stable (<c>sim-trf-28249-1</c>: prefix, domain,
 /// commune code, number in the commune); each device stands at a random point inside its commune's polygon, or near
 /// the commune's point and inside the province where the pack has only points.
 /// </summary>

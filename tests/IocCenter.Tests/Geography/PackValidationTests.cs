@@ -15,7 +15,7 @@ public sealed class PackValidationTests
         ["manifest: missing name"] = (p => p.Edit("province.json", n => n["name"] = " "), "province.json", "name", "thiếu tên tỉnh", "missing province name"),
         ["manifest: unknown time zone"] = (p => p.Edit("province.json", n => n["timeZone"] = "Mars/Olympus_Mons"), "province.json", "timeZone", "múi giờ \"Mars/Olympus_Mons\" không có", "time zone \"Mars/Olympus_Mons\" is not a known IANA zone"),
         ["manifest: format 2"] = (p => p.Edit("province.json", n => n["format"] = 2), "province.json", "format", "phiên bản định dạng 2", "format 2 is not supported"),
-        ["areas: not GeoJSON"] = (p => p.EditArea(0, a => a["geometry"]!["type"] = "Polygn"), "areas.geojson", null, "GeoJSON không hợp lệ", "invalid"),
+        ["areas: not GeoJSON"] = (p => p.EditArea(2, a => a["geometry"]!["type"] = "Polygn"), "areas.geojson", "feature 2", "GeoJSON không hợp lệ", "invalid"),
         ["areas: a line"] = (p => p.EditArea(0, a => a["geometry"] = JsonNode.Parse("""{ "type": "LineString", "coordinates": [[106.01, 10.01], [106.02, 10.02]] }""")), "areas.geojson", "feature 0, code 99001", "hình học phải là Polygon, MultiPolygon hoặc Point, không phải LineString", "the geometry must be a Polygon, MultiPolygon or Point, not LineString"),
         ["areas: no code"] = (p => p.EditArea(1, a => a["properties"]!.AsObject().Remove("code")), "areas.geojson", "feature 1", "thiếu thuộc tính \"code\"", "missing property \"code\""),
         ["areas: no name"] = (p => p.EditArea(3, a => a["properties"]!.AsObject().Remove("name")), "areas.geojson", "feature 3, code 99010", "thiếu thuộc tính \"name\"", "missing property \"name\""),
@@ -34,6 +34,10 @@ public sealed class PackValidationTests
         ["devices: swapped coordinates"] = (p => p.EditDevice(2, d => (d["latitude"], d["longitude"]) = (106.06, 10.05)), "devices.json", "#2, id tn-net-1", "tọa độ có vẻ bị đảo (latitude 106.06, longitude 10.05)", "coordinates look swapped (latitude 106.06, longitude 10.05): with latitude and longitude exchanged the device is inside the province"),
         ["devices: unknown area"] = (p => p.EditDevice(3, d => d["area"] = "28249"), "devices.json", "#3, id tn-trf-2", "xã/phường mã 28249 không có trong gói tỉnh", "area 28249 does not exist in the province pack"),
         ["devices: nowhere"] = (p => p.EditDevice(2, d => { d.Remove("latitude"); d.Remove("longitude"); }), "devices.json", "#2, id tn-net-1", "thiếu mã xã (area) và tọa độ", "no area and no coordinates"),
+        ["devices: a coordinate as text"] = (p => p.EditDevice(2, d => d["latitude"] = "10,05"), "devices.json", "#2, id tn-net-1", "latitude phải là một số (độ thập phân, dấu chấm: 10.4567), không phải \"10,05\"", "latitude must be a number (decimal degrees with a point: 10.4567), not \"10,05\""),
+        ["devices: out of range"] = (p => p.EditDevice(1, d => (d["latitude"], d["longitude"]) = (95.5, 1234.5)), "devices.json", "#1, id tn-env-1", "tọa độ ngoài phạm vi (latitude 95.5, longitude 1234.5)", "coordinates out of range (latitude 95.5, longitude 1234.5)"),
+        ["manifest: areas outside the pack"] = (p => p.Edit("province.json", n => n["areas"] = "../../etc/passwd"), "province.json", "areas", "tệp \"../../etc/passwd\" phải nằm trong thư mục gói tỉnh", "the file \"../../etc/passwd\" must be inside the pack folder"),
+        ["manifest: registry at an absolute path"] = (p => p.Edit("province.json", n => n["devices"] = "/etc/hostname"), "province.json", "devices", "phải nằm trong thư mục gói tỉnh", "must be inside the pack folder"),
         ["devices: half a position"] = (p => p.EditDevice(2, d => d.Remove("longitude")), "devices.json", "#2, id tn-net-1", "cần cả latitude và longitude", "give both latitude and longitude"),
     };
 
@@ -63,6 +67,55 @@ public sealed class PackValidationTests
 
         Assert.Null(province);
         Assert.Contains("cannot read the file", Assert.Single(problems).English, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("outline.geojson", "{ \"type\": \"FeatureCollection\", ")]
+    [InlineData("areas.geojson", "not json")]
+    public void Load_UnusableOutlineOrAreas_StillReportsTheRegistrysProblems(string broken, string text)
+    {
+        // One start must say everything that is wrong: a broken map file does not hide a bad registry row.
+        using var pack = new TestPack();
+        pack.Write(broken, text);
+        pack.EditDevice(0, d => d["domain"] = "weather");
+        pack.EditDevice(2, d => d["latitude"] = "x");
+
+        var (province, problems) = pack.Load();
+
+        Assert.Null(province);
+        Assert.Equal(3, problems.Count);
+        Assert.Equal(pack.PathOf(broken), problems[0].File);
+        Assert.Contains(problems, p => p.Where == "#0, id tn-trf-1" && p.English.StartsWith("unknown domain \"weather\"", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Where == "#2, id tn-net-1" && p.English.StartsWith("latitude must be a number", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_RegistryThatIsADevice_IsOneProblem_NotAHang()
+    {
+        using var pack = new TestPack();
+
+        var (province, problems) = pack.Load(registryPath: "/dev/zero");
+
+        Assert.Null(province);
+        var problem = Assert.Single(problems);
+        Assert.Equal("/dev/zero", problem.File);
+        Assert.Contains("invalid JSON", problem.English, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_FileOverTheLimit_SaysSoWithoutReadingIt()
+    {
+        using var pack = new TestPack();
+        using (var file = File.OpenWrite(pack.PathOf("areas.geojson")))
+        {
+            file.SetLength(65L * 1024 * 1024); // sparse: no 65 MB written
+        }
+
+        var (_, problems) = pack.Load();
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(pack.PathOf("areas.geojson"), problem.File);
+        Assert.Contains("the file is too large (65 MB; at most 64 MB)", problem.English, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ internal static class AreaSimplifier
     /// <summary>Default tolerance: 30 m, a tenth of a pixel or less on a province-wide wall map.</summary>
     public const double DefaultToleranceMetres = 30;
 
+    /// <summary>The largest tolerance <c>import</c> accepts.</summary>
+    public const double MaxToleranceMetres = 500;
+
     private const double MetresPerDegree = 111_320;
 
     public static Simplification Simplify(IReadOnlyList<Geometry> polygons, double toleranceMetres)

@@ -96,7 +96,27 @@ internal static class ImportCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Đã ghi / wrote {areasPath}: {matched.Count}/{list.Units.Count} xã/communes, {bytesBefore:N0} → {bytesAfter:N0} byte (GeoJSON)"));
         MarkSurveyed(Path.Combine(request.Pack, "province.json"), output);
-        return problems.Count > 0 ? 1 : 0;
+
+        // What the services will read: the written pack, checked as at their start (areas within the outline, …), once
+        // it has its province.json (a new pack may get it after its areas).
+        if (!File.Exists(Path.Combine(request.Pack, "province.json")))
+        {
+            output.WriteLine("Chưa có province.json: viết nó rồi chạy iocc-province check / No province.json yet: write it, then run iocc-province check");
+            return problems.Count > 0 ? 1 : 0;
+        }
+
+        var (_, packProblems) = ProvincePack.Load(request.Pack);
+        foreach (var problem in packProblems)
+        {
+            error.WriteLine(problem);
+        }
+
+        if (packProblems.Count > 0)
+        {
+            error.WriteLine($"Gói tỉnh sau khi nhập có {packProblems.Count} vấn đề (như iocc-province check báo) / The pack has {packProblems.Count} problems after the import (as iocc-province check reports them)");
+        }
+
+        return problems.Count > 0 || packProblems.Count > 0 ? 1 : 0;
     }
 
     /// <summary>A file named in the pack's province.json (or its default), inside the pack folder whatever the name says.</summary>

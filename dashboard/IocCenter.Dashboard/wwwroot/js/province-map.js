@@ -63,7 +63,7 @@ window.IocProvinceMap = (() => {
       for (const f of p.areas.features) {
         const point = f.geometry.type === 'Point';
         const geometry = spherical(f.geometry);
-        const a = { code: f.properties.code, name: f.properties.name, shortName: f.properties.shortName || f.properties.name, point, geometry, anchor: f.properties.anchor || f.geometry.coordinates };
+        const a = { code: f.properties.code, name: f.properties.name, shortName: f.properties.shortName || f.properties.name, point, geometry, size: 0, anchor: f.properties.anchor || f.geometry.coordinates };
         a.el = point ? el('circle', { class: 'area point' }, pointLayer) : el('path', { class: 'area' }, areaLayer);
         a.el.dataset.code = a.code;
         const title = el('title', {}, a.el); title.textContent = a.name;
@@ -84,7 +84,7 @@ window.IocProvinceMap = (() => {
       projection = d3.geoMercator().fitExtent([[pad, pad], [width - pad, height - pad]], outline);
       path = d3.geoPath(projection);
       outlineEl.setAttribute('d', path(outline) || '');
-      for (const a of areas.values()) if (!a.point) a.el.setAttribute('d', path(a.geometry) || '');
+      for (const a of areas.values()) if (!a.point) { a.el.setAttribute('d', path(a.geometry) || ''); a.size = Math.abs(path.area(a.geometry)); }
       if (zoom) { zoom.extent([[0, 0], [width, height]]).translateExtent([[0, 0], [width, height]]); }
       draw();
     }
@@ -211,37 +211,62 @@ window.IocProvinceMap = (() => {
     let labelsFor = '';
     function placeLabels(s) {
       const u = unit();
-      const bigger = a => (a.point ? 0 : Math.abs(path.area(a.geometry)));
       const order = [...areas.values()].map(a => ({ a, sum: s.get(a.code) }))
-        .sort((x, y) => (y.sum.severity - x.sum.severity) || (y.sum.incidents - x.sum.incidents) || (y.sum.devices - x.sum.devices) || (bigger(y.a) - bigger(x.a)) || x.a.name.localeCompare(y.a.name));
+        .sort((x, y) => (y.sum.severity - x.sum.severity) || (y.sum.incidents - x.sum.incidents) || (y.sum.devices - x.sum.devices) || (y.a.size - x.a.size) || x.a.name.localeCompare(y.a.name));
       const key = `${width}x${height}:${u}:${transform}:` + order.map(o => o.a.code + (o.sum.severity ? '!' : '')).join(',');
       if (key === labelsFor) return;
       labelsFor = key;
-      labelLayer.replaceChildren();
-      const placed = [];
-      const hits = b => placed.some(p => b.x0 < p.x1 && b.x1 > p.x0 && b.y0 < p.y1 && b.y1 > p.y0);
-      const inside = b => b.x0 >= 0 && b.y0 >= 0 && b.x1 <= width && b.y1 <= height;
+      // Every candidate label is added at once and measured in one pass (one layout, not one per label: 10,000 areas
+      // still place their labels in well under a second); then placed; those that find no room are removed.
+      const candidates = [];
+      const fragment = document.createDocumentFragment();
       for (const { a, sum } of order) {
         const [x, y] = screen(a.anchor);
         if (x < 0 || y < 0 || x > width || y > height) continue;
-        const label = el('text', { class: 'area-label' + (sum.severity ? ' incident' : ''), x: 0, y: 0 }, labelLayer);
+        const incident = sum.severity > 0;
+        const label = el('text', { class: 'area-label' + (incident ? ' incident' : ''), x: 0, y: 0 }, fragment);
         label.dataset.code = a.code;
         label.textContent = a.shortName;
-        const box = label.getBBox();
-        const w = box.width, h = box.height, gap = a.point ? u * 1.6 : 0;
-        const pad = h * 0.12;
+        candidates.push({ a, x, y, incident, label });
+      }
+      labelLayer.replaceChildren(fragment);
+      const boxes = new Map();
+      for (const c of candidates) {
+        const key = c.incident ? 'incident' : 'quiet';
+        if (!boxes.has(key)) { const b = c.label.getBBox(); boxes.set(key, { h: b.height, top: b.y }); }
+        c.w = c.label.getComputedTextLength();
+      }
+      // Placed boxes in a grid of cells, so a candidate is tested against its neighbours only.
+      const cell = Math.max(8, Math.max(...[...boxes.values()].map(b => b.h), 0) * 4);
+      const grid = new Map();
+      const cells = (b, visit) => {
+        for (let cx = Math.floor(b.x0 / cell); cx <= Math.floor(b.x1 / cell); cx++)
+          for (let cy = Math.floor(b.y0 / cell); cy <= Math.floor(b.y1 / cell); cy++)
+            if (visit(cx + ':' + cy)) return true;
+        return false;
+      };
+      const overlaps = (b, p) => b.x0 < p.x1 && b.x1 > p.x0 && b.y0 < p.y1 && b.y1 > p.y0;
+      const hits = b => cells(b, k => grid.get(k)?.some(p => overlaps(b, p)));
+      const put = b => cells(b, k => { let list = grid.get(k); if (!list) grid.set(k, list = []); list.push(b); return false; });
+      const inside = b => b.x0 >= 0 && b.y0 >= 0 && b.x1 <= width && b.y1 <= height;
+      for (const { a, x, y, incident, label, w } of candidates) {
+        const { h, top } = boxes.get(incident ? 'incident' : 'quiet');
+        const pad = h * 0.2;
+        // An open incident's label sits beside its pulsing ring, never over it; a quiet commune's name sits on its
+        // polygon, or beside its point.
+        const gap = incident ? u * 2.9 : a.point ? u * 1.6 : 0;
         // [text-anchor, x, y of the box's top-left]
-        const spots = a.point
+        const spots = a.point || incident
           ? [['start', x + gap, y - h / 2], ['end', x - gap - w, y - h / 2], ['middle', x - w / 2, y - gap - h], ['middle', x - w / 2, y + gap]]
           : [['middle', x - w / 2, y - h / 2], ['middle', x - w / 2, y - h * 1.1], ['middle', x - w / 2, y + h * 0.1]];
         const spot = spots.map(([anchor, bx, by]) => ({ anchor, b: { x0: bx - pad, y0: by - pad, x1: bx + w + pad, y1: by + h + pad }, bx, by }))
           .find(c => inside(c.b) && !hits(c.b));
         if (!spot) { label.remove(); continue; }
-        placed.push(spot.b);
+        put(spot.b);
         const tx = spot.anchor === 'start' ? spot.bx : spot.anchor === 'end' ? spot.bx + w : spot.bx + w / 2;
         label.setAttribute('text-anchor', spot.anchor);
         label.setAttribute('x', tx);
-        label.setAttribute('y', spot.by - box.y);
+        label.setAttribute('y', spot.by - top);
       }
       svg.dataset.labels = String(labelLayer.childElementCount);
     }

@@ -118,6 +118,37 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal("Phường Hòa Thuận", Assert.Single(written).Attributes["name"]);
     }
 
+    [Theory]
+    [InlineData("1e9")]
+    [InlineData("501")]
+    public void Import_ToleranceThatWouldFlattenACommune_IsRefusedBeforeAnythingIsWritten(string tolerance)
+    {
+        var shp = ShapefileOfTheThreeCommunes();
+
+        var (exit, _, error) = ImportFixture.Run("import", "--input", shp, "--code-field", "MA_XA", "--name-field", "TEN_XA", "--pack", _fixture.Pack, "--tolerance", tolerance);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--tolerance: tối đa 500 m", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_fixture.Pack, "areas.geojson")));
+    }
+
+    [Fact]
+    public void Import_AreasOutsideThePacksOutline_AreWrittenButReportedAsTheServicesWouldSeeThem()
+    {
+        // The communes of the fixture lie near the known point; this outline is a square 1° away from them.
+        var shp = ShapefileOfTheThreeCommunes();
+        var (_, _, lon, lat) = ImportFixture.KnownPoint;
+        File.WriteAllText(Path.Combine(_fixture.Pack, "outline.geojson"), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $$$"""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[{{{lon + 1}}},{{{lat + 1}}}],[{{{lon + 1.1}}},{{{lat + 1}}}],[{{{lon + 1.1}}},{{{lat + 1.1}}}],[{{{lon + 1}}},{{{lat + 1.1}}}],[{{{lon + 1}}},{{{lat + 1}}}]]]}}]}"""));
+        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","timeZone":"Asia/Ho_Chi_Minh","areas":"areas.geojson","outline":"outline.geojson","approximatePositions":true}""");
+
+        var (exit, output, error) = ImportFixture.Run("import", "--input", shp, "--code-field", "MA_XA", "--name-field", "TEN_XA", "--pack", _fixture.Pack);
+
+        Assert.True(exit == 1, output + error);
+        Assert.Contains("lies outside the province outline", error, StringComparison.Ordinal);
+        Assert.Contains("The pack has 3 problems after the import", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Import_CodeWithAnotherName_KeepsTheOfficialNameAndSaysSo()
     {
