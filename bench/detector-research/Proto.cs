@@ -21,6 +21,7 @@ static class Proto
         "cmp" => new Compare(int.Parse(p[1]), int.Parse(p[2]), p.Length > 3 ? int.Parse(p[3]) : 0),
         "wge" => new WindowGaussE(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4])),
         "m" => new Multi(int.Parse(p[1]), int.Parse(p[2]), int.Parse(p[3]), p[4], double.Parse(p[5]), double.Parse(p[6])),
+        "ew" => new Ewma(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4])),
         _ => throw new ArgumentException(p[0]),
     };
 }
@@ -199,6 +200,30 @@ sealed class Multi : IDet
         _r.Push(v);
         var s = 1 - Math.Min(1, p);
         if (s >= _held || _age >= _hold) { _held = s; _age = 0; } else _age++;
+        return Math.Max(s, _held);
+    }
+}
+
+/// <summary>EWMA mean and variance (span N) instead of a window: z of the value, empirical tail, hold H.</summary>
+sealed class Ewma(int n, int hold, double half, double prior) : IDet
+{
+    readonly EmpiricalTail _tail = new(half, prior);
+    double _m, _v, _held; int _c, _age;
+    public double Observe(long t, double x)
+    {
+        double s = 0;
+        if (_c >= Multi.Warm)
+        {
+            var sd = Math.Max(Math.Sqrt(_v), 1e-9 + 1e-6 * Math.Abs(_m));
+            var z = Math.Abs(x - _m) / sd;
+            s = 1 - _tail.P(z, Tail.Two);
+            _tail.Add(z);
+        }
+        var a = 2.0 / (n + 1);
+        if (_c == 0) { _m = x; _v = 0; }
+        else { var d = x - _m; _m += a * d; _v = (1 - a) * (_v + a * d * d); }
+        _c++;
+        if (s >= _held || _age >= hold) { _held = s; _age = 0; } else _age++;
         return Math.Max(s, _held);
     }
 }
