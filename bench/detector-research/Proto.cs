@@ -21,7 +21,7 @@ static class Proto
         "cmp" => new Compare(int.Parse(p[1]), int.Parse(p[2]), p.Length > 3 ? int.Parse(p[3]) : 0),
         "wge" => new WindowGaussE(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4])),
         "m" => new Multi(int.Parse(p[1]), int.Parse(p[2]), int.Parse(p[3]), p[4], double.Parse(p[5]), double.Parse(p[6])),
-        "ew" => new Ewma(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4])),
+        "ew" => new Ewma(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4]), p.Length > 5 ? int.Parse(p[5]) : 1),
         _ => throw new ArgumentException(p[0]),
     };
 }
@@ -204,10 +204,14 @@ sealed class Multi : IDet
     }
 }
 
-/// <summary>EWMA mean and variance (span N) instead of a window: z of the value, empirical tail, hold H.</summary>
-sealed class Ewma(int n, int hold, double half, double prior) : IDet
+/// <summary>EWMA mean and variance (span N) instead of a window: z of the value, empirical tail, hold H.
+/// K &gt; 1: also the mean z of the last K readings (sustained moderate shifts), calibrated on its own, n·min p.</summary>
+sealed class Ewma(int n, int hold, double half, double prior, int k = 1) : IDet
 {
     readonly EmpiricalTail _tail = new(half, prior);
+    readonly EmpiricalTail _tailK = new(half, prior);
+    readonly Queue<double> _zs = new();
+    double _zsum;
     double _m, _v, _held; int _c, _age;
     public double Observe(long t, double x)
     {
@@ -216,8 +220,18 @@ sealed class Ewma(int n, int hold, double half, double prior) : IDet
         {
             var sd = Math.Max(Math.Sqrt(_v), 1e-9 + 1e-6 * Math.Abs(_m));
             var z = Math.Abs(x - _m) / sd;
-            s = 1 - _tail.P(z, Tail.Two);
+            var p = _tail.P(z, Tail.Two);
             _tail.Add(z);
+            if (k > 1)
+            {
+                var signed = (x - _m) / sd;
+                _zs.Enqueue(signed); _zsum += signed;
+                if (_zs.Count > k) _zsum -= _zs.Dequeue();
+                var zk = Math.Abs(_zsum) / Math.Sqrt(_zs.Count);
+                p = 2 * Math.Min(p, _tailK.P(zk, Tail.Two));
+                _tailK.Add(zk);
+            }
+            s = 1 - Math.Min(1, p);
         }
         var a = 2.0 / (n + 1);
         if (_c == 0) { _m = x; _v = 0; }
