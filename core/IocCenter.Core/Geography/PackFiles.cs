@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
 namespace IocCenter.Geography;
 
 /// <summary>
@@ -19,6 +22,15 @@ internal static class PackFiles
         var inside = full.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         if (inside && file.IndexOfAny(Path.GetInvalidPathChars()) < 0)
         {
+            // The text stays inside; a link on the way (the file, or a folder between) could still lead out of it.
+            if (LinkOnTheWay(root, full) is { } link)
+            {
+                problems.Add(new(manifestPath, field,
+                    $"\"{Shown(file)}\" đi qua liên kết tượng trưng {Shown(link)}: tệp của gói phải là tệp thật trong thư mục gói",
+                    $"\"{Shown(file)}\" goes through the symbolic link {Shown(link)}: a pack's files must be real files inside the pack folder"));
+                return null;
+            }
+
             return full;
         }
 
@@ -34,6 +46,12 @@ internal static class PackFiles
         try
         {
             var info = new FileInfo(path);
+            if (Directory.Exists(path))
+            {
+                problems.Add(new(path, null, "đây là một thư mục, không phải tệp", "this is a folder, not a file"));
+                return null;
+            }
+
             if (!info.Exists)
             {
                 problems.Add(new(path, null, "không đọc được tệp (không có tệp này)", "cannot read the file (it does not exist)"));
@@ -42,7 +60,7 @@ internal static class PackFiles
 
             // Never read to the end of the stream: a pipe or /dev/zero has no end. A pipe cannot seek; a device reads as
             // its stated length (0 for /dev/zero), which the JSON reader then calls empty.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var stream = OpenNow(path);
             if (!stream.CanSeek)
             {
                 problems.Add(new(path, null, "không phải tệp thường (pipe hoặc socket)", "not a regular file (a pipe or a socket)"));
@@ -66,6 +84,50 @@ internal static class PackFiles
             problems.Add(new(path, null, $"không đọc được tệp ({e.Message})", $"cannot read the file ({e.Message})"));
             return null;
         }
+    }
+
+    /// <summary>The first symbolic link among the folders below <paramref name="root"/> down to <paramref name="full"/>, and the file itself.</summary>
+    private static string? LinkOnTheWay(string root, string full)
+    {
+        var trimmed = Path.TrimEndingDirectorySeparator(root);
+        for (var path = full; path.Length > trimmed.Length; path = Path.GetDirectoryName(path) ?? trimmed)
+        {
+            FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+            if (info.Exists && info.LinkTarget is not null)
+            {
+                return Path.GetRelativePath(trimmed, path);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Opens for reading without waiting: on Linux with O_NONBLOCK, so a FIFO (which blocks an ordinary open until
+    /// something writes to it) opens at once and is then refused as unseekable. Elsewhere an ordinary open.
+    /// </summary>
+    private static FileStream OpenNow(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        }
+
+        const int ReadOnlyNonBlocking = 0x800; // O_RDONLY | O_NONBLOCK (Linux)
+        var descriptor = NativeMethods.Open(path, ReadOnlyNonBlocking);
+        if (descriptor < 0)
+        {
+            throw new IOException($"open: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        return new FileStream(new SafeFileHandle(descriptor, ownsHandle: true), FileAccess.Read, 1);
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Open(string path, int flags);
     }
 
     private static string Shown(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 60), "…");

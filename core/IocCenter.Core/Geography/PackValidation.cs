@@ -181,8 +181,11 @@ internal static class PackValidation
     private static string Position(Geometry point) =>
         string.Create(CultureInfo.InvariantCulture, $"{point.Coordinate.Y:0.#####}, {point.Coordinate.X:0.#####}");
 
+    /// <summary>A text property, in Unicode NFC ("xã" typed with a combining accent is the same word); "" when absent.</summary>
     private static string Text(IFeature feature, string name) =>
-        feature.Attributes?.Exists(name) == true ? Convert.ToString(feature.Attributes[name], CultureInfo.InvariantCulture) ?? "" : "";
+        feature.Attributes?.Exists(name) == true
+            ? (Convert.ToString(feature.Attributes[name], CultureInfo.InvariantCulture) ?? "").Normalize(System.Text.NormalizationForm.FormC)
+            : "";
 
     private static bool IsAreaCode(string code) =>
         code.Length <= 16 && char.IsAsciiLetterOrDigit(code[0]) && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');

@@ -54,7 +54,9 @@ public static class ProvincePack
             : null;
         if (registry is not null)
         {
-            var devices = DeviceRegistryReader.Read(registry, province, areas is null ? null : declared, problems);
+            // Without usable areas the outline alone still tells inside from outside (and swapped coordinates).
+            var against = province ?? (outline is null ? null : new Province(manifest.Code ?? "", manifest.Name ?? "", manifest.FullName ?? manifest.Name ?? "", manifest.TimeZone ?? "", outline, [], false, []));
+            var devices = DeviceRegistryReader.Read(registry, against, areas is null ? null : declared, problems);
             province = province?.WithDevices(devices, registry);
         }
 

@@ -90,6 +90,82 @@ public sealed class PackValidationTests
     }
 
     [Fact]
+    public void Load_UnusableAreas_StillChecksPositionsAgainstTheOutline()
+    {
+        // Review of issue 15: only the outline is needed to say a device is outside the province or swapped.
+        using var pack = new TestPack();
+        pack.Write("areas.geojson", "not json");
+        pack.EditDevice(1, d => (d["latitude"], d["longitude"]) = (21.03, 105.85));
+        pack.EditDevice(2, d => (d["latitude"], d["longitude"]) = (106.06, 10.05));
+
+        var (_, problems) = pack.Load();
+
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Where == "#1, id tn-env-1" && p.English.StartsWith("the device is outside the province", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Where == "#2, id tn-net-1" && p.English.StartsWith("coordinates look swapped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Load_RegistryThatIsAPipe_IsOneProblem_NotAHang()
+    {
+        using var pack = new TestPack();
+        var fifo = pack.PathOf("devices.json");
+        File.Delete(fifo);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // A hang fails the test after 30 s (WaitAsync) rather than stopping the run.
+        var (_, problems) = await Task.Run(() => pack.Load()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(fifo, problem.File);
+        Assert.Contains("not a regular file", problem.English, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Load_FileBehindASymbolicLink_IsRefused(bool linkedFolder)
+    {
+        // Review of issue 15: the name stayed inside the pack, the link led out of it (to /etc/passwd, another pack).
+        using var pack = new TestPack();
+        using var elsewhere = new TestPack();
+        if (linkedFolder)
+        {
+            Directory.CreateSymbolicLink(pack.PathOf("data"), elsewhere.Folder);
+            pack.Edit("province.json", n => n["areas"] = "data/areas.geojson");
+        }
+        else
+        {
+            File.Delete(pack.PathOf("areas.geojson"));
+            File.CreateSymbolicLink(pack.PathOf("areas.geojson"), elsewhere.PathOf("areas.geojson"));
+        }
+
+        var (province, problems) = pack.Load();
+
+        Assert.Null(province);
+        var problem = Assert.Single(problems);
+        Assert.Equal(pack.PathOf("province.json"), problem.File);
+        Assert.Equal("areas", problem.Where);
+        Assert.Contains($"goes through the symbolic link {(linkedFolder ? "data" : "areas.geojson")}", problem.English, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_TypeInDecomposedUnicode_IsTheSameWord()
+    {
+        using var pack = new TestPack();
+        pack.EditArea(3, a => a["properties"]!["type"] = "xã".Normalize(System.Text.NormalizationForm.FormD));
+
+        var (province, problems) = pack.Load();
+
+        Assert.Empty(problems);
+        Assert.Equal("xã", province!.FindArea("99010")!.Type);
+    }
+
+    [Fact]
     public void Load_RegistryThatIsADevice_IsOneProblem_NotAHang()
     {
         using var pack = new TestPack();

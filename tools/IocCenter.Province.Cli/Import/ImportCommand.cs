@@ -92,14 +92,23 @@ internal static class ImportCommand
         }
 
         var areas = matched.OrderBy(m => m.Commune.Code, StringComparer.Ordinal).Select(m => new AreaRecord(m.Commune, m.Feature.Geometry, Approximate: false));
+        // Written, then checked as the services will read it (areas within the outline, …); when that finds problems
+        // and --force was not given, the pack is put back as it was: a wrong TM-3 zone must not leave a pack that used
+        // to start and now does not.
+        var manifestPath = Path.Combine(request.Pack, "province.json");
+        if (new FileInfo(areasPath).LinkTarget is not null)
+        {
+            error.WriteLine($"{areasPath} là liên kết tượng trưng; không ghi qua nó (có thể là tệp của gói khác) / {areasPath} is a symbolic link; not written through it (it may be another pack's file)");
+            return 2;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(areasPath)!);
+        var before = Snapshot(areasPath, manifestPath);
         var bytesAfter = AreaFile.Write(areasPath, areas);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Đã ghi / wrote {areasPath}: {matched.Count}/{list.Units.Count} xã/communes, {bytesBefore:N0} → {bytesAfter:N0} byte (GeoJSON)"));
-        MarkSurveyed(Path.Combine(request.Pack, "province.json"), output);
-
-        // What the services will read: the written pack, checked as at their start (areas within the outline, …), once
-        // it has its province.json (a new pack may get it after its areas).
-        if (!File.Exists(Path.Combine(request.Pack, "province.json")))
+        MarkSurveyed(manifestPath, output);
+        if (!File.Exists(manifestPath))
         {
             output.WriteLine("Chưa có province.json: viết nó rồi chạy iocc-province check / No province.json yet: write it, then run iocc-province check");
             return problems.Count > 0 ? 1 : 0;
@@ -111,12 +120,38 @@ internal static class ImportCommand
             error.WriteLine(problem);
         }
 
+        if (packProblems.Count > 0 && !request.Force)
+        {
+            Restore(before);
+            error.WriteLine($"Gói tỉnh sau khi nhập có {packProblems.Count} vấn đề (như iocc-province check báo); đã trả gói về như cũ. Sửa tệp (hệ tọa độ: --crs), hoặc thêm --force để vẫn ghi / The pack has {packProblems.Count} problems after the import (as iocc-province check reports them); the pack is back as it was. Fix the file (coordinate system: --crs), or add --force to write it anyway");
+            return 2;
+        }
+
         if (packProblems.Count > 0)
         {
-            error.WriteLine($"Gói tỉnh sau khi nhập có {packProblems.Count} vấn đề (như iocc-province check báo) / The pack has {packProblems.Count} problems after the import (as iocc-province check reports them)");
+            error.WriteLine($"Gói tỉnh sau khi nhập có {packProblems.Count} vấn đề; vẫn ghi vì có --force / The pack has {packProblems.Count} problems after the import; written anyway (--force)");
         }
 
         return problems.Count > 0 || packProblems.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>The files an import changes, as they were (null: did not exist).</summary>
+    private static (string Path, byte[]? Bytes)[] Snapshot(params string[] paths) =>
+        [.. paths.Select(p => (p, File.Exists(p) ? File.ReadAllBytes(p) : null))];
+
+    private static void Restore((string Path, byte[]? Bytes)[] files)
+    {
+        foreach (var (path, bytes) in files)
+        {
+            if (bytes is null)
+            {
+                File.Delete(path);
+            }
+            else
+            {
+                File.WriteAllBytes(path, bytes);
+            }
+        }
     }
 
     /// <summary>A file named in the pack's province.json (or its default), inside the pack folder whatever the name says.</summary>
@@ -137,7 +172,11 @@ internal static class ImportCommand
             // A broken province.json: the defaults; `check` says what is wrong with it.
         }
 
-        return Path.Combine(pack, Path.GetFileName(named));
+        // The file the services read (a sub-folder of the pack is fine), but never outside the pack, whatever the name
+        // says: then the file name alone, in the pack.
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(pack));
+        var full = Path.GetFullPath(Path.Combine(root, named));
+        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : Path.Combine(root, Path.GetFileName(named));
     }
 
     /// <summary>The areas are now the province's own polygons: the pack stops saying its positions are approximate.</summary>

@@ -132,21 +132,38 @@ public sealed class ImportCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_fixture.Pack, "areas.geojson")));
     }
 
-    [Fact]
-    public void Import_AreasOutsideThePacksOutline_AreWrittenButReportedAsTheServicesWouldSeeThem()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Import_AreasOutsideThePacksOutline_PutsThePackBack_UnlessForced(bool force)
     {
-        // The communes of the fixture lie near the known point; this outline is a square 1° away from them.
+        // Review of issue 15: a wrong TM-3 zone wrote areas outside the outline and left a pack that no longer started.
         var shp = ShapefileOfTheThreeCommunes();
         var (_, _, lon, lat) = ImportFixture.KnownPoint;
         File.WriteAllText(Path.Combine(_fixture.Pack, "outline.geojson"), string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $$$"""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[{{{lon + 1}}},{{{lat + 1}}}],[{{{lon + 1.1}}},{{{lat + 1}}}],[{{{lon + 1.1}}},{{{lat + 1.1}}}],[{{{lon + 1}}},{{{lat + 1.1}}}],[{{{lon + 1}}},{{{lat + 1}}}]]]}}]}"""));
-        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","timeZone":"Asia/Ho_Chi_Minh","areas":"areas.geojson","outline":"outline.geojson","approximatePositions":true}""");
+        var manifest = """{"format":1,"code":"90","name":"Thử","fullName":"Tỉnh Thử","timeZone":"Asia/Ho_Chi_Minh","areas":"data/areas.geojson","outline":"outline.geojson","approximatePositions":true}""";
+        File.WriteAllText(Path.Combine(_fixture.Pack, "province.json"), manifest);
+        Directory.CreateDirectory(Path.Combine(_fixture.Pack, "data"));
+        var areas = Path.Combine(_fixture.Pack, "data", "areas.geojson");
+        File.WriteAllText(areas, "{}");
 
-        var (exit, output, error) = ImportFixture.Run("import", "--input", shp, "--code-field", "MA_XA", "--name-field", "TEN_XA", "--pack", _fixture.Pack);
+        var (exit, output, error) = ImportFixture.Run(["import", "--input", shp, "--code-field", "MA_XA", "--name-field", "TEN_XA", "--pack", _fixture.Pack, .. force ? ["--force"] : Array.Empty<string>()]);
 
-        Assert.True(exit == 1, output + error);
+        Assert.True(exit == (force ? 1 : 2), output + error);
         Assert.Contains("lies outside the province outline", error, StringComparison.Ordinal);
         Assert.Contains("The pack has 3 problems after the import", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_fixture.Pack, "areas.geojson")), "the file province.json names, in its sub-folder, not one beside it");
+        var written = File.ReadAllText(Path.Combine(_fixture.Pack, "province.json"));
+        if (force)
+        {
+            Assert.False(System.Text.Json.Nodes.JsonNode.Parse(written)!["approximatePositions"]!.GetValue<bool>());
+        }
+        else
+        {
+            Assert.Equal(manifest, written);
+        }
+        Assert.Equal(force, File.ReadAllText(areas).Contains("90001", StringComparison.Ordinal));
     }
 
     [Fact]
