@@ -114,7 +114,17 @@ internal static class PackFiles
         }
 
         const int ReadOnlyNonBlocking = 0x800; // O_RDONLY | O_NONBLOCK (Linux)
-        var descriptor = NativeMethods.Open(path, ReadOnlyNonBlocking);
+        int descriptor;
+        try
+        {
+            descriptor = NativeMethods.Open(path, ReadOnlyNonBlocking);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc the runtime cannot find by that name (not seen on Debian): an ordinary open, as elsewhere.
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        }
+
         if (descriptor < 0)
         {
             throw new IOException($"open: errno {Marshal.GetLastPInvokeError()}");
