@@ -125,6 +125,44 @@ public sealed class LiveStateTests : IDisposable
     }
 
     [Fact]
+    public void TheAqiTile_ShowsAProvisionalWarningAsProvisional_UntilTheHourlyIndexReplacesIt()
+    {
+        Kpis Tiles()
+        {
+            var (_, _, _, chart) = _state.Tick(full: true);
+            return _state.Delta([], ViewFilter.All, chart).Kpis!;
+        }
+
+        void Pm25(double value)
+        {
+            _state.Apply(new LiveReading("env-1", TelemetryDomain.Environment, null, _time.GetUtcNow().ToUnixTimeMilliseconds(), [new("pm25_ugm3", value, false)]));
+            _time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        // 03:00–04:55 at 20 µg/m³, every five minutes: at 05:00 hour 04 closes with NowCast [20, 20] → 40.
+        for (var i = 0; i < 24; i++)
+        {
+            Pm25(20);
+        }
+
+        Pm25(300); // 05:00: hour 04 closes
+        Assert.Equal((40, false), (Tiles().WorstAqi!.Value, Tiles().WorstAqi!.Provisional));
+        Pm25(300);
+        Pm25(300); // 05:10: three bins of the running hour — NowCast [300, 20, 20] = 180 → 200 + 30 = 230, Rất xấu, provisional
+        var provisional = Tiles().WorstAqi!;
+        Assert.Equal((230, true, 15, "Rất xấu"), (provisional.Value, provisional.Provisional, provisional.Minutes, provisional.CategoryVi));
+
+        for (var i = 0; i < 9; i++)
+        {
+            Pm25(300); // to 05:55
+        }
+
+        Pm25(300); // 06:00: hour 05 closes at NowCast [300, 20, 20] = 180 → 230, official
+        var official = Tiles().WorstAqi!;
+        Assert.Equal((230, false, null), (official.Value, official.Provisional, official.Minutes));
+    }
+
+    [Fact]
     public async Task AnOpenIncident_ColoursItsDevice_AndIsInTheSnapshotOfItsAreaOnly()
     {
         Reading("trf-1", TelemetryDomain.Traffic, 8);

@@ -27,6 +27,18 @@ public static class AqiPollutants
         _ => throw new ArgumentOutOfRangeException(nameof(pollutant)),
     };
 
+    /// <summary>The name an officer reads (the same in Vietnamese and English).</summary>
+    public static string DisplayName(this AqiPollutant pollutant) => pollutant switch
+    {
+        AqiPollutant.Pm25 => "PM2.5",
+        AqiPollutant.Pm10 => "PM10",
+        AqiPollutant.O3 => "O3",
+        AqiPollutant.No2 => "NO2",
+        AqiPollutant.So2 => "SO2",
+        AqiPollutant.Co => "CO",
+        _ => throw new ArgumentOutOfRangeException(nameof(pollutant)),
+    };
+
     /// <summary>PM2.5 and PM10 are reported as a NowCast over 12 hours; the gases as the hour's mean.</summary>
     public static bool UsesNowCast(this AqiPollutant pollutant) => pollutant is AqiPollutant.Pm25 or AqiPollutant.Pm10;
 }

@@ -53,11 +53,29 @@ public static class VnAqi
             recent += double.IsNaN(hours[i]) ? 0 : 1;
         }
 
-        if (recent < 2)
-        {
-            return null;
-        }
+        return recent < 2 ? null : Weighted(hours);
+    }
 
+    /// <summary>
+    /// What this hour's NowCast would be if the hour's mean were <paramref name="current"/> (the provisional index:
+    /// the level of the last half hour, as if it held to the end of the hour), with the closed hours before it
+    /// (<paramref name="closedHours"/>, newest first, NaN = no data). Without the official value's 2-of-3-hours rule:
+    /// a station with no history yet (a new one, or after a restart) gets <paramref name="current"/> itself.
+    /// </summary>
+    public static double ProvisionalNowCast(double current, ReadOnlySpan<double> closedHours)
+    {
+        Span<double> hours = stackalloc double[NowCastHours];
+        hours[0] = current;
+        hours[1..].Fill(double.NaN);
+        closedHours[..Math.Min(closedHours.Length, NowCastHours - 1)].CopyTo(hours[1..]);
+        return Weighted(hours);
+    }
+
+    /// <summary>The last breakpoint of a pollutant: at and beyond it the sub-index is 500, whatever the concentration.</summary>
+    public static double Ceiling(AqiPollutant pollutant) => Breakpoints[(int)pollutant][^1];
+
+    private static double Weighted(ReadOnlySpan<double> hours)
+    {
         double min = double.MaxValue, max = double.MinValue;
         foreach (var c in hours)
         {

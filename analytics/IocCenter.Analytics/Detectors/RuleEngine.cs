@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using IocCenter.Analytics.AirQuality;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Devices;
 using IocCenter.Telemetry;
@@ -9,7 +8,8 @@ namespace IocCenter.Analytics.Detectors;
 
 /// <summary>
 /// The configured rules, per device and streaming: congestion, degraded connectivity, VN_AQI air quality per
-/// station, a silent device, a stuck sensor. Each has hysteresis in value and in time (<see cref="Debouncer"/>).
+/// station (hourly, with the provisional early warning: <see cref="AirQualityRule"/>), a silent device, a stuck
+/// sensor. Each has hysteresis in value and in time (<see cref="Debouncer"/>).
 /// Constant work and memory per sample and per device. Not thread-safe: one engine per consuming loop.
 /// </summary>
 public sealed class RuleEngine(RuleOptions options)
@@ -87,9 +87,8 @@ public sealed class RuleEngine(RuleOptions options)
         // Made when first needed: a device has one domain, so it uses one of them.
         private Debouncer? _congestion;
         private Debouncer? _connectivity;
-        private Debouncer? _airQuality;
+        private AirQualityRule? _airQuality;
         private ReportingRhythm _rhythm;
-        private StationAqi? _aqi;
         private StuckState[]? _stuck; // one per float metric: a device has a handful, so a short array, searched in order
         private int _stuckCount;
         private int _stuckMetrics;
@@ -200,21 +199,8 @@ public sealed class RuleEngine(RuleOptions options)
 
         private void AirQuality(in DeviceSample sample, List<ConditionChange> changes)
         {
-            _aqi ??= new StationAqi();
-            if (!_aqi.Observe(sample) || _aqi.LastHour is not { } aqi)
-            {
-                return;
-            }
-
-            // Kém (101–150) minor, Xấu (151–200) major, Rất xấu and Nguy hại (201+) critical.
-            var severity = aqi.Value > 200 ? Severity.Critical : aqi.Value > 150 ? Severity.Major : Severity.Minor;
-            _airQuality ??= new(TimeSpan.Zero, TimeSpan.FromHours(1));
-            if (_airQuality.Observe(aqi.Value > 100, severity, sample.TimestampMs, out var present))
-            {
-                var category = aqi.Category;
-                var detail = string.Create(CultureInfo.InvariantCulture, $"VN_AQI {aqi.Value} ({category.NameVi}), chủ yếu do {aqi.Dominant} / VN_AQI {aqi.Value} ({category.NameEn}), mainly {aqi.Dominant}");
-                changes.Add(new(IncidentKind.AirQuality, deviceId, area, present, severity, new Evidence("vn_aqi", Math.Min(1, aqi.Value / 300.0), aqi.Dominant.Metric(), aqi.Value, 100, Detail: detail), sample.TimestampMs));
-            }
+            _airQuality ??= new AirQualityRule();
+            _airQuality.Observe(sample, changes);
         }
 
         /// <summary>

@@ -1,6 +1,10 @@
 namespace IocCenter.Analytics.Incidents;
 
-/// <summary>Why a detector fired: its score in [0, 1], the values it saw and what it expected.</summary>
+/// <summary>
+/// Why a detector fired: its score in [0, 1], the values it saw and what it expected. <see cref="Provisional"/>:
+/// an estimate that a later, official value replaces (the provisional VN_AQI before its hour's index exists); the
+/// incident lifecycle lets that replacement lower the severity or clear the incident with its own evidence.
+/// </summary>
 public sealed record Evidence(
     string Detector,
     double Score,
@@ -8,4 +12,5 @@ public sealed record Evidence(
     double? Value = null,
     double? Baseline = null,
     string? ModelVersion = null,
-    string? Detail = null);
+    string? Detail = null,
+    bool Provisional = false);

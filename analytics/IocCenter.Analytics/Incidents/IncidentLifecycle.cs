@@ -50,26 +50,54 @@ public static class IncidentLifecycle
             return (reopened, new IncidentEvent(incident.Id, at, System, "reopened", IncidentState.Resolved, IncidentState.Open, null));
         }
 
-        var escalated = severity > incident.Severity;
+        // A severity only rises while the condition lasts (the incident shows the worst it reached), except around a
+        // provisional value: it is an estimate, so the next word on it (the official value that replaces it, or the
+        // next hour's estimate) sets the severity, lower if need be. The detector raises a provisional value only
+        // above what the official one holds, so this never lowers an official severity by a guess.
+        var replaced = incident.Evidence.Provisional && !evidence.Provisional;
+        var revisable = incident.Evidence.Provisional || evidence.Provisional;
+        var newSeverity = revisable || severity > incident.Severity ? severity : incident.Severity;
         var reactivated = !incident.Active;
         var updated = incident with
         {
             Active = true,
-            Severity = escalated ? severity : incident.Severity,
+            Severity = newSeverity,
             LastSeenAt = at,
             ClearedAt = null,
             Occurrences = incident.Occurrences + (reactivated ? 1 : 0),
             Evidence = evidence,
         };
-        var action = escalated ? "escalated" : reactivated ? "recurred" : null;
-        return (updated, action is null ? null : new IncidentEvent(incident.Id, at, System, action, incident.State, incident.State, escalated ? $"{incident.Severity.Code()} → {severity.Code()}" : null));
+        var change = newSeverity == incident.Severity ? null : $"{incident.Severity.Code()} → {newSeverity.Code()}";
+        var (action, comment) = replaced ? ("provisional_replaced", Annotated(evidence.Detail, change))
+            : newSeverity > incident.Severity ? ("escalated", change)
+            : reactivated ? ("recurred", change)
+            : newSeverity < incident.Severity ? ("revised", change)
+            : ((string?)null, (string?)null);
+        return (updated, action is null ? null : new IncidentEvent(incident.Id, at, System, action, incident.State, incident.State, comment));
+    }
+
+    /// <summary>A detector's "Tiếng Việt / English" text with the severity change in each language's half (screens show one half).</summary>
+    private static string? Annotated(string? detail, string? change)
+    {
+        if (change is null)
+        {
+            return detail;
+        }
+
+        var halves = (detail ?? "").Split(" / ");
+        return halves.Length == 2 ? $"{halves[0]} ({change}) / {halves[1]} ({change})" : $"{detail} ({change})";
     }
 
     /// <summary>
     /// The condition has been normal long enough. An acknowledged incident is then resolved; an unacknowledged
     /// one stays open, marked cleared, until an officer acknowledges it.
     /// </summary>
-    public static (Incident Incident, IncidentEvent? Event) Clear(Incident incident, DateTimeOffset at)
+    /// <param name="evidence">
+    /// The detector's reason for clearing. It replaces the incident's evidence only when that was provisional (the
+    /// official value did not bear the estimate out, and the officer must read that rather than the estimate);
+    /// otherwise the evidence of what fired stays.
+    /// </param>
+    public static (Incident Incident, IncidentEvent? Event) Clear(Incident incident, DateTimeOffset at, Evidence? evidence = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         if (!incident.Active || incident.State == IncidentState.Resolved)
@@ -77,13 +105,15 @@ public static class IncidentLifecycle
             return (incident, null);
         }
 
+        var replaced = incident.Evidence.Provisional && evidence is not null;
+        var kept = replaced ? evidence! : incident.Evidence;
         if (incident.State == IncidentState.Acknowledged)
         {
-            var resolved = incident with { Active = false, ClearedAt = at, State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = System };
-            return (resolved, new IncidentEvent(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, "condition cleared"));
+            var resolved = incident with { Active = false, ClearedAt = at, State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = System, Evidence = kept };
+            return (resolved, new IncidentEvent(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, replaced ? evidence!.Detail : "condition cleared"));
         }
 
-        return (incident with { Active = false, ClearedAt = at }, new IncidentEvent(incident.Id, at, System, "cleared", incident.State, incident.State, "condition cleared; awaiting acknowledgement"));
+        return (incident with { Active = false, ClearedAt = at, Evidence = kept }, new IncidentEvent(incident.Id, at, System, "cleared", incident.State, incident.State, replaced ? evidence!.Detail : "condition cleared; awaiting acknowledgement"));
     }
 
     public static (Incident Incident, IReadOnlyList<IncidentEvent> Events) Acknowledge(Incident incident, string user, string? comment, DateTimeOffset at)

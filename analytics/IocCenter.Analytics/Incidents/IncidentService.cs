@@ -104,8 +104,8 @@ public sealed class IncidentService : IIncidents, IDisposable
         });
     }
 
-    /// <summary>A detector says the condition has been normal long enough.</summary>
-    public async Task<Incident?> ClearAsync(IncidentKind kind, string? deviceId, string? area)
+    /// <summary>A detector says the condition has been normal long enough (<paramref name="evidence"/>: see <see cref="IncidentLifecycle.Clear"/>).</summary>
+    public async Task<Incident?> ClearAsync(IncidentKind kind, string? deviceId, string? area, Evidence? evidence = null)
     {
         var subject = Incident.SubjectOf(deviceId, area);
         return await WriteAsync(() =>
@@ -121,7 +121,7 @@ public sealed class IncidentService : IIncidents, IDisposable
                 return null;
             }
 
-            var (cleared, e) = IncidentLifecycle.Clear(current, _time.GetUtcNow());
+            var (cleared, e) = IncidentLifecycle.Clear(current, _time.GetUtcNow(), evidence);
             return e is null ? current : Save(cleared, [e]);
         });
     }

@@ -125,7 +125,7 @@ internal sealed partial class AnalyticsEngine(
         }
         else
         {
-            await incidents.ClearAsync(change.Kind, change.DeviceId, change.Area);
+            await incidents.ClearAsync(change.Kind, change.DeviceId, change.Area, change.Evidence);
         }
     }
 

@@ -31,8 +31,12 @@ public sealed record DeviceChange(
     long? Ts,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double>? Values);
 
-/// <summary>The worst station's hourly VN_AQI with its official category and colour.</summary>
-public sealed record AqiView(string Device, string? Area, int Value, string CategoryVi, string CategoryEn, string Color);
+/// <summary>
+/// The worst station's VN_AQI with its official category and colour: the last hour's index, or, while a station's
+/// provisional ("tạm tính") index of the running hour is a warning (Xấu or worse) and above it, that one, with
+/// <see cref="Provisional"/> set and <see cref="Minutes"/> the span it is from.
+/// </summary>
+public sealed record AqiView(string Device, string? Area, int Value, string CategoryVi, string CategoryEn, string Color, bool Provisional = false, int? Minutes = null);
 
 /// <summary>The wall's tiles.</summary>
 public sealed record Kpis(

@@ -18,10 +18,7 @@ public sealed partial class LiveState
         // With registered devices only, an unregistered device's incidents do not count either (area incidents do).
         var counted = open.Where(i => i.DeviceId is null || !_registeredOnly || directory.Find(i.DeviceId) is not null).ToList();
         var bySeverity = Enum.GetValues<Severity>().ToDictionary(s => s.Code(), s => counted.Count(i => i.Severity == s));
-        var worst = shown.Where(d => d.LastAqi is not null).MaxBy(d => d.LastAqi!.Value);
-        var aqi = worst?.LastAqi is { } result
-            ? new AqiView(worst.Id, worst.Area, result.Value, result.Category.NameVi, result.Category.NameEn, result.Category.ColorHex)
-            : null;
+        var aqi = shown.Select(d => CurrentAqi(d, now)).Where(v => v is not null).MaxBy(v => v!.Value);
         var roads = shown.Where(d => d.Domain == TelemetryDomain.Traffic && IsOnline(d, now)).ToList();
         var jammed = roads.Count(d => open.Any(i => i.Kind == IncidentKind.Congestion && i.DeviceId == d.Id && i.Active));
         var links = shown.Where(d => d.Domain == TelemetryDomain.Connectivity).ToList();
@@ -29,6 +26,24 @@ public sealed partial class LiveState
         return new Kpis(online, total, bySeverity, aqi,
             roads.Count == 0 ? 0 : Math.Round(100.0 * jammed / roads.Count, 1),
             links.Count == 0 ? 100 : Math.Round(100.0 * up / links.Count, 1));
+    }
+
+    /// <summary>
+    /// A station's index as the tile shows it: its provisional warning while it has one (see
+    /// <see cref="Analytics.AirQuality.StationAqi.Warning"/>) above the last hour's index and fresh (its newest bin within
+    /// the half hour: a station gone silent mid-warning falls back to its last official hour), else the last hour's.
+    /// </summary>
+    private static AqiView? CurrentAqi(Device d, long now)
+    {
+        if (d.Aqi?.Warning is { } warning && d.Aqi.NewestBinMs is { } newest && now - newest <= 35 * 60_000L && warning.Value > (d.LastAqi?.Value ?? -1))
+        {
+            var c = warning.Category;
+            return new AqiView(d.Id, d.Area, warning.Value, c.NameVi, c.NameEn, c.ColorHex, Provisional: true, Minutes: warning.Minutes);
+        }
+
+        return d.LastAqi is { } hourly
+            ? new AqiView(d.Id, d.Area, hourly.Value, hourly.Category.NameVi, hourly.Category.NameEn, hourly.Category.ColorHex)
+            : null;
     }
 
     private double? Average(TelemetryDomain domain, string metric, long now)

@@ -55,6 +55,8 @@
   }
   $('f-state').addEventListener('change', load);
 
+  // Detectors write "Tiếng Việt / English" (evidence, and the audit comments that quote it): the reader's language.
+  function inLanguage(text) { const parts = (text || '').split(' / '); return parts.length === 2 ? parts[lang === 'en' ? 1 : 0] : text; }
   function escapeHtml(s) { return String(s ?? '').replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch])); }
   const time = iso => iso ? new Date(iso).toLocaleString(locale, { hour12: false }) : '';
 
@@ -84,7 +86,7 @@
   function draw() {
     document.querySelectorAll('#incidents th').forEach(th => th.setAttribute('aria-sort', th.dataset.sort === state.sort.key ? (state.sort.dir > 0 ? 'ascending' : 'descending') : 'none'));
     const rows = visible().sort(compare).map(i => `<tr data-id="${i.id}" data-state="${i.state}" class="${state.selected === i.id ? 'selected' : ''}">` +
-      `<td><span class="sev ${i.severity}">${t.severity[i.severity]}</span></td><td>${escapeHtml(t.kind[i.kind] || i.kind)}</td>` +
+      `<td><span class="sev ${i.severity}">${t.severity[i.severity]}</span></td><td>${escapeHtml(t.kind[i.kind] || i.kind)}${i.evidence?.provisional ? ` <span class="provisional">${t.provisional}</span>` : ''}</td>` +
       `<td>${escapeHtml(i.subject)}</td><td>${escapeHtml(areaName(map.areaOfIncident(i) ?? i.area))}</td>` +
       `<td>${t.state[i.state]}${i.active || i.state === 'resolved' ? '' : ' · ' + t.cleared}</td><td>${time(i.openedAt)}</td><td>${time(i.lastSeenAt)}</td></tr>`);
     document.querySelector('#incidents tbody').innerHTML = rows.join('') || `<tr><td colspan="7">${c.none}</td></tr>`;
@@ -104,17 +106,15 @@
     const { incident, audit } = await api(`/api/incidents/${id}`);
     state.incidents.set(incident.id, incident);
     $('detail').hidden = false;
-    $('d-title').textContent = `#${incident.id} ${t.kind[incident.kind] || incident.kind} — ${t.severity[incident.severity]}`;
+    $('d-title').textContent = `#${incident.id} ${t.kind[incident.kind] || incident.kind}${incident.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[incident.severity]}`;
     const facts = [[c.subject, incident.subject], [c.area, areaName(map.areaOfIncident(incident) ?? incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
       [c.opened, time(incident.openedAt)], [c.lastSeen, time(incident.lastSeenAt)], [c.occurrences, incident.occurrences],
       [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—']];
     $('d-facts').innerHTML = facts.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
     const ev = incident.evidence;
-    // Evidence lines come as "Tiếng Việt / English": show the reader's language.
-    const parts = (ev.detail || '').split(' / ');
-    const detail = parts.length === 2 ? parts[lang === 'en' ? 1 : 0] : ev.detail;
+    const detail = inLanguage(ev.detail);
     $('d-evidence').textContent = [detail, ev.metric && `${ev.metric} = ${ev.value}`, ev.baseline != null && `${c.baseline} ${ev.baseline}`, `${c.detector} ${ev.detector}`, ev.modelVersion && `${c.model} ${ev.modelVersion}`].filter(Boolean).join(' · ');
-    $('d-audit').querySelector('tbody').innerHTML = audit.map(a => `<tr><td>${time(a.at)}</td><td>${escapeHtml(a.actor)}</td><td>${escapeHtml(c.actions[a.action] || a.action)}</td><td>${escapeHtml(a.comment)}</td></tr>`).join('');
+    $('d-audit').querySelector('tbody').innerHTML = audit.map(a => `<tr><td>${time(a.at)}</td><td>${escapeHtml(a.actor)}</td><td>${escapeHtml(c.actions[a.action] || a.action)}</td><td>${escapeHtml(inLanguage(a.comment))}</td></tr>`).join('');
     $('d-device').hidden = !incident.deviceId;
     $('d-device').textContent = c.devicePage;
     $('d-device').href = `/device?id=${encodeURIComponent(incident.deviceId || '')}${lang === 'en' ? '&lang=en' : ''}`;

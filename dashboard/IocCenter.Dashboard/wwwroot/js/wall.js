@@ -61,15 +61,19 @@
 
   // ---- KPI tiles
   const kpis = document.getElementById('kpis');
-  function tile(label, value, detail, style) {
-    return `<div class="kpi"${style ? ` style="${style}"` : ''}><div class="label">${label}</div><div class="value">${value}</div><div class="detail">${detail || ''}</div></div>`;
+  function tile(label, value, detail, style, kind) {
+    return `<div class="kpi${kind ? ' ' + kind : ''}"${style ? ` style="${style}"` : ''}><div class="label">${label}</div><div class="value">${value}</div><div class="detail">${detail || ''}</div></div>`;
   }
   function drawKpis(k) {
     const sev = ['critical', 'major', 'minor', 'warning']
       .map(s => `<span class="sev" style="color:${colors[s]}" title="${t.severity[s]}">${k.openBySeverity[s] || 0}</span>`).join('');
     const openTotal = Object.values(k.openBySeverity).reduce((a, b) => a + b, 0);
-    const aqi = k.worstAqi
-      ? tile(t.kpiAqi, k.worstAqi.value, `${window.IocI18n.lang === 'en' ? k.worstAqi.categoryEn : k.worstAqi.categoryVi} · ${k.worstAqi.device}`, `border-color:${k.worstAqi.color};box-shadow:inset 0 -0.5rem 0 ${k.worstAqi.color}`)
+    // A provisional index (the running hour's, before its official one) says so, in words and with a dashed border.
+    const w = k.worstAqi;
+    const aqi = w
+      ? tile(t.kpiAqi, w.provisional ? `${w.value}<span class="provisional">${t.provisional}</span>` : w.value,
+        [window.IocI18n.lang === 'en' ? w.categoryEn : w.categoryVi, w.provisional && t.aqiProvisional.replace('{m}', w.minutes), w.device].filter(Boolean).join(' · '),
+        `border-color:${w.color};box-shadow:inset 0 -0.5rem 0 ${w.color}`, w.provisional ? 'provisional' : '')
       : tile(t.kpiAqi, '—', t.noAqi);
     kpis.innerHTML =
       tile(t.kpiTraffic, `${k.online.traffic}/${k.total.traffic}`) +
@@ -96,8 +100,8 @@
       const where = [i.deviceId, map.area(map.areaOfIncident(i))?.name ?? i.area].filter(Boolean).join(' · ');
       const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`);
       const when = new Date(i.openedAt).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' });
-      return `<li class="${i.state}" data-id="${i.id}" data-state="${i.state}" style="--c:${colors[i.severity]}"><span class="bar"></span>` +
-        `<span><span class="what">${t.kind[i.kind] || i.kind} — ${t.severity[i.severity]}</span><br><span class="where">${escapeHtml(where)} · ${stateText}</span></span>` +
+      return `<li class="${i.state}${i.evidence?.provisional ? ' provisional' : ''}" data-id="${i.id}" data-state="${i.state}" style="--c:${colors[i.severity]}"><span class="bar"></span>` +
+        `<span><span class="what">${t.kind[i.kind] || i.kind}${i.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[i.severity]}</span><br><span class="where">${escapeHtml(where)} · ${stateText}</span></span>` +
         `<span class="when">${when}</span></li>`;
     }).join('');
   }
