@@ -97,6 +97,25 @@ public sealed class DashboardProcess(bool fleetFromPack = false) : IAsyncLifetim
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + dll);
+
+        // A host outlives its test when the test class never gets to DisposeAsync (xunit skips it when InitializeAsync
+        // throws after the host started, e.g. no Chromium): nine such hosts with their fleets once loaded a whole
+        // test run. It goes with the test process, whatever happens.
+        var started = _process;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                if (!started.HasExited)
+                {
+                    started.Kill(entireProcessTree: true);
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // already gone
+            }
+        };
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();

@@ -45,7 +45,7 @@ public sealed class StationAqi
     private BinSums _binSum; // [pollutant × Bins + slot], slot = bin index mod Bins
     private BinCounts _binCount;
     private long _bin = long.MinValue; // the newest bin seen
-    private bool _warned; // the provisional index reached Xấu in the running hour
+    private ProvisionalAqi? _warning; // the highest provisional index of the running hour, once it reached Xấu
 
     public StationAqi() => ((Span<double>)_pm).Fill(double.NaN);
 
@@ -60,12 +60,13 @@ public sealed class StationAqi
     public ProvisionalAqi? Provisional { get; private set; }
 
     /// <summary>
-    /// The provisional index while it is a warning: once it has reached Xấu (above 150) in the running hour it stays
-    /// the station's current value, even if it falls back, until the hour closes and <see cref="LastHour"/> replaces
-    /// it: a screen does not swing between it and the last hour's index on every reading near the boundary. The same
-    /// hysteresis as the incident's (<c>AirQualityRule</c>), without its margin after a warning the hour did not bear out.
+    /// The early warning of the running hour: once its provisional index has reached Xấu (above 150), the highest it
+    /// has reached, until the hour closes and <see cref="LastHour"/> replaces it. Like the incident
+    /// (<c>AirQualityRule</c>), a warning can rise within its hour but is not lowered or withdrawn there, so a screen
+    /// neither swings between it and the last hour's index near the boundary nor shows a "warning" in Tốt after a gap
+    /// emptied the bins. (The property test caught the earlier version doing that.)
     /// </summary>
-    public ProvisionalAqi? Warning => _warned ? Provisional : null;
+    public ProvisionalAqi? Warning => _warning;
 
     /// <summary>The start of the newest 5-minute bin (ms): how fresh <see cref="Provisional"/> is.</summary>
     public long? NewestBinMs => _bin == long.MinValue ? null : _bin * BinMs;
@@ -79,7 +80,7 @@ public sealed class StationAqi
             // The provisional index is the running hour's own: never built on readings the official index just judged.
             ((Span<ushort>)_binCount).Clear();
             ((Span<float>)_binSum).Clear();
-            _warned = false;
+            _warning = null;
         }
 
         if (!late)
@@ -88,7 +89,10 @@ public sealed class StationAqi
         }
 
         Provisional = ComputeProvisional();
-        _warned |= Provisional is { Value: > WarnAbove };
+        if (Provisional is { Value: > WarnAbove } provisional && provisional.Value >= (_warning?.Value ?? 0))
+        {
+            _warning = provisional;
+        }
         return closed;
     }
 

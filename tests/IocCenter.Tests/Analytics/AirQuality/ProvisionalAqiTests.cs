@@ -162,16 +162,20 @@ public class ProvisionalAqiTests
             Assert.Null(aqi.Provisional); // the first ten minutes of an hour have no provisional index: two bins
         }
 
+        var peak = 0;
         for (var m = 9; m < 60; m++)
         {
             Feed(aqi, hour12 + (m * Minute), m < 30 ? 300 : 20);
             if (m >= 10)
             {
-                Assert.NotNull(aqi.Warning); // reached Xấu at minute 10; held while the index falls back through Kém and below
+                // Reached Xấu at minute 10; held at the hour's highest while the index falls back through Kém and below.
+                peak = Math.Max(peak, aqi.Provisional!.Value.Value);
+                Assert.Equal(peak, aqi.Warning!.Value.Value);
             }
         }
 
         Assert.True(aqi.Provisional!.Value.Value <= 100, $"provisional {aqi.Provisional}");
+        Assert.True(aqi.Warning!.Value.Value > StationAqi.WarnAbove, $"warning {aqi.Warning}"); // never a "warning" in Tốt
         Feed(aqi, hour12 + (60 * Minute), 20); // hour 13 begins: hour 12 closes
         Assert.Null(aqi.Warning);
         Assert.Null(aqi.Provisional); // the new hour's own readings only
