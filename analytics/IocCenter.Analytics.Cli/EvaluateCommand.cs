@@ -52,7 +52,8 @@ internal static class EvaluateCommand
                     int.Parse(options.GetValueOrDefault("--episodes", "10"), CultureInfo.InvariantCulture),
                     options.GetValueOrDefault("--truth-out"),
                     models,
-                    Geography.ProvincePack.Open(options.GetValueOrDefault("--province")));
+                    Geography.ProvincePack.Open(options.GetValueOrDefault("--province")),
+                    double.Parse(options.GetValueOrDefault("--threshold", new AnalyticsOptions().AnomalyThreshold.ToString("R", CultureInfo.InvariantCulture)), NumberStyles.Float, CultureInfo.InvariantCulture));
             }
             finally
             {

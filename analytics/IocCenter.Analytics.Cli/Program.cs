@@ -7,12 +7,13 @@ const string Help = """
     iocc-analytics — phân tích / analytics
 
       evaluate --simulate 24h [--devices 300] [--episodes 10] [--interval 60s] [--seed 42] [--ml true|false] [--province DIR]
-               [--truth-out F] [--json F] [--details true]
+               [--threshold T] [--truth-out F] [--json F] [--details true]
           Đánh giá bộ phát hiện trên đội thiết bị mô phỏng có gắn nhãn bất thường (sau một ngày khởi động).
           Runs the simulated fleet through the detectors with labelled anomalies injected (after a warm-up day)
           and prints precision, recall, F1 and detection delay per incident kind. --episodes 0: a clean run.
           --ml: the PCA models, trained on the warm-up day, with ML.NET's AUC (on by default, as live).
           --details: lists missed episodes and false alarms / liệt kê bỏ sót và báo nhầm.
+          --threshold: the anomaly threshold (default: Analytics:AnomalyThreshold, 0.8) / ngưỡng bất thường.
       evaluate --truth TRUTH.jsonl --incidents data/analytics/incidents.db [--json F]
           So sánh sự cố đã mở với tệp nhãn / compares the incidents a live run raised with its ground truth.
 

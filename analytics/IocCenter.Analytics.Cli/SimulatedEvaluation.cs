@@ -18,7 +18,7 @@ internal static class SimulatedEvaluation
     public sealed record MlScore(string Domain, string Version, int Readings, int Anomalous, double Auc, double DetectionRateAtFalsePositives, int FalsePositives);
 
     public static (IReadOnlyList<TruthEpisode> Truth, IReadOnlyList<RaisedIncident> Raised, long Samples, IReadOnlyList<MlScore> Ml) Run(
-        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null, Geography.Province? province = null)
+        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null, Geography.Province? province = null, double anomalyThreshold = 0.8)
     {
         // The fleet spreads over the province pack's communes (default: the packaged Đồng Tháp).
         var fleet = FleetPlan.Create(fleetOptions, province ?? Geography.ProvincePack.Open());
@@ -40,7 +40,7 @@ internal static class SimulatedEvaluation
         var valueEpisodes = plan.Episodes.Where(e => e.Scenario is ScenarioKind.Spike or ScenarioKind.LevelShift or ScenarioKind.Congestion or ScenarioKind.Pollution)
             .ToLookup(e => e.Device!, StringComparer.Ordinal);
         long kept = 0;
-        var detectors = new DetectorSet(new RuleOptions(), anomalyThreshold: 0.8, pca);
+        var detectors = new DetectorSet(new RuleOptions(), anomalyThreshold, pca);
         var parser = new TelemetryPayloadParser(new ContractLimits { MaxAge = TimeSpan.FromDays(3650) });
         var batch = new TelemetryBatch();
         var changes = new List<ConditionChange>();

@@ -22,6 +22,8 @@ static class Proto
         "wge" => new WindowGaussE(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4])),
         "m" => new Multi(int.Parse(p[1]), int.Parse(p[2]), int.Parse(p[3]), p[4], double.Parse(p[5]), double.Parse(p[6])),
         "ew" => new Ewma(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4]), p.Length > 5 ? int.Parse(p[5]) : 1),
+        "gp" => new EwmaPot(int.Parse(p[1]), int.Parse(p[2]), new PotTail(double.Parse(p[3]), double.Parse(p[4]), double.Parse(p[5]), double.Parse(p[6]), double.Parse(p[7]))),
+        "gc" => new EwmaPotCusum(int.Parse(p[1]), int.Parse(p[2]), double.Parse(p[3]), double.Parse(p[4]), double.Parse(p[5]), p.Length > 6 ? int.Parse(p[6]) : int.Parse(p[1])),
         _ => throw new ArgumentException(p[0]),
     };
 }
@@ -236,6 +238,114 @@ sealed class Ewma(int n, int hold, double half, double prior, int k = 1) : IDet
         var a = 2.0 / (n + 1);
         if (_c == 0) { _m = x; _v = 0; }
         else { var d = x - _m; _m += a * d; _v = (1 - a) * (_v + a * d * d); }
+        _c++;
+        if (s >= _held || _age >= hold) { _held = s; _age = 0; } else _age++;
+        return Math.Max(s, _held);
+    }
+}
+
+/// <summary>
+/// Peaks-over-threshold tail (SPOT, Siffer et al. KDD 2017) on top of the empirical body: u tracks the Q quantile of
+/// the statistic; excesses over u fit a generalized Pareto distribution by the method of moments (forgetting, with a
+/// prior worth a few peaks from an exponential tail of mean 1/u, the Gaussian's). p(z) = body below u, (1−Q)·GPD above.
+/// </summary>
+sealed class PotTail(double half, double prior, double q, double peakHalf, double priorPeaks)
+{
+    readonly EmpiricalTail _body = new(half, prior);
+    double _u = double.NaN, _w, _m1, _m2;
+    public static double XiMax = double.Parse(Environment.GetEnvironmentVariable("XIMAX") ?? "0.9");
+    public double P(double z)
+    {
+        if (double.IsNaN(_u)) Init();
+        if (z <= _u) return _body.P(z, Tail.Two);
+        var (xi, sigma) = Fit();
+        var y = z - _u;
+        double s;
+        if (Math.Abs(xi) < 1e-6) s = Math.Exp(-y / sigma);
+        else { var b = 1 + xi * y / sigma; s = b <= 0 ? 0 : Math.Pow(b, -1 / xi); }
+        return (1 - q) * s;
+    }
+    void Init()
+    {
+        _u = Quantile(q);
+        var mean = 1 / _u; _w = priorPeaks; _m1 = mean; _m2 = 2 * mean * mean; // exponential: E y^2 = 2 mean^2
+    }
+    static double Quantile(double q) { double lo = 0, hi = 40; for (var i = 0; i < 60; i++) { var mid = (lo + hi) / 2; if (Tail.Two(mid) > 1 - q) lo = mid; else hi = mid; } return lo; }
+    (double Xi, double Sigma) Fit()
+    {
+        var m = _m1; var v = Math.Max(1e-12, _m2 - m * m);
+        var r = m * m / v;
+        var xi = Math.Clamp(0.5 * (1 - r), -0.5, XiMax);
+        var sigma = Math.Max(1e-9, m * (1 - xi));
+        return (xi, sigma);
+    }
+    public void Add(double z)
+    {
+        if (double.IsNaN(_u)) Init();
+        _body.Add(z);
+        if (z > _u)
+        {
+            var y = z - _u;
+            var keep = Math.Pow(0.5, 1 / peakHalf);
+            _w = _w * keep + 1;
+            _m1 += (y - _m1) / _w; _m2 += (y * y - _m2) / _w;
+        }
+        // quantile tracking (multiplicative stochastic approximation)
+        _u *= Math.Exp(0.01 * ((z > _u ? 1 : 0) - (1 - q)) / (1 - q) * (1 - q) * 5);
+    }
+}
+
+/// <summary>EWMA z with a POT-calibrated tail. Spec gp:SPAN:H:HALF:PRIOR:Q:PEAKHALF:PRIORPEAKS</summary>
+sealed class EwmaPot(int n, int hold, PotTail tail) : IDet
+{
+    double _m, _v, _held; int _c, _age;
+    public double Observe(long t, double x)
+    {
+        double s = 0;
+        if (_c >= Multi.Warm)
+        {
+            var sd = Math.Max(Math.Sqrt(_v), 1e-9 + 1e-6 * Math.Abs(_m));
+            var z = Math.Abs(x - _m) / sd;
+            var p = tail.P(z);
+            tail.Add(z);
+            s = 1 - Math.Min(1, p);
+        }
+        var a = 2.0 / (n + 1);
+        if (_c == 0) { _m = x; _v = 0; }
+        else { var d = x - _m; _m += a * d; _v = (1 - a) * (_v + a * d * d); }
+        _c++;
+        if (s >= _held || _age >= hold) { _held = s; _age = 0; } else _age++;
+        return Math.Max(s, _held);
+    }
+}
+
+/// <summary>EWMA z (point) and a two-sided CUSUM of the z's (slack K, reset when it exceeds R), each POT-calibrated; 2·min p.
+/// Spec gc:SPAN:H:Q:K:R[:SLOWSPAN]</summary>
+sealed class EwmaPotCusum(int n, int hold, double q, double k, double reset, int slow) : IDet
+{
+    readonly PotTail _tz = new(5000, 1000, q, 200, 10);
+    readonly PotTail _tc = new(5000, 1000, q, 200, 10);
+    double _m, _v, _ms, _hi, _lo, _held; int _c, _age;
+    public static bool UseZ = Environment.GetEnvironmentVariable("NOZ") is null;
+    public double Observe(long t, double x)
+    {
+        double s = 0;
+        if (_c >= Multi.Warm)
+        {
+            var sd = Math.Max(Math.Sqrt(_v), 1e-9 + 1e-6 * Math.Abs(_m));
+            var z = Math.Abs(x - _m) / sd;
+            var pz = _tz.P(z); _tz.Add(z);
+            var zs = Math.Clamp((x - _ms) / sd, -8, 8);
+            _hi = Math.Max(0, _hi + zs - k); _lo = Math.Max(0, _lo - zs - k);
+            var c = Math.Max(_hi, _lo);
+            var pc = _tc.P(c); _tc.Add(c);
+            if (c > reset) { _hi = _lo = 0; }
+            var p = UseZ ? 2 * Math.Min(pz, pc) : pc;
+            s = 1 - Math.Min(1, p);
+        }
+        var a = 2.0 / (n + 1);
+        if (_c == 0) { _m = x; _v = 0; _ms = x; }
+        else { var d = x - _m; _m += a * d; _v = (1 - a) * (_v + a * d * d); _ms += (x - _ms) * 2.0 / (slow + 1); }
         _c++;
         if (s >= _held || _age >= hold) { _held = s; _age = 0; } else _age++;
         return Math.Max(s, _held);
