@@ -64,7 +64,7 @@ public sealed class DeviceTruthTests : IAsyncLifetime
         var availability = wall.Locator(".kpi").Nth(6);
         await Assertions.Expect(connectivity).ToContainTextAsync($"/{DashboardProcess.Connectivity}", new() { Timeout = 5_000 });
         await Assertions.Expect(connectivity).Not.ToContainTextAsync($"/{DashboardProcess.Connectivity + madeUp}");
-        await Assertions.Expect(availability).ToContainTextAsync("100.0 %", new() { Timeout = 15_000 });
+        await Assertions.Expect(availability).ToContainTextAsync("100,0 %", new() { Timeout = 15_000 }); // Vietnamese: a decimal comma
         await wall.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "wall-made-up-devices-1920x1080.png") });
 
         // An admin removes one through the API, another on the admin page: gone from the screens.

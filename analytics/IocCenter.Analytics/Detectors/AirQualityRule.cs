@@ -115,7 +115,7 @@ internal sealed class AirQualityRule
         var category = e.Category;
         var pollutant = e.Dominant.DisplayName();
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"Chỉ số tạm tính theo {e.Minutes} phút gần nhất: VN_AQI {e.Value} ({category.NameVi}), chủ yếu do {pollutant} ({e.Concentration:0.#} µg/m³); chỉ số giờ chính thức sẽ thay thế khi hết giờ / " +
+            $"Chỉ số tạm tính theo {e.Minutes} phút gần nhất: VN_AQI {e.Value} ({category.NameVi}), chủ yếu do {pollutant} ({Sentences.Vi(e.Concentration)} µg/m³); chỉ số giờ chính thức sẽ thay thế khi hết giờ / " +
             $"Provisional index from the last {e.Minutes} minutes: VN_AQI {e.Value} ({category.NameEn}), mainly {pollutant} ({e.Concentration:0.#} µg/m³); the official hourly index replaces it when the hour ends");
         return new Evidence("vn_aqi.provisional", Math.Min(1, e.Value / 300.0), e.Dominant.Metric(), e.Value, StationAqi.WarnAbove, Detail: detail, Provisional: true);
     }

@@ -119,7 +119,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
                 var version = metric == "pca" ? string.Join(',', pca?.Versions ?? []) : null;
                 var detail = metric == "pca"
                     ? string.Create(CultureInfo.InvariantCulture, $"mô hình PCA {version}: số liệu khác thường so với lĩnh vực (điểm {score.Score:0.00}) / PCA model {version}: reading unlike the domain's usual ones (score {score.Score:0.00})")
-                    : string.Create(CultureInfo.InvariantCulture, $"{DetectorVi(score.Detector)} ở {metric}: {value} (kỳ vọng khoảng {score.Baseline:0.###}) / {score.Detector} on {metric}: {value} (expected about {score.Baseline:0.###})");
+                    : Sentence(score.Detector, value, score.Baseline);
                 changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, version, detail), sample.TimestampMs));
             }
         }
@@ -139,12 +139,21 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         }
     }
 
-    private static string DetectorVi(string? detector) => detector switch
+    /// <summary>What the detector saw, in words an officer acts on (the metric, its value and usual level are shown beside it).</summary>
+    private static string Sentence(string? detector, double value, double usual)
     {
-        "spike" => "đột biến",
-        "level_shift" => "thay đổi mức nền",
-        _ => detector ?? "bất thường",
-    };
+        var up = value >= usual;
+        return detector switch
+        {
+            "spike" => up
+                ? $"Giá trị tăng đột biến: {Sentences.Vi(value, "0.##")}, mức thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden jump: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
+                : $"Giá trị giảm đột biến: {Sentences.Vi(value, "0.##")}, mức thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden drop: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
+            "level_shift" => up
+                ? $"Số liệu cao hơn mức thường ngày một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")} / Readings above their usual level for this time of day for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
+                : $"Số liệu thấp hơn mức thường ngày một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")} / Readings below their usual level for this time of day for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
+            _ => $"Số liệu khác thường: {Sentences.Vi(value, "0.##")} / Unusual reading: {Sentences.En(value, "0.##")}",
+        };
+    }
 
     /// <summary>A series' detector and whether it holds its device's anomaly open; kept in the map itself.</summary>
     private struct SeriesState

@@ -134,7 +134,7 @@ public sealed class RuleEngine(RuleOptions options)
             }
 
             _offline = !online;
-            changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, !online, Severity.Major, new Evidence("status", online ? 0 : 1, Detail: online ? "thiết bị báo trực tuyến / device reported online" : "thiết bị báo mất kết nối (di chúc MQTT) / device reported offline (last will)"), atMs));
+            changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, !online, Severity.Major, new Evidence("status", online ? 0 : 1, Detail: online ? "thiết bị báo đã kết nối lại / device reported online" : "thiết bị báo mất kết nối / device reported offline"), atMs));
         }
 
         public void CheckSilence(long nowMs, List<ConditionChange> changes)
@@ -147,9 +147,10 @@ public sealed class RuleEngine(RuleOptions options)
             _offline = true;
             var silent = nowMs - _rhythm.LastMs;
             var after = _rhythm.SilentAfterMs(options.MinSilence, options.SilenceIntervals);
+            var quiet = TimeSpan.FromMilliseconds(silent);
             var detail = _rhythm.UsualIntervalMs is { } interval
-                ? string.Create(CultureInfo.InvariantCulture, $"không có số liệu {silent / 1000.0:0} s, chu kỳ thường {interval / 1000.0:0.#} s / no reading for {silent / 1000.0:0} s; usual interval {interval / 1000.0:0.#} s")
-                : string.Create(CultureInfo.InvariantCulture, $"không có số liệu {silent / 1000.0:0} s / no reading for {silent / 1000.0:0} s");
+                ? $"Không nhận được số liệu trong {Sentences.DurationVi(quiet)} (thiết bị thường gửi {Sentences.DurationVi(TimeSpan.FromMilliseconds(interval))} một lần) / No reading for {Sentences.DurationEn(quiet)} (the device usually sends one every {Sentences.DurationEn(TimeSpan.FromMilliseconds(interval))})"
+                : $"Không nhận được số liệu trong {Sentences.DurationVi(quiet)} / No reading for {Sentences.DurationEn(quiet)}";
             changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, true, Severity.Major, new Evidence("rule.silence", Math.Min(1, silent / (after * 2.0)), Value: silent / 1000.0, Baseline: after / 1000.0, Detail: detail), nowMs));
         }
 
@@ -168,7 +169,8 @@ public sealed class RuleEngine(RuleOptions options)
             if (_congestion.Observe(jammed, severity, sample.TimestampMs, out var present))
             {
                 var score = Math.Clamp(1 - (speed / Math.Max(1, options.CongestionSpeedBelowKmh * 2)), 0, 1);
-                var detail = string.Create(CultureInfo.InvariantCulture, $"tốc độ {speed:0.#} km/h, chiếm dụng {occupancy:0.#} % / speed {speed:0.#} km/h, occupancy {occupancy:0.#} %");
+                var detail = $"Tốc độ {Sentences.Vi(speed)} km/h (dưới {Sentences.Vi(options.CongestionSpeedBelowKmh)} km/h) và mật độ chiếm dụng {Sentences.Vi(occupancy)} % (trên {Sentences.Vi(options.CongestionOccupancyAbovePct)} %) trong ít nhất {Sentences.DurationVi(options.MinDuration)}"
+                    + $" / Speed {Sentences.En(speed)} km/h (below {Sentences.En(options.CongestionSpeedBelowKmh)} km/h) and occupancy {Sentences.En(occupancy)} % (above {Sentences.En(options.CongestionOccupancyAbovePct)} %) for at least {Sentences.DurationEn(options.MinDuration)}";
                 changes.Add(new(IncidentKind.Congestion, deviceId, area, present, severity, new Evidence("rule.congestion", present ? score : 0, "avg_speed_kmh", speed, options.CongestionSpeedBelowKmh, Detail: detail), sample.TimestampMs));
             }
         }
@@ -192,7 +194,8 @@ public sealed class RuleEngine(RuleOptions options)
             if (_connectivity.Observe(degraded, severity, sample.TimestampMs, out var present))
             {
                 var score = Math.Clamp(Math.Max(loss / (options.ConnectivityLossAbovePct * 4), latency / (options.ConnectivityLatencyAboveMs * 4)), 0, 1);
-                var detail = string.Create(CultureInfo.InvariantCulture, $"mất gói {loss:0.##} %, độ trễ {latency:0} ms / packet loss {loss:0.##} %, latency {latency:0} ms");
+                var detail = $"Mất gói {Sentences.Vi(loss, "0.##")} % (ngưỡng {Sentences.Vi(options.ConnectivityLossAbovePct, "0.##")} %), độ trễ {Sentences.Vi(latency, "0")} ms (ngưỡng {Sentences.Vi(options.ConnectivityLatencyAboveMs, "0")} ms) trong ít nhất {Sentences.DurationVi(options.MinDuration)}"
+                    + $" / Packet loss {Sentences.En(loss, "0.##")} % (threshold {Sentences.En(options.ConnectivityLossAbovePct, "0.##")} %), latency {Sentences.En(latency, "0")} ms (threshold {Sentences.En(options.ConnectivityLatencyAboveMs, "0")} ms) for at least {Sentences.DurationEn(options.MinDuration)}";
                 changes.Add(new(IncidentKind.ConnectivityDegraded, deviceId, area, present, severity, new Evidence("rule.connectivity", present ? score : 0, "packet_loss_pct", loss, options.ConnectivityLossAbovePct, Detail: detail), sample.TimestampMs));
             }
         }
@@ -250,7 +253,7 @@ public sealed class RuleEngine(RuleOptions options)
                 if (stuck ? _stuckMetrics == 1 : _stuckMetrics == 0)
                 {
                     var detail = stuck
-                        ? string.Create(CultureInfo.InvariantCulture, $"{metric.Name} lặp lại giá trị {metric.Value} {state.Repeats + 1} lần liên tiếp / {metric.Name} has read {metric.Value} {state.Repeats + 1} times in a row")
+                        ? $"Cảm biến báo cùng một giá trị {Sentences.Vi(metric.Value, "0.###")} {state.Repeats + 1} lần liên tiếp / The sensor has read {Sentences.En(metric.Value, "0.###")} {state.Repeats + 1} times in a row"
                         : $"{metric.Name} biến đổi trở lại / {metric.Name} varies again";
                     changes.Add(new(IncidentKind.SensorFault, deviceId, area, stuck, Severity.Minor, new Evidence("rule.stuck", stuck ? 0.8 : 0, metric.Name, metric.Value, Detail: detail), sample.TimestampMs));
                 }

@@ -113,7 +113,7 @@ public static class IncidentLifecycle
             return (resolved, new IncidentEvent(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, replaced ? evidence!.Detail : "condition cleared"));
         }
 
-        return (incident with { Active = false, ClearedAt = at, Evidence = kept }, new IncidentEvent(incident.Id, at, System, "cleared", incident.State, incident.State, replaced ? evidence!.Detail : "condition cleared; awaiting acknowledgement"));
+        return (incident with { Active = false, ClearedAt = at, Evidence = kept }, new IncidentEvent(incident.Id, at, System, "cleared", incident.State, incident.State, replaced ? evidence!.Detail : "hết điều kiện, chờ tiếp nhận / condition cleared; awaiting acknowledgement"));
     }
 
     public static (Incident Incident, IReadOnlyList<IncidentEvent> Events) Acknowledge(Incident incident, string user, string? comment, DateTimeOffset at)

@@ -39,7 +39,14 @@ public static class ApiEndpoints
             Results.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken }))
             .RequireAuthorization(Policies.Officer);
 
-        api.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity?.Name, displayName = user.FindFirstValue("display_name"), role = user.FindFirstValue(ClaimTypes.Role) }));
+        api.MapGet("/me", (ClaimsPrincipal user) =>
+        {
+            // The person's own sign-in before a kiosk link opened in the same browser (both identities are on the
+            // principal; an admin who tried a wall's link was shown as "người xem").
+            var person = user.Identities.FirstOrDefault(i => i.IsAuthenticated && i.AuthenticationType == Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
+                ?? user.Identities.First();
+            return Results.Ok(new { name = person.Name, displayName = person.FindFirst("display_name")?.Value, role = person.FindFirst(ClaimTypes.Role)?.Value });
+        });
 
         api.MapGet("/incidents", async (IIncidents incidents, IncidentAreas areas, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit, CancellationToken cancellationToken) =>
         {

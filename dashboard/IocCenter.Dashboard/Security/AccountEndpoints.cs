@@ -233,6 +233,41 @@ public static partial class AccountEndpoints
         return Html(t.SetupTitle, body, lang, status);
     }
 
+    /// <summary>The 403 page: who is signed in, what their role may open, and the ways on (the wall, another account).</summary>
+    public static Task ForbiddenAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var lang = context.Request.Query["lang"].ToString() == "en" ? "en" : null;
+        var user = context.User;
+        var name = user.FindFirst("display_name")?.Value ?? user.Identity?.Name ?? string.Empty;
+        var role = user.IsInRole(Roles.Admin) ? Roles.Admin : user.IsInRole(Roles.Officer) ? Roles.Officer : Roles.Viewer;
+        var en = lang == "en";
+        var roleName = (role, en) switch
+        {
+            (Roles.Admin, false) => "quản trị viên",
+            (Roles.Officer, false) => "cán bộ trực",
+            (_, false) => "người xem",
+            (Roles.Admin, true) => "an administrator",
+            (Roles.Officer, true) => "a duty officer",
+            _ => "a viewer",
+        };
+        var may = (role, en) switch
+        {
+            (Roles.Officer, false) => "Tài khoản cán bộ trực mở được màn hình giám sát, bàn trực sự cố và trang thiết bị; trang quản trị chỉ dành cho quản trị viên.",
+            (_, false) => "Tài khoản người xem chỉ mở được màn hình giám sát. Bàn trực sự cố và trang thiết bị dành cho cán bộ trực và quản trị viên; nếu cần, xin quản trị viên đổi vai trò cho tài khoản.",
+            (Roles.Officer, true) => "A duty officer's account opens the screen wall, the incident desk and the device pages; administration is for administrators.",
+            _ => "A viewer's account opens the screen wall only. The incident desk and the device pages are for duty officers and administrators; ask an administrator to change the account's role if you need them.",
+        };
+        var returnUrl = context.Request.Path + context.Request.QueryString;
+        var query = en ? "?lang=en" : string.Empty;
+        var body = $"""
+            <p class="error" role="alert">{E(en ? $"You are signed in as {name}, {roleName}: this page is not open to your account." : $"Bạn đang đăng nhập là {name} ({roleName}): tài khoản này không được mở trang này.")}</p>
+            <p>{E(may)}</p>
+            <p><a href="/wall{query}">{(en ? "Open the screen wall" : "Mở màn hình giám sát")}</a> · <a href="/login?returnUrl={Uri.EscapeDataString(returnUrl)}{(en ? "&lang=en" : string.Empty)}">{(en ? "Sign in with another account" : "Đăng nhập bằng tài khoản khác")}</a></p>
+            """;
+        return Html(en ? "Not allowed" : "Không có quyền truy cập", body, lang, StatusCodes.Status403Forbidden).ExecuteAsync(context);
+    }
+
     private static IResult Html(string title, string body, string? lang, int status) => Results.Content($$"""
         <!DOCTYPE html>
         <html lang="{{(lang == "en" ? "en" : "vi")}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

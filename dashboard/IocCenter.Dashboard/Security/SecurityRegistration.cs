@@ -240,6 +240,13 @@ public static partial class SecurityRegistration
             return Task.CompletedTask;
         }
 
+        if (status == StatusCodes.Status403Forbidden)
+        {
+            // A signed-in person without the right (a viewer opening the console): a page that says so and where to go,
+            // not the login form again with no word of why.
+            return AccountEndpoints.ForbiddenAsync(context.HttpContext);
+        }
+
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }

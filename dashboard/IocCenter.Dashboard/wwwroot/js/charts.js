@@ -1,17 +1,139 @@
-// A downsampled series (mean with its min–max) as a uPlot chart; used by the console and the device page.
+// Charts (uPlot) for every screen: time axes in Vietnam's time with ticks chosen for the range, never repeated;
+// numbers and dates as the reader writes them; type and lines that follow the page's rem (so a 4K wall reads from
+// across the room); a series of one reading or none says so instead of drawing a meaningless axis.
 window.IocCharts = (() => {
-  const { locale } = window.IocI18n;
+  const { t, lang, locale } = window.IocI18n;
+  const zone = 'Asia/Ho_Chi_Minh';
+  const day = 86_400;
+  const format = options => new Intl.DateTimeFormat(locale, { timeZone: zone, hourCycle: 'h23', ...options });
+  const parts = (formatter, seconds) => Object.fromEntries(formatter.formatToParts(new Date(seconds * 1000)).map(p => [p.type, p.value]));
+  const clock = format({ hour: '2-digit', minute: '2-digit' });
+  const clockSeconds = format({ hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const numeric = format({ year: 'numeric', month: '2-digit', day: '2-digit' });
+  const shortMonth = new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'short' });
+
+  /** "01/12" in Vietnamese, "1 Dec" in English; with the year: "01/12/2026", "1 Dec 2026". */
+  function date(seconds, withYear = false) {
+    const p = parts(numeric, seconds);
+    if (lang === 'en') return shortMonth.format(new Date(seconds * 1000)) + (withYear ? ' ' + p.year : '');
+    return `${p.day}/${p.month}` + (withYear ? '/' + p.year : '');
+  }
+  const dayKey = seconds => { const p = parts(numeric, seconds); return `${p.year}-${p.month}-${p.day}`; };
+  const time = (seconds, withSeconds = false) => (withSeconds ? clockSeconds : clock).format(new Date(seconds * 1000));
+
+  /** A moment as a person reads it: the time, and the date too when it is not today (Vietnam's day). */
+  function moment(seconds, always = false) {
+    const today = dayKey(Date.now() / 1000) === dayKey(seconds);
+    const thisYear = parts(numeric, Date.now() / 1000).year === parts(numeric, seconds).year;
+    return always || !today ? `${time(seconds)} ${date(seconds, !thisYear)}` : time(seconds);
+  }
+
+  /**
+   * Labels for time ticks <paramref name="splits"/> (seconds) found <paramref name="increment"/> apart: seconds under a
+   * minute apart, hours and minutes under a day (with the date under the first tick of each day), dates beyond. Labels are
+   * distinct: if two ever came out equal, every label gets the next finer unit.
+   */
+  function timeTicks(splits, increment) {
+    let labels;
+    if (increment >= 28 * day) {
+      labels = splits.map(s => { const p = parts(numeric, s); return lang === 'en' ? `${p.month}/${p.year}` : `${p.month}/${p.year}`; });
+    } else if (increment >= day) {
+      labels = splits.map(s => date(s));
+    } else {
+      const spansDays = splits.length > 1 && dayKey(splits[0]) !== dayKey(splits[splits.length - 1]);
+      labels = splits.map((s, i) => {
+        const clockLabel = time(s, increment < 60);
+        const newDay = i === 0 ? spansDays : dayKey(s) !== dayKey(splits[i - 1]);
+        return newDay ? `${clockLabel}\n${date(s)}` : clockLabel;
+      });
+    }
+
+    if (new Set(labels).size !== labels.length) {
+      labels = splits.map(s => `${time(s, true)}\n${date(s)}`);
+    }
+
+    return labels;
+  }
+
+  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const numberTicks = splits => splits.map(v => v == null ? '' : number.format(v));
+  const formatNumber = (v, digits = 1) => v == null || !Number.isFinite(v) ? '—' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v);
+
+  /** "Tốc độ trung bình (km/h)" for a metric id; the id itself for a metric nobody named. */
+  function metricLabel(metric) {
+    const known = t.metrics?.[metric];
+    return known ? (known[1] ? `${known[0]} (${known[1]})` : known[0]) : metric;
+  }
+  const metricUnit = metric => t.metrics?.[metric]?.[1] ?? '';
+
+  /** The root font size in CSS pixels: charts draw on a canvas, so their type and lines are scaled from it. */
+  const rem = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+
+  /** uPlot's time (x) and value (y) axes, scaled to <paramref name="r"/> (px per rem), in colours <paramref name="colors"/>. */
+  function axes(r, colors, yLabel) {
+    const font = `${Math.round(0.8 * r)}px "Noto Sans", "DejaVu Sans", sans-serif`;
+    const line = Math.max(1, r / 16);
+    const common = { stroke: colors.text, font, labelFont: font, grid: { stroke: colors.grid, width: line }, ticks: { stroke: colors.grid, width: line, size: 0.4 * r } };
+    return [
+      // Two lines when a tick carries its date; the space between ticks fits the widest label ("00:00:00").
+      { ...common, size: 3.4 * r, space: 6 * r, values: (u, splits, axisIndex, space, increment) => record(u, splits, timeTicks(splits, increment), font) },
+      { ...common, size: 4 * r, space: 2.4 * r, values: (u, splits) => numberTicks(splits), ...(yLabel ? { label: yLabel, labelSize: 1.4 * r } : {}) },
+    ];
+  }
+
+  // The time ticks as drawn (label, centre and width in CSS pixels) on the chart's element, for the layout checks of
+  // the browser tests: a canvas has no text to inspect.
+  const measure = document.createElement('canvas').getContext('2d');
+  function record(u, splits, labels, font) {
+    try {
+      measure.font = font;
+      const ticks = splits.map((s, i) => ({ label: labels[i], x: Math.round(u.valToPos(s, 'x')), w: Math.ceil(Math.max(...labels[i].split('\n').map(l => measure.measureText(l).width))) }));
+      u.root.dataset.xticks = JSON.stringify(ticks);
+    } catch { /* before the first layout */ }
+    return labels;
+  }
+
+  const light = { text: '#34495e', grid: '#dde3ea', mean: '#1b4f9c', min: '#7f9cc7', max: '#c0392b' };
+
+  /**
+   * A downsampled series (mean with its min–max) from the history API into <paramref name="element"/>; the console's
+   * evidence and the device page. A series of one reading or none is a sentence, not a chart.
+   */
   function draw(element, response, labels) {
     element.replaceChildren();
-    const xs = response.points.map(p => p.startMs / 1000);
-    const data = [xs, response.points.map(p => p.mean), response.points.map(p => p.min), response.points.map(p => p.max)];
+    const points = response.points || [];
+    const unit = metricUnit(response.metric);
+    if (points.length < 2) {
+      const note = document.createElement('p');
+      note.className = 'chart-note';
+      note.textContent = points.length === 0
+        ? t.console.noData
+        : t.console.onePoint.replace('{value}', `${formatNumber(points[0].mean)}${unit ? ' ' + unit : ''}`).replace('{time}', moment(points[0].startMs / 1000, true));
+      element.append(note);
+      element.dataset.chart = points.length === 0 ? 'empty' : 'one';
+      return null;
+    }
+
+    element.dataset.chart = 'drawn';
+    const xs = points.map(p => p.startMs / 1000);
+    const data = [xs, points.map(p => p.mean), points.map(p => p.min), points.map(p => p.max)];
+    const r = rem();
+    const colors = { ...light, ...(labels.colors || {}) };
     const width = element.clientWidth || 400;
+    const series = (label, stroke, dash) => ({ label, stroke, width: Math.max(1.5, r / (dash ? 12 : 8)), ...(dash ? { dash: [0.3 * r, 0.3 * r] } : {}), value: (u, v) => v == null ? '—' : formatNumber(v, 2) + (unit ? ' ' + unit : '') });
     return new uPlot({
-      width, height: Math.max(160, Math.round(width * 0.4)),
+      width, height: Math.max(10 * r, Math.round(width * 0.45)),
+      tzDate: ts => uPlot.tzDate(new Date(ts * 1000), zone),
       legend: { show: true },
-      axes: [{ values: (u, ticks) => ticks.map(v => new Date(v * 1000).toLocaleString(locale, { hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })) }, {}],
-      series: [{}, { label: labels.mean, stroke: '#1b4f9c', width: 2 }, { label: labels.min, stroke: '#9bb2d6', dash: [4, 4] }, { label: labels.max, stroke: '#d68f9b', dash: [4, 4] }],
+      axes: axes(r, colors, metricLabel(response.metric)),
+      series: [
+        { label: t.console.time, value: (u, v) => v == null ? '—' : moment(v, true) },
+        series(labels.mean, colors.mean),
+        series(labels.min, colors.min, true),
+        series(labels.max, colors.max, true),
+      ],
     }, data, element);
   }
-  return { draw };
+
+  return { draw, axes, rem, timeTicks, moment, metricLabel, metricUnit, formatNumber, zone };
 })();

@@ -58,7 +58,8 @@
   // Detectors write "Tiếng Việt / English" (evidence, and the audit comments that quote it): the reader's language.
   function inLanguage(text) { const parts = (text || '').split(' / '); return parts.length === 2 ? parts[lang === 'en' ? 1 : 0] : text; }
   function escapeHtml(s) { return String(s ?? '').replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch])); }
-  const time = iso => iso ? new Date(iso).toLocaleString(locale, { hour12: false }) : '';
+  // Vietnam's time, with the date when it is not today ("21:46 01/12" in Vietnamese, "21:46 1 Dec" in English).
+  const time = iso => iso ? window.IocCharts.moment(Date.parse(iso) / 1000) : '';
 
   async function api(path, options = {}) {
     const response = await fetch(path, { credentials: 'same-origin', ...options, headers: { 'Content-Type': 'application/json', ...(state.csrf ? { 'X-CSRF-TOKEN': state.csrf } : {}), ...(options.headers || {}) } });
@@ -112,9 +113,10 @@
       [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—']];
     $('d-facts').innerHTML = facts.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
     const ev = incident.evidence;
-    const detail = inLanguage(ev.detail);
-    $('d-evidence').textContent = [detail, ev.metric && `${ev.metric} = ${ev.value}`, ev.baseline != null && `${c.baseline} ${ev.baseline}`, `${c.detector} ${ev.detector}`, ev.modelVersion && `${c.model} ${ev.modelVersion}`].filter(Boolean).join(' · ');
-    $('d-audit').querySelector('tbody').innerHTML = audit.map(a => `<tr><td>${time(a.at)}</td><td>${escapeHtml(a.actor)}</td><td>${escapeHtml(c.actions[a.action] || a.action)}</td><td>${escapeHtml(inLanguage(a.comment))}</td></tr>`).join('');
+    const said = inLanguage(ev.detail);
+    const detail = said ? said[0].toLocaleUpperCase(locale) + said.slice(1) : said;
+    $('d-evidence').textContent = evidenceText(ev, detail);
+    $('d-audit').querySelector('tbody').innerHTML = audit.map(a => `<tr><td>${time(a.at)}</td><td>${escapeHtml(c.actors[a.actor] || a.actor)}</td><td>${escapeHtml(c.actions[a.action] || a.action)}</td><td>${escapeHtml(inLanguage(a.comment))}</td></tr>`).join('');
     $('d-device').hidden = !incident.deviceId;
     $('d-device').textContent = c.devicePage;
     $('d-device').href = `/device?id=${encodeURIComponent(incident.deviceId || '')}${lang === 'en' ? '&lang=en' : ''}`;
@@ -123,12 +125,31 @@
       api(`/api/incidents/${id}/evidence`).then(series => {
         if (state.selected !== id) return;
         $('d-chart').dataset.points = String(series.points.length);
-        window.IocCharts.draw($('d-chart'), series, { mean: `${series.metric} (${c.mean})`, min: c.min, max: c.max });
+        window.IocCharts.draw($('d-chart'), series, { mean: `${window.IocCharts.metricLabel(series.metric)} (${c.mean})`, min: c.min, max: c.max });
       }).catch(() => { });
     }
     $('d-ack').disabled = incident.state !== 'open';
     $('d-resolve').disabled = incident.state === 'resolved';
     $('d-error').textContent = '';
+  }
+  // The evidence in words: what was measured (the metric's name and unit), against what (a rule's threshold, or the
+  // series' usual level for the anomaly detectors), and which detector saw it, in plain language.
+  function evidenceText(ev, detail) {
+    const charts = window.IocCharts;
+    const unit = ev.metric && charts.metricUnit(ev.metric) ? ' ' + charts.metricUnit(ev.metric) : '';
+    const rule = (ev.detector || '').startsWith('rule.');
+    if ((ev.detector || '').startsWith('vn_aqi')) {
+      // An index, not a concentration: "VN_AQI 351 · ngưỡng 150 · chất ô nhiễm chính: Bụi PM2.5".
+      return [detail, ev.value != null && `VN_AQI ${charts.formatNumber(ev.value, 0)}`, ev.baseline != null && `${c.threshold} ${charts.formatNumber(ev.baseline, 0)}`,
+        ev.metric && `${c.dominant}: ${t.metrics[ev.metric]?.[0] || ev.metric}`, `${c.detector}: ${t.detectors[ev.detector] || ev.detector}`].filter(Boolean).join(' · ');
+    }
+    return [
+      detail,
+      ev.metric && ev.value != null && `${t.metrics[ev.metric]?.[0] || ev.metric}: ${charts.formatNumber(ev.value, 2)}${unit}`,
+      ev.metric && ev.baseline != null && `${rule ? c.threshold : c.usual} ${charts.formatNumber(ev.baseline, 2)}${unit}`,
+      `${c.detector}: ${t.detectors[ev.detector] || ev.detector}`,
+      ev.modelVersion && `${c.model} ${ev.modelVersion}`,
+    ].filter(Boolean).join(' · ');
   }
   async function act(action) {
     const id = state.selected;

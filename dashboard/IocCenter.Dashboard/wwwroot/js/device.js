@@ -1,7 +1,8 @@
-// A device's state, latest values and history (1 h / 24 h / 7 d, downsampled by the telemetry store).
+// A device's state, latest values and history (1 h / 24 h / 7 days, downsampled by the telemetry store).
 (() => {
-  const { t, lang, locale } = window.IocI18n;
+  const { t, lang } = window.IocI18n;
   const c = t.console;
+  const charts = window.IocCharts;
   const $ = id => document.getElementById(id);
   const id = new URLSearchParams(location.search).get('id');
   let range = '1h';
@@ -9,32 +10,52 @@
 
   $('back').textContent = c.back; $('back').href = '/console' + (lang === 'en' ? '?lang=en' : '');
   $('values-title').textContent = c.lastValues; $('metric-label').textContent = c.metric; $('range-label').textContent = c.range;
+  document.querySelectorAll('button[data-range]').forEach(b => { b.textContent = c.ranges[b.dataset.range]; });
 
+  class NotFound extends Error { }
   async function api(path) {
     const response = await fetch(path, { credentials: 'same-origin' });
     if (response.status === 401) { location.href = '/login?returnUrl=' + encodeURIComponent(location.pathname + location.search); throw new Error('401'); }
+    if (response.status === 404) throw new NotFound(path);
     if (!response.ok) throw new Error(response.statusText);
     return response.json();
   }
 
   async function chart() {
     document.querySelectorAll('button[data-range]').forEach(b => b.setAttribute('aria-pressed', String(b.dataset.range === range)));
-    const series = await api(`/api/devices/${encodeURIComponent(id)}/history?metric=${encodeURIComponent($('metric').value)}&range=${range}`);
+    const metric = $('metric').value;
+    const series = await api(`/api/devices/${encodeURIComponent(id)}/history?metric=${encodeURIComponent(metric)}&range=${range}`);
     $('chart').dataset.points = String(series.points.length);
-    $('empty').hidden = series.points.length > 0; $('empty').textContent = c.noData;
-    window.IocCharts.draw($('chart'), series, { mean: `${series.metric} (${c.mean})`, min: c.min, max: c.max });
+    charts.draw($('chart'), series, { mean: `${charts.metricLabel(series.metric)} (${c.mean})`, min: c.min, max: c.max });
+  }
+
+  // A page with no device, or a device that does not exist, says so (it was a blank page).
+  function missing(message) {
+    document.title = 'IOC — ' + c.device;
+    $('title').textContent = c.device;
+    $('content').hidden = true;
+    $('missing').hidden = false;
+    $('missing').textContent = message;
   }
 
   async function init() {
-    const device = await api(`/api/devices/${encodeURIComponent(id)}`);
-    document.title = `IOC — ${device.id}`;
-    $('title').textContent = `${c.device} ${device.id}`;
-    const state = device.state === 'offline' ? t.offline : device.state === 'ok' ? t.ok : t.severity[device.severity];
-    $('facts').innerHTML = [[c.domain, c.domains[device.domain]], [c.area, device.areaName || device.area || '—'], [c.state, state],
-      [c.lastSeen, device.ts ? new Date(device.ts).toLocaleString(locale, { hour12: false }) : '—']].map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
+    if (!id) { missing(c.noDeviceId); return; }
+    let device;
+    try { device = await api(`/api/devices/${encodeURIComponent(id)}`); }
+    catch (e) { if (e instanceof NotFound) { missing(c.noDevice.replace('{id}', id)); return; } throw e; }
+    const name = device.name && device.name !== device.id ? `${device.name} (${device.id})` : device.id;
+    document.title = `IOC — ${device.name || device.id}`;
+    $('title').textContent = `${c.device} ${name}`;
+    const status = device.state === 'offline' ? t.offline : device.state === 'ok' ? t.ok : t.incident;
+    const place = device.areaName || (device.area ? `${device.area} (${c.unregistered})` : c.unknownPlace);
+    const facts = [[c.domain, c.domains[device.domain] || device.domain], [c.area, place], [c.state, status]];
+    if (device.state !== 'ok' && device.state !== 'offline' && device.severity) facts.push([c.severity, t.severity[device.severity]]);
+    facts.push([c.lastSeen, device.ts ? charts.moment(device.ts / 1000, true) : '—']);
+    $('facts').innerHTML = facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
     const names = Object.keys(device.values);
-    $('values').querySelector('tbody').innerHTML = names.map(n => `<tr><td>${escapeHtml(n)}</td><td>${device.values[n]}</td></tr>`).join('');
-    $('metric').innerHTML = names.map(n => `<option>${escapeHtml(n)}</option>`).join('');
+    const unit = n => charts.metricUnit(n) ? ' ' + charts.metricUnit(n) : '';
+    $('values').querySelector('tbody').innerHTML = names.map(n => `<tr><td>${escapeHtml(t.metrics[n]?.[0] || n)}</td><td class="number">${escapeHtml(charts.formatNumber(device.values[n], 2) + unit(n))}</td></tr>`).join('');
+    $('metric').innerHTML = names.map(n => `<option value="${escapeHtml(n)}">${escapeHtml(charts.metricLabel(n))}</option>`).join('');
     $('metric').addEventListener('change', chart);
     document.querySelectorAll('button[data-range]').forEach(b => b.addEventListener('click', () => { range = b.dataset.range; chart(); }));
     await chart();

@@ -24,7 +24,8 @@
   ].map(([k, label]) => `<span style="--c:${colors[k]}">${label}</span>`).join('') + `<span class="ring" style="--c:${colors.critical}">${t.incidentPlace}</span>`;
 
   const clock = document.getElementById('clock');
-  const tickClock = () => { clock.textContent = new Date().toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' }); };
+  // Vietnam's time, whatever the wall computer's own time zone is (the charts and the ticker are in it too).
+  const tickClock = () => { clock.textContent = new Date().toLocaleTimeString(locale, { timeZone: window.IocCharts.zone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }); };
   tickClock();
   setInterval(tickClock, 1000);
 
@@ -64,6 +65,8 @@
   function tile(label, value, detail, style, kind) {
     return `<div class="kpi${kind ? ' ' + kind : ''}"${style ? ` style="${style}"` : ''}><div class="label">${label}</div><div class="value">${value}</div><div class="detail">${detail || ''}</div></div>`;
   }
+  // "0,0 %" in Vietnamese, "0.0 %" in English.
+  const percent = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   function drawKpis(k) {
     const sev = ['critical', 'major', 'minor', 'warning']
       .map(s => `<span class="sev" style="color:${colors[s]}" title="${t.severity[s]}">${k.openBySeverity[s] || 0}</span>`).join('');
@@ -81,8 +84,8 @@
       tile(t.kpiConnectivity, `${k.online.connectivity}/${k.total.connectivity}`) +
       tile(t.kpiIncidents, openTotal, sev) +
       aqi +
-      tile(t.kpiCongestion, `${k.congestionIndex.toFixed(1)} %`) +
-      tile(t.kpiAvailability, `${k.availability.toFixed(1)} %`);
+      tile(t.kpiCongestion, `${percent.format(k.congestionIndex)} %`) +
+      tile(t.kpiAvailability, `${percent.format(k.availability)} %`);
   }
 
   // ---- incident ticker: most severe first, then newest
@@ -97,9 +100,13 @@
     }
     ticker.innerHTML = list.map(i => {
       // The area by the pack's name: its own code's, or the commune its device lies in.
-      const where = [i.deviceId, map.area(map.areaOfIncident(i))?.name ?? i.area].filter(Boolean).join(' · ');
+      // The device by its name where the registry has one; a place the pack does not know is said so, not shown as a tag.
+      const device = i.deviceId ? state.devices.get(i.deviceId) : null;
+      const place = map.area(map.areaOfIncident(i))?.name ?? device?.areaName ?? t.console.unknownPlace;
+      const where = [device?.name || i.deviceId, place].filter(Boolean).join(' · ');
       const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`);
-      const when = new Date(i.openedAt).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' });
+      // Vietnam's time; the date too when the incident is not from today.
+      const when = window.IocCharts.moment(Date.parse(i.openedAt) / 1000);
       return `<li class="${i.state}${i.evidence?.provisional ? ' provisional' : ''}" data-id="${i.id}" data-state="${i.state}" style="--c:${colors[i.severity]}"><span class="bar"></span>` +
         `<span><span class="what">${t.kind[i.kind] || i.kind}${i.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[i.severity]}</span><br><span class="where">${escapeHtml(where)} · ${stateText}</span></span>` +
         `<span class="when">${when}</span></li>`;
@@ -113,16 +120,12 @@
     const el = document.getElementById(id);
     const size = () => ({ width: el.clientWidth, height: Math.max(60, el.clientHeight) });
     // uPlot draws on a canvas in pixels: its type and lines follow the wall's rem (0.85vw), legible at 4K too.
-    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-    const font = `${Math.round(0.8 * rem)}px "Noto Sans", "DejaVu Sans", sans-serif`;
-    const axis = { stroke: '#8ea0bf', font, grid: { stroke: '#23324d', width: Math.max(1, rem / 16) }, ticks: { stroke: '#23324d', width: Math.max(1, rem / 16), size: 0.4 * rem } };
+    const rem = window.IocCharts.rem();
     const plot = new uPlot({
       ...size(),
       legend: { show: false },
-      axes: [
-        { ...axis, size: 2.4 * rem, space: 5 * rem, values: (u, ticks) => ticks.map(v => new Date(v * 1000).toLocaleTimeString(locale, { hour12: false, hour: '2-digit', minute: '2-digit' })) },
-        { ...axis, size: 3.6 * rem, space: 2.2 * rem },
-      ],
+      tzDate: ts => uPlot.tzDate(new Date(ts * 1000), window.IocCharts.zone),
+      axes: window.IocCharts.axes(rem, { text: '#8ea0bf', grid: '#23324d' }),
       series: [{}, { stroke: color, width: Math.max(2, rem / 8), points: { size: 0.45 * rem } }],
     }, [[], []], el);
     new ResizeObserver(() => plot.setSize(size())).observe(el);
