@@ -118,7 +118,10 @@ window.IocCharts = (() => {
     const xs = points.map(p => p.startMs / 1000);
     const data = [xs, points.map(p => p.mean), points.map(p => p.min), points.map(p => p.max)];
     const r = rem();
-    const colors = { ...light, ...(labels.colors || {}) };
+    // Colours from the page's CSS where it sets them (the console's night theme), else the light ones.
+    const css = getComputedStyle(element);
+    const fromCss = Object.fromEntries(['text', 'grid', 'mean', 'min', 'max'].map(k => [k, css.getPropertyValue('--chart-' + k).trim()]).filter(([, v]) => v));
+    const colors = { ...light, ...fromCss, ...(labels.colors || {}) };
     const width = element.clientWidth || 400;
     const series = (label, stroke, dash) => ({ label, stroke, width: Math.max(1.5, r / (dash ? 12 : 8)), ...(dash ? { dash: [0.3 * r, 0.3 * r] } : {}), value: (u, v) => v == null ? '—' : formatNumber(v, 2) + (unit ? ' ' + unit : '') });
     return new uPlot({

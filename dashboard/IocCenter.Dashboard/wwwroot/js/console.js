@@ -25,6 +25,18 @@
   $('d-evidence-title').textContent = c.evidence; $('d-audit-title').textContent = c.audit;
   $('d-comment-label').textContent = c.comment; $('d-ack').textContent = c.acknowledge; $('d-resolve').textContent = c.resolve;
 
+  // ---- night and day (js/theme.js: dark from 18:00 to 06:00 unless chosen), and the alert sound (js/alert-sound.js)
+  const theme = window.IocTheme;
+  function showTheme() {
+    const dark = theme.current() === 'dark';
+    $('theme-toggle').textContent = dark ? c.themeLight : c.themeDark;
+    $('theme-toggle').title = dark ? c.themeLightTitle : c.themeDarkTitle;
+  }
+  $('theme-toggle').addEventListener('click', () => theme.toggle());
+  theme.onChange(() => { showTheme(); if (state.selected) select(state.selected); }); // the chart takes its colours when drawn
+  showTheme();
+  const alertSound = window.IocAlertSound.create({ control: $('sound-toggle'), text: c.sound });
+
   function fill(select, options) { select.innerHTML = options.map(([v, label]) => `<option value="${v}">${escapeHtml(label)}</option>`).join(''); }
   fill($('f-state'), [['unresolved', c.unresolved], ['all', c.all], ['open', t.state.open], ['acknowledged', t.state.acknowledged], ['resolved', t.state.resolved]]);
   fill($('f-severity'), [['', c.all], ...['critical', 'major', 'minor', 'warning'].map(s => [s, t.severity[s]])]);
@@ -156,6 +168,7 @@
     try {
       const incident = await api(`/api/incidents/${id}/${action}`, { method: 'POST', body: JSON.stringify({ comment: $('d-comment').value || null }) });
       state.incidents.set(incident.id, incident);
+      alertSound.update(incident);
       $('d-comment').value = '';
       await select(id);
     } catch (e) { $('d-error').textContent = e.message; }
@@ -194,6 +207,7 @@
       for (const d of s.devices) { state.devices.set(d.id, d); map.setDevice(d); }
       for (const i of s.incidents) map.setIncident(i);
       if ($('f-state').value === 'unresolved') { state.incidents = new Map(s.incidents.map(i => [i.id, i])); }
+      alertSound.replace(s.incidents);
       draw();
     });
     // Devices new to screens come in full: the domain filter knows them too (state changes need no redraw here).
@@ -204,6 +218,7 @@
     });
     connection.on('incident', i => {
       map.setIncident(i);
+      alertSound.update(i);
       const filter = $('f-state').value;
       if (filter === 'unresolved' && i.state === 'resolved') state.incidents.delete(i.id);
       else if (filter === 'unresolved' || filter === 'all' || filter === i.state) state.incidents.set(i.id, i);

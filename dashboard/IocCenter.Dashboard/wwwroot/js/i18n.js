@@ -62,6 +62,15 @@ window.IocI18n = (() => {
         unregistered: 'chưa có trong danh mục', unknownPlace: 'chưa rõ vị trí',
         actions: { opened: 'mở', acknowledged: 'tiếp nhận', cleared: 'hết điều kiện', resolved: 'xử lý xong', auto_resolved: 'tự đóng (đã hết và đã tiếp nhận)', reopened: 'mở lại', grouped: 'gộp vào sự cố khu vực',
           escalated: 'tăng mức độ', recurred: 'xuất hiện lại', revised: 'điều chỉnh mức độ', provisional_replaced: 'thay chỉ số tạm tính bằng chỉ số giờ chính thức' },
+        themeDark: 'Tối', themeLight: 'Sáng',
+        themeDarkTitle: 'Chuyển sang nền tối. Máy này sẽ nhớ lựa chọn; chưa chọn thì tự tối từ 18 giờ đến 6 giờ sáng.',
+        themeLightTitle: 'Chuyển sang nền sáng. Máy này sẽ nhớ lựa chọn; chưa chọn thì tự tối từ 18 giờ đến 6 giờ sáng.',
+        sound: {
+          on: '🔔 Bật âm thanh cảnh báo', off: '🔕 Tắt âm thanh',
+          lockedTitle: 'Trình duyệt chỉ cho phát âm thanh sau khi bấm vào trang: mỗi lần mở hoặc tải lại trang phải bấm một lần. Sự cố nghiêm trọng chưa ai tiếp nhận sẽ kêu lại sau mỗi 30 giây, mức cao sau mỗi 60 giây.',
+          missedTitle: 'Có sự cố nghiêm trọng hoặc mức cao chưa ai tiếp nhận mà chưa bật âm thanh — bấm để bật.',
+          onTitle: 'Đang bật âm thanh: sự cố nghiêm trọng chưa ai tiếp nhận kêu lại sau mỗi 30 giây, mức cao sau mỗi 60 giây, đến khi có người tiếp nhận. Bấm để tắt (máy này sẽ nhớ).',
+        },
       },
       admin: {
         title: 'Quản trị', users: 'Người dùng', user: 'Tên đăng nhập', name: 'Họ tên', role: 'Vai trò', created: 'Tạo lúc', password: 'Mật khẩu (ít nhất 10 ký tự)',
@@ -143,6 +152,15 @@ window.IocI18n = (() => {
         unregistered: 'not in the registry', unknownPlace: 'place unknown',
         actions: { opened: 'opened', acknowledged: 'acknowledged', cleared: 'cleared', resolved: 'resolved', auto_resolved: 'resolved automatically (cleared and acknowledged)', reopened: 'reopened', grouped: 'grouped into an area incident',
           escalated: 'escalated', recurred: 'recurred', revised: 'severity revised', provisional_replaced: 'provisional index replaced by the official hourly one' },
+        themeDark: 'Dark', themeLight: 'Light',
+        themeDarkTitle: 'Switch to the dark theme. This computer remembers the choice; without one, the console is dark from 18:00 to 06:00.',
+        themeLightTitle: 'Switch to the light theme. This computer remembers the choice; without one, the console is dark from 18:00 to 06:00.',
+        sound: {
+          on: '🔔 Turn on alert sound', off: '🔕 Mute alerts',
+          lockedTitle: 'The browser plays sound only after a click on the page: each time the page is opened or reloaded, click once. An unacknowledged critical incident sounds again every 30 s, a major one every 60 s.',
+          missedTitle: 'A critical or major incident is unacknowledged and the sound is off — click to turn it on.',
+          onTitle: 'Alert sound on: an unacknowledged critical incident sounds again every 30 s, a major one every 60 s, until someone acknowledges it. Click to mute (this computer remembers).',
+        },
       },
       admin: {
         title: 'Administration', users: 'People', user: 'User name', name: 'Full name', role: 'Role', created: 'Created', password: 'Password (10 characters or more)',
