@@ -73,7 +73,7 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator($"#map circle.area[data-code='{commune}']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("incident"));
         await Assertions.Expect(page.Locator($"#map .area-label.incident[data-code='{commune}']")).ToHaveCountAsync(1);
         var name = (await page.Locator($"#map circle.area[data-code='{commune}'] title").TextContentAsync())!;
-        await Assertions.Expect(page.Locator("#ticker li", new() { HasText = device })).ToContainTextAsync(name); // the pack's name, not a tag
+        await Assertions.Expect(page.Locator($"#ticker li[data-device='{device}']")).ToContainTextAsync(name); // the pack's name, not a tag
         var labels = await MapPage.LabelsAsync(page);
         Assert.Equal(commune, labels.Codes[0]);
         Assert.Equal(0, labels.Overlaps);

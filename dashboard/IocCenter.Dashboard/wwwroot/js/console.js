@@ -100,9 +100,21 @@
     document.querySelectorAll('#incidents th').forEach(th => th.setAttribute('aria-sort', th.dataset.sort === state.sort.key ? (state.sort.dir > 0 ? 'ascending' : 'descending') : 'none'));
     const rows = visible().sort(compare).map(i => `<tr data-id="${i.id}" data-state="${i.state}" class="${state.selected === i.id ? 'selected' : ''}">` +
       `<td><span class="sev ${i.severity}">${t.severity[i.severity]}</span></td><td>${escapeHtml(t.kind[i.kind] || i.kind)}${i.evidence?.provisional ? ` <span class="provisional">${t.provisional}</span>` : ''}</td>` +
-      `<td>${escapeHtml(i.subject)}</td><td>${escapeHtml(areaName(map.areaOfIncident(i) ?? i.area))}</td>` +
+      `<td>${subjectCell(i)}</td><td>${escapeHtml(areaName(map.areaOfIncident(i) ?? i.area))}</td>` +
       `<td>${t.state[i.state]}${i.active || i.state === 'resolved' ? '' : ' · ' + t.cleared}</td><td>${time(i.openedAt)}</td><td>${time(i.lastSeenAt)}</td></tr>`);
     document.querySelector('#incidents tbody').innerHTML = rows.join('') || `<tr><td colspan="7">${c.none}</td></tr>`;
+  }
+  // A device by its registry name (with its id where there is room, so it can be found in the field); an area by name.
+  function subjectName(incident, withId = false) {
+    const device = incident.deviceId ? state.devices.get(incident.deviceId) : null;
+    if (device?.name && device.name !== device.id) return withId ? `${device.name} (${device.id})` : device.name;
+    if (!incident.deviceId && incident.area) return areaName(incident.area);
+    return incident.subject;
+  }
+  // In the list: the name, and the id under it, small, for the technician who goes to the field.
+  function subjectCell(incident) {
+    const name = subjectName(incident);
+    return name === incident.subject || !incident.deviceId ? escapeHtml(name) : `${escapeHtml(name)}<br><span class="device-id">${escapeHtml(incident.deviceId)}</span>`;
   }
   // A pack code's name (an incident whose area tag is not a pack code shows the commune its device lies in); else the
   // name the live feed gives an older area tag (a district slug), else the tag.
@@ -120,7 +132,7 @@
     state.incidents.set(incident.id, incident);
     $('detail').hidden = false;
     $('d-title').textContent = `#${incident.id} ${t.kind[incident.kind] || incident.kind}${incident.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[incident.severity]}`;
-    const facts = [[c.subject, incident.subject], [c.area, areaName(map.areaOfIncident(incident) ?? incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
+    const facts = [[c.subject, subjectName(incident, true)], [c.area, areaName(map.areaOfIncident(incident) ?? incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
       [c.opened, time(incident.openedAt)], [c.lastSeen, time(incident.lastSeenAt)], [c.occurrences, incident.occurrences],
       [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—']];
     $('d-facts').innerHTML = facts.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');

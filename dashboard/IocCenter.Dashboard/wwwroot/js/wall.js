@@ -107,7 +107,7 @@
       const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`);
       // Vietnam's time; the date too when the incident is not from today.
       const when = window.IocCharts.moment(Date.parse(i.openedAt) / 1000);
-      return `<li class="${i.state}${i.evidence?.provisional ? ' provisional' : ''}" data-id="${i.id}" data-state="${i.state}" style="--c:${colors[i.severity]}"><span class="bar"></span>` +
+      return `<li class="${i.state}${i.evidence?.provisional ? ' provisional' : ''}" data-id="${i.id}" data-state="${i.state}"${i.deviceId ? ` data-device="${escapeHtml(i.deviceId)}"` : ''} style="--c:${colors[i.severity]}"><span class="bar"></span>` +
         `<span><span class="what">${t.kind[i.kind] || i.kind}${i.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[i.severity]}</span><br><span class="where">${escapeHtml(where)} · ${stateText}</span></span>` +
         `<span class="when">${when}</span></li>`;
     }).join('');
