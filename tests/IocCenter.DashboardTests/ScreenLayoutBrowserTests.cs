@@ -94,15 +94,27 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             await Assertions.Expect(wall.Locator("#ticker li[data-id]")).Not.ToHaveCountAsync(0, new() { Timeout = 10_000 });
             await wall.WaitForTimeoutAsync(2_500); // a few chart points
             await CheckAsync(wall, "wall", lang, width, height, problems);
+            if (width == 3840)
+            {
+                // A crop at the 4K wall's own pixels (its lower left quarter: the map's foot and the charts), for the README.
+                await wall.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, $"layout-wall-{lang}-3840x2160-crop.png"), Clip = new() { X = 0, Y = 1080, Width = 1920, Height = 1080 } });
+            }
             await wall.CloseAsync();
 
-            var console = await officer.NewPageAsync();
-            await console.GotoAsync(new Uri(server.BaseUrl, "console" + query).ToString());
-            var row = console.Locator("#incidents tbody tr[data-id]").First;
-            await row.ClickAsync(new() { Timeout = 10_000 });
-            await Assertions.Expect(console.Locator("#d-chart")).ToHaveAttributeAsync("data-chart", "drawn", new() { Timeout = 10_000 });
-            await CheckAsync(console, "console", lang, width, height, problems);
-            await console.CloseAsync();
+            // The console in each theme (chosen, so the test does not depend on the hour), with an incident's detail.
+            foreach (var theme in new[] { "light", "dark" })
+            {
+                var console = await officer.NewPageAsync();
+                await console.AddInitScriptAsync($"localStorage.setItem('iocc.console.theme', '{theme}')");
+                await console.GotoAsync(new Uri(server.BaseUrl, "console" + query).ToString());
+                await Assertions.Expect(console.Locator("html")).ToHaveAttributeAsync("data-theme", theme);
+                await console.Locator("#map[data-ready=true]").WaitForAsync(new() { Timeout = 15_000 });
+                var row = console.Locator("#incidents tbody tr[data-id]").First;
+                await row.ClickAsync(new() { Timeout = 10_000 });
+                await Assertions.Expect(console.Locator("#d-chart")).ToHaveAttributeAsync("data-chart", "drawn", new() { Timeout = 10_000 });
+                await CheckAsync(console, "console-" + theme, lang, width, height, problems);
+                await console.CloseAsync();
+            }
 
             var device = await officer.NewPageAsync();
             await device.GotoAsync(new Uri(server.BaseUrl, $"device?id={_host.Device}{and}").ToString());

@@ -116,7 +116,7 @@
 
   // ---- charts (uPlot), bounded
   const charts = {};
-  function makeChart(id, color) {
+  function makeChart(id, color, unit) {
     const el = document.getElementById(id);
     const size = () => ({ width: el.clientWidth, height: Math.max(60, el.clientHeight) });
     // uPlot draws on a canvas in pixels: its type and lines follow the wall's rem (0.85vw), legible at 4K too.
@@ -125,7 +125,7 @@
       ...size(),
       legend: { show: false },
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), window.IocCharts.zone),
-      axes: window.IocCharts.axes(rem, { text: '#8ea0bf', grid: '#23324d' }),
+      axes: window.IocCharts.axes(rem, { text: '#8ea0bf', grid: '#23324d' }, unit), // the unit on the value axis too
       series: [{}, { stroke: color, width: Math.max(2, rem / 8), points: { size: 0.45 * rem } }],
     }, [[], []], el);
     new ResizeObserver(() => plot.setSize(size())).observe(el);
@@ -188,9 +188,9 @@
     if (isNew && i.severity === 'critical' && i.state === 'open') ring();
   }
 
-  charts.traffic = makeChart('chart-traffic', '#2ecc71');
-  charts.environment = makeChart('chart-environment', '#f1c40f');
-  charts.connectivity = makeChart('chart-connectivity', '#3498db');
+  charts.traffic = makeChart('chart-traffic', '#2ecc71', 'km/h');
+  charts.environment = makeChart('chart-environment', '#f1c40f', 'µg/m³');
+  charts.connectivity = makeChart('chart-connectivity', '#3498db', 'ms');
 
   // ---- the connection: retries forever; a fresh connection gets a fresh snapshot
   const connection = new signalR.HubConnectionBuilder()
