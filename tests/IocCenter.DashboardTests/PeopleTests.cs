@@ -134,6 +134,40 @@ public sealed class PeopleTests : IAsyncLifetime
         Assert.Equal(HubConnectionState.Connected, (await ConnectAsync(cookie, null)).State);
     }
 
+    [Fact]
+    public async Task AViewerOpeningTheConsole_Gets403_WithAPageThatSaysWhy_NotTheLoginAgain()
+    {
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+        await CreateAsync(admin, "man-hinh-3", "viewer", "man-hinh-3-2026-xem");
+        var (_, viewer) = await LoginAsync("man-hinh-3", "man-hinh-3-2026-xem");
+
+        foreach (var (path, said) in new[] { ("/console", "không được mở trang này"), ("/device?id=x", "người xem"), ("/console?lang=en", "not open to your account") })
+        {
+            var page = await viewer.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+            Assert.Contains(said, WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+
+        // The API keeps its bare 403 (no page for a program).
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/api/users", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAdminWhoOpensAWallLinkInTheSameBrowser_IsStillAnAdminToTheConsole()
+    {
+        var (_, admin) = await LoginAsync("admin", AdminPassword);
+        var made = await admin.PostAsync("/api/kiosk-tokens", new StringContent("""{"name":"thử màn hình"}""", System.Text.Encoding.UTF8, "application/json"));
+        made.EnsureSuccessStatusCode();
+        var link = new Uri((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("link").GetString()!);
+
+        var wall = await admin.GetAsync(link.PathAndQuery); // sets the kiosk cookie beside the admin's own
+        Assert.True(wall.IsSuccessStatusCode, $"the wall link answered {wall.StatusCode}");
+        var me = await admin.GetFromJsonAsync<JsonElement>("/api/me");
+
+        Assert.Equal("admin", me.GetProperty("role").GetString());
+        Assert.Equal("admin", me.GetProperty("name").GetString());
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("{\"userName\":5}")]
