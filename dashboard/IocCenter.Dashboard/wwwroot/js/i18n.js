@@ -29,7 +29,7 @@ window.IocI18n = (() => {
       state: { open: 'Chưa tiếp nhận', acknowledged: 'Đã tiếp nhận', resolved: 'Đã xử lý xong' },
       cleared: 'đã bình thường lại',
       metrics: {
-        avg_speed_kmh: ['Tốc độ trung bình', 'km/h'], vehicle_count: ['Lưu lượng xe', 'xe'], occupancy_pct: ['Mật độ xe', '%'],
+        avg_speed_kmh: ['Tốc độ trung bình', 'km/h'], vehicle_count: ['Lưu lượng', 'xe'], occupancy_pct: ['Mật độ xe', '%'],
         pm25_ugm3: ['Bụi PM2.5', 'µg/m³'], pm10_ugm3: ['Bụi PM10', 'µg/m³'], no2_ugm3: ['Khí NO₂', 'µg/m³'], o3_ugm3: ['Khí O₃', 'µg/m³'],
         co_ugm3: ['Khí CO', 'µg/m³'], so2_ugm3: ['Khí SO₂', 'µg/m³'], temperature_c: ['Nhiệt độ', '°C'], humidity_pct: ['Độ ẩm', '%'], noise_dba: ['Tiếng ồn', 'dBA'],
         latency_ms: ['Độ trễ mạng', 'ms'], packet_loss_pct: ['Tỷ lệ mất gói', '%'], throughput_mbps: ['Băng thông sử dụng', 'Mbit/s'], clients: ['Số máy đang kết nối', ''],
@@ -47,7 +47,7 @@ window.IocI18n = (() => {
       },
       console: {
         title: 'Xử lý sự cố', wall: 'Màn hình giám sát', logout: 'Đăng xuất', state: 'Trạng thái', severity: 'Mức độ',
-        domain: 'Lĩnh vực', area: 'Xã, phường', kind: 'Loại', subject: 'Đối tượng', opened: 'Phát hiện lúc', lastSeen: 'Cập nhật lúc',
+        domain: 'Lĩnh vực', area: 'Xã, phường', kind: 'Loại', subject: 'Đối tượng', opened: 'Phát hiện', lastSeen: 'Cập nhật',
         unresolved: 'Chưa xử lý xong', all: 'Tất cả', none: 'Không có sự cố', evidence: 'Căn cứ phát hiện', audit: 'Nhật ký xử lý',
         comment: 'Ghi chú', acknowledge: 'Tiếp nhận', resolve: 'Đã xử lý xong', occurrences: 'Số lần xảy ra', acknowledgedBy: 'Người tiếp nhận',
         actors: { system: 'hệ thống' }, threshold: 'ngưỡng', usual: 'mức bình thường', dominant: 'chất ô nhiễm chính', detector: 'Cách phát hiện', model: 'phiên bản mô hình', time: 'Thời điểm', onePoint: 'Chỉ có một số liệu: {value} lúc {time}',
@@ -117,7 +117,7 @@ window.IocI18n = (() => {
       ok: 'Normal', offline: 'Offline', incident: 'Incident',
       severity: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning' },
       state: { open: 'New', acknowledged: 'Acknowledged', resolved: 'Resolved' },
-      cleared: 'cleared, awaiting acknowledgement',
+      cleared: 'back to normal',
       metrics: {
         avg_speed_kmh: ['Average speed', 'km/h'], vehicle_count: ['Traffic volume', 'vehicles'], occupancy_pct: ['Occupancy', '%'],
         pm25_ugm3: ['PM2.5 dust', 'µg/m³'], pm10_ugm3: ['PM10 dust', 'µg/m³'], no2_ugm3: ['NO₂', 'µg/m³'], o3_ugm3: ['O₃', 'µg/m³'],
