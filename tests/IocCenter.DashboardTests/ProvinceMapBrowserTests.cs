@@ -50,7 +50,7 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
 
         var english = query.Length > 0;
         await Assertions.Expect(page.Locator("#map-approximate")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#map-approximate")).ToHaveTextAsync(english ? "Approximate commune positions" : "Vị trí xã chỉ mang tính minh họa");
+        await Assertions.Expect(page.Locator("#map-approximate")).ToHaveTextAsync(english ? "Commune and ward positions are approximate" : "Vị trí xã, phường chỉ mang tính minh họa");
         await Assertions.Expect(page.Locator("#map-attribution")).ToContainTextAsync("Open Development Mekong");
         await Assertions.Expect(page.Locator("#title-sub")).ToHaveTextAsync("Tỉnh Đồng Tháp");
         await Assertions.Expect(page.Locator(".uplot")).ToHaveCountAsync(3);

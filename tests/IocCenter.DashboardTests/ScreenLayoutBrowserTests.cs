@@ -146,7 +146,7 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
                 await denied.ClickAsync("button[type=submit]");
             }
 
-            await Assertions.Expect(denied.Locator(".error")).ToContainTextAsync(lang == "en" ? "not open to your account" : "không được mở trang này", new() { Timeout = 10_000 });
+            await Assertions.Expect(denied.Locator(".error")).ToContainTextAsync(lang == "en" ? "not open to your account" : "không có quyền mở trang này", new() { Timeout = 10_000 });
             await CheckAsync(denied, "forbidden", lang, width, height, problems);
             await denied.CloseAsync();
         }

@@ -165,7 +165,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#map circle.device[data-state=ok]")).ToHaveCountAsync(devices, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#map circle.area")).ToHaveCountAsync(102); // the packaged Đồng Tháp: one per commune
         await Assertions.Expect(page.Locator(".kpi")).ToHaveCountAsync(7);
-        await Assertions.Expect(page.Locator(".kpi").First).ToContainTextAsync($"Giao thông trực tuyến{DashboardProcess.Traffic}/{DashboardProcess.Traffic}", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator(".kpi").First).ToContainTextAsync($"Thiết bị giao thông hoạt động{DashboardProcess.Traffic}/{DashboardProcess.Traffic}", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#title-sub")).ToHaveTextAsync("Tỉnh Đồng Tháp");
         await Assertions.Expect(page.Locator("#banner")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator(".uplot")).ToHaveCountAsync(3);
@@ -173,7 +173,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "wall-1920x1080.png") });
 
         var english = await OpenWallAsync("?lang=en");
-        await Assertions.Expect(english.Locator(".kpi").First).ToContainTextAsync("Traffic online");
+        await Assertions.Expect(english.Locator(".kpi").First).ToContainTextAsync("Traffic devices online");
         await Assertions.Expect(english.Locator("#ticker-title")).ToHaveTextAsync("Open incidents");
     }
 
@@ -215,7 +215,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await _server.StopAsync();
         var banner = page.Locator("#banner");
         await Assertions.Expect(banner).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await Assertions.Expect(banner).ToHaveTextAsync("Mất kết nối — đang kết nối lại…");
+        await Assertions.Expect(banner).ToHaveTextAsync("Mất kết nối với máy chủ — đang kết nối lại…");
         await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardProcess.Artifacts, "wall-disconnected-1920x1080.png") });
 
         await _server.StartAsync();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using IocCenter.Analytics.Incidents;
 
@@ -118,7 +117,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             {
                 var version = metric == "pca" ? string.Join(',', pca?.Versions ?? []) : null;
                 var detail = metric == "pca"
-                    ? string.Create(CultureInfo.InvariantCulture, $"mô hình PCA {version}: số liệu khác thường so với lĩnh vực (điểm {score.Score:0.00}) / PCA model {version}: reading unlike the domain's usual ones (score {score.Score:0.00})")
+                    ? $"Mô hình học máy: tổ hợp số liệu khác hẳn thường lệ của lĩnh vực (điểm bất thường {Sentences.Vi(score.Score, "0.00")}) / Machine-learning model: the readings together are unlike the domain's usual ones (anomaly score {Sentences.En(score.Score, "0.00")})"
                     : Sentence(score.Detector, value, score.Baseline);
                 changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, version, detail), sample.TimestampMs));
             }
@@ -146,11 +145,12 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         return detector switch
         {
             "spike" => up
-                ? $"Giá trị tăng đột biến: {Sentences.Vi(value, "0.##")}, mức thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden jump: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
-                : $"Giá trị giảm đột biến: {Sentences.Vi(value, "0.##")}, mức thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden drop: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
+                ? $"Giá trị tăng đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden jump: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
+                : $"Giá trị giảm đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden drop: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
             "level_shift" => up
-                ? $"Số liệu cao hơn mức thường ngày một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")} / Readings above their usual level for this time of day for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
-                : $"Số liệu thấp hơn mức thường ngày một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")} / Readings below their usual level for this time of day for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
+                ? $"Số liệu cao hơn mức thường thấy vào giờ này, kéo dài một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")} / Readings above their usual level for this time of day for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
+                : $"Số liệu thấp hơn mức thường thấy vào giờ này, kéo dài một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")} / Readings below their usual level for this time of day for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
+
             _ => $"Số liệu khác thường: {Sentences.Vi(value, "0.##")} / Unusual reading: {Sentences.En(value, "0.##")}",
         };
     }

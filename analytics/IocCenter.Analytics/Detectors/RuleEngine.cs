@@ -100,7 +100,8 @@ public sealed class RuleEngine(RuleOptions options)
             if (_offline)
             {
                 _offline = false;
-                changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, false, Severity.Major, new Evidence("rule.silence", 0, Detail: "có số liệu trở lại / readings resumed"), sample.TimestampMs));
+                changes.Add(new(IncidentKind.DeviceOffline, deviceId, area, false, Severity.Major, new Evidence("rule.silence", 0, Detail: "thiết bị gửi số liệu trở lại / readings resumed"
+), sample.TimestampMs));
             }
 
             switch (sample.Domain)
@@ -169,7 +170,7 @@ public sealed class RuleEngine(RuleOptions options)
             if (_congestion.Observe(jammed, severity, sample.TimestampMs, out var present))
             {
                 var score = Math.Clamp(1 - (speed / Math.Max(1, options.CongestionSpeedBelowKmh * 2)), 0, 1);
-                var detail = $"Tốc độ {Sentences.Vi(speed)} km/h (dưới {Sentences.Vi(options.CongestionSpeedBelowKmh)} km/h) và mật độ chiếm dụng {Sentences.Vi(occupancy)} % (trên {Sentences.Vi(options.CongestionOccupancyAbovePct)} %) trong ít nhất {Sentences.DurationVi(options.MinDuration)}"
+                var detail = $"Tốc độ {Sentences.Vi(speed)} km/h (dưới {Sentences.Vi(options.CongestionSpeedBelowKmh)} km/h) và mật độ xe {Sentences.Vi(occupancy)} % (trên {Sentences.Vi(options.CongestionOccupancyAbovePct)} %) trong ít nhất {Sentences.DurationVi(options.MinDuration)}"
                     + $" / Speed {Sentences.En(speed)} km/h (below {Sentences.En(options.CongestionSpeedBelowKmh)} km/h) and occupancy {Sentences.En(occupancy)} % (above {Sentences.En(options.CongestionOccupancyAbovePct)} %) for at least {Sentences.DurationEn(options.MinDuration)}";
                 changes.Add(new(IncidentKind.Congestion, deviceId, area, present, severity, new Evidence("rule.congestion", present ? score : 0, "avg_speed_kmh", speed, options.CongestionSpeedBelowKmh, Detail: detail), sample.TimestampMs));
             }
@@ -194,7 +195,7 @@ public sealed class RuleEngine(RuleOptions options)
             if (_connectivity.Observe(degraded, severity, sample.TimestampMs, out var present))
             {
                 var score = Math.Clamp(Math.Max(loss / (options.ConnectivityLossAbovePct * 4), latency / (options.ConnectivityLatencyAboveMs * 4)), 0, 1);
-                var detail = $"Mất gói {Sentences.Vi(loss, "0.##")} % (ngưỡng {Sentences.Vi(options.ConnectivityLossAbovePct, "0.##")} %), độ trễ {Sentences.Vi(latency, "0")} ms (ngưỡng {Sentences.Vi(options.ConnectivityLatencyAboveMs, "0")} ms) trong ít nhất {Sentences.DurationVi(options.MinDuration)}"
+                var detail = $"Tỷ lệ mất gói {Sentences.Vi(loss, "0.##")} % (ngưỡng {Sentences.Vi(options.ConnectivityLossAbovePct, "0.##")} %), độ trễ {Sentences.Vi(latency, "0")} ms (ngưỡng {Sentences.Vi(options.ConnectivityLatencyAboveMs, "0")} ms) trong ít nhất {Sentences.DurationVi(options.MinDuration)}"
                     + $" / Packet loss {Sentences.En(loss, "0.##")} % (threshold {Sentences.En(options.ConnectivityLossAbovePct, "0.##")} %), latency {Sentences.En(latency, "0")} ms (threshold {Sentences.En(options.ConnectivityLatencyAboveMs, "0")} ms) for at least {Sentences.DurationEn(options.MinDuration)}";
                 changes.Add(new(IncidentKind.ConnectivityDegraded, deviceId, area, present, severity, new Evidence("rule.connectivity", present ? score : 0, "packet_loss_pct", loss, options.ConnectivityLossAbovePct, Detail: detail), sample.TimestampMs));
             }
@@ -254,7 +255,7 @@ public sealed class RuleEngine(RuleOptions options)
                 {
                     var detail = stuck
                         ? $"Cảm biến báo cùng một giá trị {Sentences.Vi(metric.Value, "0.###")} {state.Repeats + 1} lần liên tiếp / The sensor has read {Sentences.En(metric.Value, "0.###")} {state.Repeats + 1} times in a row"
-                        : $"{metric.Name} biến đổi trở lại / {metric.Name} varies again";
+                        : "cảm biến báo giá trị thay đổi trở lại / the sensor's readings vary again";
                     changes.Add(new(IncidentKind.SensorFault, deviceId, area, stuck, Severity.Minor, new Evidence("rule.stuck", stuck ? 0.8 : 0, metric.Name, metric.Value, Detail: detail), sample.TimestampMs));
                 }
             }

@@ -67,7 +67,8 @@ public static class IncidentLifecycle
             Occurrences = incident.Occurrences + (reactivated ? 1 : 0),
             Evidence = evidence,
         };
-        var change = newSeverity == incident.Severity ? null : $"{incident.Severity.Code()} → {newSeverity.Code()}";
+        // "Cao → Nghiêm trọng / major → critical": the console shows the reader's half, in the words of its severity labels.
+        var change = newSeverity == incident.Severity ? null : $"{SeverityVi(incident.Severity)} → {SeverityVi(newSeverity)} / {incident.Severity.Code()} → {newSeverity.Code()}";
         var (action, comment) = replaced ? ("provisional_replaced", Annotated(evidence.Detail, change))
             : newSeverity > incident.Severity ? ("escalated", change)
             : reactivated ? ("recurred", change)
@@ -85,8 +86,18 @@ public static class IncidentLifecycle
         }
 
         var halves = (detail ?? "").Split(" / ");
-        return halves.Length == 2 ? $"{halves[0]} ({change}) / {halves[1]} ({change})" : $"{detail} ({change})";
+        var changes = change.Split(" / ");
+        return halves.Length == 2 ? $"{halves[0]} ({changes[0]}) / {halves[1]} ({changes[1]})" : $"{detail} ({changes[0]}) / {detail} ({changes[1]})";
     }
+
+    /// <summary>A severity as the Vietnamese screens name it (the i18n table's <c>severity</c>).</summary>
+    private static string SeverityVi(Severity severity) => severity switch
+    {
+        Severity.Critical => "Nghiêm trọng",
+        Severity.Major => "Cao",
+        Severity.Minor => "Trung bình",
+        _ => "Thấp",
+    };
 
     /// <summary>
     /// The condition has been normal long enough. An acknowledged incident is then resolved; an unacknowledged
@@ -110,10 +121,10 @@ public static class IncidentLifecycle
         if (incident.State == IncidentState.Acknowledged)
         {
             var resolved = incident with { Active = false, ClearedAt = at, State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = System, Evidence = kept };
-            return (resolved, new IncidentEvent(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, replaced ? evidence!.Detail : "condition cleared"));
+            return (resolved, new IncidentEvent(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, replaced ? evidence!.Detail : "đã bình thường lại / back to normal"));
         }
 
-        return (incident with { Active = false, ClearedAt = at, Evidence = kept }, new IncidentEvent(incident.Id, at, System, "cleared", incident.State, incident.State, replaced ? evidence!.Detail : "hết điều kiện, chờ tiếp nhận / condition cleared; awaiting acknowledgement"));
+        return (incident with { Active = false, ClearedAt = at, Evidence = kept }, new IncidentEvent(incident.Id, at, System, "cleared", incident.State, incident.State, replaced ? evidence!.Detail : "đã bình thường lại, chờ tiếp nhận / back to normal; awaiting acknowledgement"));
     }
 
     public static (Incident Incident, IReadOnlyList<IncidentEvent> Events) Acknowledge(Incident incident, string user, string? comment, DateTimeOffset at)
@@ -122,7 +133,10 @@ public static class IncidentLifecycle
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
         if (incident.State != IncidentState.Open)
         {
-            throw new IllegalTransitionException($"Incident {incident.Id} is {incident.State.Code()}; only an open incident can be acknowledged.");
+            // Said to an officer (two may press at once): Vietnamese / English, the console shows the reader's half.
+            throw new IllegalTransitionException(incident.State == IncidentState.Resolved
+                ? $"Sự cố #{incident.Id} đã xử lý xong, không cần tiếp nhận nữa / Incident {incident.Id} is already resolved; there is nothing to acknowledge."
+                : $"Sự cố #{incident.Id} đã có người tiếp nhận / Incident {incident.Id} has already been acknowledged.");
         }
 
         var acknowledged = incident with { State = IncidentState.Acknowledged, AcknowledgedAt = at, AcknowledgedBy = user };
@@ -131,7 +145,7 @@ public static class IncidentLifecycle
         {
             // Its condition already cleared: acknowledging it is all that was left.
             acknowledged = acknowledged with { State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = System };
-            events.Add(new(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, "condition had cleared"));
+            events.Add(new(incident.Id, at, System, "auto_resolved", IncidentState.Acknowledged, IncidentState.Resolved, "đã bình thường lại trước khi tiếp nhận / it was back to normal before it was acknowledged"));
         }
 
         return (acknowledged, events);
@@ -143,7 +157,8 @@ public static class IncidentLifecycle
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
         if (incident.State == IncidentState.Resolved)
         {
-            throw new IllegalTransitionException($"Incident {incident.Id} is already resolved.");
+            throw new IllegalTransitionException($"Sự cố #{incident.Id} đã được xử lý xong / Incident {incident.Id} is already resolved.");
+
         }
 
         var resolved = incident with { State = IncidentState.Resolved, ResolvedAt = at, ResolvedBy = user, AcknowledgedAt = incident.AcknowledgedAt ?? at, AcknowledgedBy = incident.AcknowledgedBy ?? user };

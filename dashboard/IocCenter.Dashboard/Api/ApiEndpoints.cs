@@ -93,7 +93,8 @@ public static class ApiEndpoints
             metric ??= MetricCatalog.For(domain).First().Name;
             if (span == TimeSpan.Zero || !MetricCatalog.IsValidName(metric))
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["range"] = ["range is 1h, 24h or 7d; metric a metric name / khoảng thời gian 1h, 24h hoặc 7d"] });
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["range"] = ["Khoảng thời gian phải là 1h, 24h hoặc 7d; metric là tên một chỉ số đo / range is 1h, 24h or 7d; metric a metric name"]
+ });
             }
 
             var until = time.GetUtcNow();
@@ -169,7 +170,7 @@ public static class ApiEndpoints
     };
 
     /// <summary>A dashboard running apart could not reach the incident writer; nothing was changed.</summary>
-    public const string Unavailable = "Dịch vụ phân tích không trả lời, chưa ghi nhận — thử lại / The incident service did not answer; nothing was recorded, try again";
+    public const string Unavailable = "Hệ thống phân tích không phản hồi, thao tác chưa được ghi nhận — hãy thử lại / The incident service did not answer; nothing was recorded, try again";
 
     private static async Task<IResult> Act(Func<Task<Incident>> action)
     {
@@ -196,7 +197,7 @@ public static class ApiEndpoints
         var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
         if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
         {
-            return Results.Problem("Thiếu hoặc sai mã chống giả mạo (X-CSRF-TOKEN), xin tải lại trang / Missing or invalid anti-forgery token (X-CSRF-TOKEN); reload the page", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem("Trang đã mở quá lâu hoặc phiên làm việc đã thay đổi: hãy tải lại trang rồi thao tác lại / Missing or invalid anti-forgery token (X-CSRF-TOKEN); reload the page", statusCode: StatusCodes.Status400BadRequest);
         }
 
         return await next(context);

@@ -36,7 +36,7 @@ internal static partial class DeviceRemoval
     {
         if (unregistered != true)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["unregistered"] = ["chỉ gỡ hàng loạt thiết bị chưa đăng ký: unregistered=true / only unregistered devices are removed in bulk: unregistered=true"] });
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["unregistered"] = ["Chỉ gỡ hàng loạt được thiết bị chưa đăng ký (unregistered=true) / Only unregistered devices are removed in bulk (unregistered=true)"] });
         }
 
         var name = user.Identity?.Name ?? "admin";

@@ -57,7 +57,7 @@ internal static class PeopleEndpoints
             }
             catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteExtendedErrorCode == 2067)
             {
-                return Results.Conflict(new { error = "Tên đăng nhập đã có người dùng / This user name is taken" });
+                return Results.Conflict(new { error = "Tên đăng nhập này đã có người sử dụng / This user name is taken" });
             }
         }).AddEndpointFilter(ApiEndpoints.ValidateAntiforgery);
 
@@ -90,7 +90,8 @@ internal static class PeopleEndpoints
             .AddEndpointFilter(ApiEndpoints.ValidateAntiforgery);
     }
 
-    private const string BadRole = "Vai trò phải là viewer (xem), officer (cán bộ trực) hoặc admin (quản trị) / role must be viewer, officer or admin";
+    private const string BadRole = "Vai trò phải là người xem (viewer), cán bộ trực (officer) hoặc quản trị viên (admin) / The role must be viewer, officer or admin"
+;
 
     public const string LastAdmin = "Không thể khóa, xóa hay hạ quyền quản trị viên cuối cùng còn hoạt động / The last enabled admin cannot be disabled, deleted or demoted";
 

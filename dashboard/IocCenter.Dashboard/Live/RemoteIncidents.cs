@@ -260,7 +260,8 @@ public sealed partial class RemoteIncidents : BackgroundService, IIncidents
                 throw new KeyNotFoundException($"No incident {id}.");
             case HttpStatusCode.Conflict:
                 var refused = await response.Content.ReadFromJsonAsync<IncidentActionRefused>(IncidentJson.Options);
-                throw new IllegalTransitionException(refused?.Error ?? $"Incident {id} cannot be {action}d now.");
+                throw new IllegalTransitionException(refused?.Error ?? $"Sự cố #{id} hiện không {(action == "acknowledge" ? "tiếp nhận" : "xử lý")} được / Incident {id} cannot be {action}d now.");
+
             default:
                 response.EnsureSuccessStatusCode();
                 // Every screen (this one's too) gets the change from the broker, in the writer's order.

@@ -56,7 +56,7 @@ public static partial class AccountEndpoints
             // With its token only: SameSite does not stop a page on a sibling port or subdomain from logging officers out.
             if (!await antiforgery.IsRequestValidAsync(context))
             {
-                return Results.Text("Thiếu mã chống giả mạo: hãy đăng xuất từ trang của IocCenter / Missing anti-forgery token: log out from IocCenter's own page.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Text("Không đăng xuất được từ trang này: hãy bấm Đăng xuất trên trang của hệ thống / Missing anti-forgery token: log out from IocCenter's own page.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
             }
 
             // The cookie is not just forgotten by this browser: every copy of it stops working, on every instance.
@@ -253,15 +253,15 @@ public static partial class AccountEndpoints
         };
         var may = (role, en) switch
         {
-            (Roles.Officer, false) => "Tài khoản cán bộ trực mở được màn hình giám sát, bàn trực sự cố và trang thiết bị; trang quản trị chỉ dành cho quản trị viên.",
-            (_, false) => "Tài khoản người xem chỉ mở được màn hình giám sát. Bàn trực sự cố và trang thiết bị dành cho cán bộ trực và quản trị viên; nếu cần, xin quản trị viên đổi vai trò cho tài khoản.",
+            (Roles.Officer, false) => "Tài khoản cán bộ trực mở được màn hình giám sát, trang xử lý sự cố và trang thiết bị; trang quản trị chỉ dành cho quản trị viên.",
+            (_, false) => "Tài khoản người xem chỉ mở được màn hình giám sát. Trang xử lý sự cố và trang thiết bị dành cho cán bộ trực và quản trị viên; nếu cần, đề nghị quản trị viên đổi vai trò cho tài khoản.",
             (Roles.Officer, true) => "A duty officer's account opens the screen wall, the incident desk and the device pages; administration is for administrators.",
             _ => "A viewer's account opens the screen wall only. The incident desk and the device pages are for duty officers and administrators; ask an administrator to change the account's role if you need them.",
         };
         var returnUrl = context.Request.Path + context.Request.QueryString;
         var query = en ? "?lang=en" : string.Empty;
         var body = $"""
-            <p class="error" role="alert">{E(en ? $"You are signed in as {name}, {roleName}: this page is not open to your account." : $"Bạn đang đăng nhập là {name} ({roleName}): tài khoản này không được mở trang này.")}</p>
+            <p class="error" role="alert">{E(en ? $"You are signed in as {name}, {roleName}: this page is not open to your account." : $"Bạn đang đăng nhập bằng tài khoản {name} ({roleName}); tài khoản này không có quyền mở trang này.")}</p>
             <p>{E(may)}</p>
             <p><a href="/wall{query}">{(en ? "Open the screen wall" : "Mở màn hình giám sát")}</a> · <a href="/login?returnUrl={Uri.EscapeDataString(returnUrl)}{(en ? "&lang=en" : string.Empty)}">{(en ? "Sign in with another account" : "Đăng nhập bằng tài khoản khác")}</a></p>
             """;
@@ -280,19 +280,20 @@ public static partial class AccountEndpoints
 
     private static Words Text(string? lang) => lang == "en"
         ? new("Sign in", "User name", "Password", "Sign in", "Wrong user name or password.", "First administrator",
-            "Enter the one-time setup code printed in the server's log, then choose the administrator's name and password (at least 10 characters, not one character repeated, not a common password, not the user name).",
+            "Enter the one-time setup code printed in the server's log, then choose the administrator's user name and password (at least 10 characters, not one character repeated, not a common password, not the user name).",
+
             "Setup code", "Create administrator", "The setup code is not valid (or an administrator already exists).",
             "Too many attempts: sign-in is paused for this account or this computer. Try again in {0} min.",
-            "The user name must be 1 to 64 printable characters.", "Change my password",
+            "The user name must be 1 to 64 characters, with no hidden ones.", "Change my password",
             "Your other sessions (other browsers, other computers) end when the password changes. The new password: at least 10 characters, not one character repeated, not a common password, not your user name.",
             "Current password", "New password", "New password again", "The current password is wrong.", "The two new passwords differ.",
             "Password changed. Your other sessions have ended.", "Back")
         : new("Đăng nhập", "Tên đăng nhập", "Mật khẩu", "Đăng nhập", "Sai tên đăng nhập hoặc mật khẩu.", "Quản trị viên đầu tiên",
-            "Nhập mã thiết lập một lần in trong nhật ký của máy chủ, rồi chọn tên và mật khẩu quản trị (ít nhất 10 ký tự, không lặp lại một ký tự, không phải mật khẩu phổ biến, không trùng tên đăng nhập).",
+            "Nhập mã thiết lập dùng một lần (in trong nhật ký của máy chủ), rồi đặt tên đăng nhập và mật khẩu cho quản trị viên (ít nhất 10 ký tự, không phải một ký tự lặp lại, không phải mật khẩu phổ biến, không trùng tên đăng nhập).",
             "Mã thiết lập", "Tạo tài khoản quản trị", "Mã thiết lập không đúng (hoặc đã có tài khoản quản trị).",
-            "Thử quá nhiều lần: tạm dừng đăng nhập cho tài khoản hoặc máy này. Thử lại sau {0} phút.",
-            "Tên đăng nhập phải có từ 1 đến 64 ký tự in được.", "Đổi mật khẩu",
-            "Khi đổi mật khẩu, các phiên đăng nhập khác của bạn (trình duyệt khác, máy khác) sẽ kết thúc. Mật khẩu mới: ít nhất 10 ký tự, không lặp lại một ký tự, không phải mật khẩu phổ biến, không trùng tên đăng nhập.",
+            "Thử quá nhiều lần: tạm khóa đăng nhập đối với tài khoản hoặc máy này. Thử lại sau {0} phút.",
+            "Tên đăng nhập phải có từ 1 đến 64 ký tự và không chứa ký tự ẩn.", "Đổi mật khẩu",
+            "Khi đổi mật khẩu, các phiên đăng nhập khác của bạn (trình duyệt khác, máy khác) sẽ kết thúc. Mật khẩu mới: ít nhất 10 ký tự, không phải một ký tự lặp lại, không phải mật khẩu phổ biến, không trùng tên đăng nhập.",
             "Mật khẩu hiện tại", "Mật khẩu mới", "Nhập lại mật khẩu mới", "Mật khẩu hiện tại không đúng.", "Hai lần nhập mật khẩu mới không khớp.",
             "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.", "Quay lại");
 

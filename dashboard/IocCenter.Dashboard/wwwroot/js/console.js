@@ -183,7 +183,7 @@
       alertSound.update(incident);
       $('d-comment').value = '';
       await select(id);
-    } catch (e) { $('d-error').textContent = e.message; }
+    } catch (e) { $('d-error').textContent = inLanguage(e.message); } // the server says why in both languages
   }
   $('d-ack').addEventListener('click', () => act('acknowledge'));
   $('d-resolve').addEventListener('click', () => act('resolve'));
