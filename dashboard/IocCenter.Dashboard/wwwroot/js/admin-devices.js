@@ -28,7 +28,7 @@
     $('unregistered').querySelector('tbody').innerHTML = unregistered.length === 0
       ? `<tr><td colspan="5">${d.none}</td></tr>`
       : unregistered.map(x => `<tr><td>${escapeHtml(x.id)}</td><td>${escapeHtml(t.console.domains[x.domain] ?? x.domain)}</td><td>${escapeHtml(t[x.state] ?? x.state)}</td>` +
-        `<td>${x.ts ? new Date(x.ts).toLocaleString(locale, { hour12: false }) : ''}</td><td><button type="button" data-remove="${escapeHtml(x.id)}">${d.remove}</button></td></tr>`).join('');
+        `<td>${x.ts ? new Date(x.ts).toLocaleString(locale, { hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }) : ''}</td><td><button type="button" data-remove="${escapeHtml(x.id)}">${d.remove}</button></td></tr>`).join('');
   }
 
   async function remove(id) {
@@ -37,7 +37,7 @@
     $('device-message').className = response.ok ? '' : 'error';
     $('device-message').textContent = response.ok
       ? fill(d.removed, { id, n: (await response.json()).incidentsResolved })
-      : response.status === 404 ? fill(d.notFound, { id }) : response.statusText;
+      : response.status === 404 ? fill(d.notFound, { id }) : fill(d.failed, { status: response.status });
     await load();
   }
 
@@ -51,7 +51,7 @@
     const response = await api('/api/devices?unregistered=true', { method: 'DELETE' });
     const body = response.ok ? await response.json() : null;
     $('device-message').className = response.ok ? '' : 'error';
-    $('device-message').textContent = body ? fill(d.removedAll, { count: body.devices, n: body.incidentsResolved }) : response.statusText;
+    $('device-message').textContent = body ? fill(d.removedAll, { count: body.devices, n: body.incidentsResolved }) : fill(d.failed, { status: response.status });
     await load();
   });
   $('unregistered').addEventListener('click', async e => {

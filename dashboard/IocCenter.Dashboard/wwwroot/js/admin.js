@@ -5,7 +5,8 @@
   const a = t.admin, c = t.console;
   const $ = id => document.getElementById(id);
   const escapeHtml = s => String(s ?? '').replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]));
-  const time = iso => iso ? new Date(iso).toLocaleString(locale, { hour12: false }) : '';
+  // Vietnam's time, whatever the admin PC's own zone (as on the other screens).
+  const time = iso => iso ? new Date(iso).toLocaleString(locale, { hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }) : '';
   let csrf = null;
   // The server says why in both languages, Vietnamese first ("… / …"): the page shows its own.
   const inLanguage = m => { const parts = String(m).split(' / '); return parts.length === 2 ? parts[lang === 'en' ? 1 : 0] : m; };

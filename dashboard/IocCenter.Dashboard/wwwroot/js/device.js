@@ -13,11 +13,12 @@
   document.querySelectorAll('button[data-range]').forEach(b => { b.textContent = c.ranges[b.dataset.range]; });
 
   class NotFound extends Error { }
+  class Failed extends Error { constructor(status) { super(String(status)); this.status = status; } }
   async function api(path) {
     const response = await fetch(path, { credentials: 'same-origin' });
     if (response.status === 401) { location.href = '/login?returnUrl=' + encodeURIComponent(location.pathname + location.search); throw new Error('401'); }
     if (response.status === 404) throw new NotFound(path);
-    if (!response.ok) throw new Error(response.statusText);
+    if (!response.ok) throw new Failed(response.status);
     return response.json();
   }
 
@@ -60,5 +61,6 @@
     document.querySelectorAll('button[data-range]').forEach(b => b.addEventListener('click', () => { range = b.dataset.range; chart(); }));
     await chart();
   }
-  init().catch(() => { });
+  // Anything else that failed is said too (it was a blank page).
+  init().catch(e => { if (e instanceof Failed) missing(c.loadFailed.replace('{status}', e.status)); });
 })();

@@ -58,7 +58,7 @@ window.IocI18n = (() => {
         zoomIn: 'Phóng to', zoomOut: 'Thu nhỏ', zoomAll: 'Xem toàn tỉnh',
         devicePage: 'Xem thiết bị và lịch sử số liệu', mean: 'trung bình', min: 'thấp nhất', max: 'cao nhất',
         device: 'Thiết bị', lastValues: 'Giá trị gần nhất', metric: 'Chỉ số', range: 'Khoảng thời gian', back: 'Về trang xử lý sự cố', noData: 'Không có số liệu trong khoảng này',
-        ranges: { '1h': '1 giờ', '24h': '24 giờ', '7d': '7 ngày' }, value: 'Giá trị', noDevice: 'Thiết bị “{id}” không tồn tại (chưa đăng ký và chưa từng gửi số liệu).', noDeviceId: 'Chưa chọn thiết bị: hãy mở trang này từ một sự cố trong trang Xử lý sự cố.',
+        ranges: { '1h': '1 giờ', '24h': '24 giờ', '7d': '7 ngày' }, loadFailed: 'Không tải được số liệu của thiết bị (mã lỗi {status}). Thử tải lại trang; nếu vẫn lỗi, báo cho bộ phận kỹ thuật.', value: 'Giá trị', noDevice: 'Thiết bị “{id}” không tồn tại (chưa đăng ký và chưa từng gửi số liệu).', noDeviceId: 'Chưa chọn thiết bị: hãy mở trang này từ một sự cố trong trang Xử lý sự cố.',
         unregistered: 'chưa có trong danh mục', unknownPlace: 'chưa rõ vị trí',
         actions: { opened: 'phát hiện', acknowledged: 'tiếp nhận', cleared: 'trở lại bình thường', resolved: 'xử lý xong', auto_resolved: 'tự đóng (đã bình thường lại và đã được tiếp nhận)', reopened: 'mở lại', grouped: 'gộp vào sự cố mất tín hiệu diện rộng',
           escalated: 'tăng mức độ', recurred: 'xuất hiện lại', revised: 'điều chỉnh mức độ', provisional_replaced: 'thay chỉ số tạm tính bằng chỉ số giờ chính thức' },
@@ -85,6 +85,7 @@ window.IocI18n = (() => {
         passwordReset: 'Đã đặt lại mật khẩu; người đó cần đăng nhập lại bằng mật khẩu mới.',
       },
       devices: {
+        failed: 'Máy chủ không thực hiện được (mã lỗi {status}); thử lại hoặc tải lại trang.',
         title: 'Gỡ thiết bị', help: 'Thiết bị đã gỡ không còn hiện trên màn hình giám sát và không được tính vào số liệu tổng hợp; các sự cố chưa xử lý xong của thiết bị được đóng. Nếu thiết bị gửi số liệu trở lại, thiết bị sẽ hiện lại.',
         id: 'Mã thiết bị', remove: 'Gỡ', unregistered: 'Thiết bị chưa đăng ký (hiển thị tối đa 200)', none: 'Không có thiết bị chưa đăng ký', domain: 'Lĩnh vực', state: 'Trạng thái', last: 'Lần gửi cuối',
         confirm: 'Gỡ thiết bị {id} khỏi màn hình giám sát?', removed: 'Đã gỡ {id}; đã đóng {n} sự cố.', notFound: 'Không có thiết bị {id}.',
@@ -148,7 +149,7 @@ window.IocI18n = (() => {
         zoomIn: 'Zoom in', zoomOut: 'Zoom out', zoomAll: 'Whole province',
         devicePage: 'Device page and history', mean: 'mean', min: 'min', max: 'max',
         device: 'Device', lastValues: 'Latest values', metric: 'Metric', range: 'Range', back: 'Back to the incident desk', noData: 'No readings in this range',
-        ranges: { '1h': '1 hour', '24h': '24 hours', '7d': '7 days' }, value: 'Value', noDevice: 'Device “{id}” does not exist (not registered and never heard from).', noDeviceId: 'No device chosen: open this page from an incident on the incident desk.',
+        ranges: { '1h': '1 hour', '24h': '24 hours', '7d': '7 days' }, loadFailed: 'The device\'s data could not be loaded (HTTP {status}). Reload the page; if it persists, tell the technical team.', value: 'Value', noDevice: 'Device “{id}” does not exist (not registered and never heard from).', noDeviceId: 'No device chosen: open this page from an incident on the incident desk.',
         unregistered: 'not in the registry', unknownPlace: 'place unknown',
         actions: { opened: 'detected', acknowledged: 'acknowledged', cleared: 'back to normal', resolved: 'resolved', auto_resolved: 'resolved automatically (back to normal and acknowledged)', reopened: 'reopened', grouped: 'grouped into a widespread outage',
           escalated: 'escalated', recurred: 'recurred', revised: 'severity revised', provisional_replaced: 'provisional index replaced by the official hourly one' },
@@ -175,6 +176,7 @@ window.IocI18n = (() => {
         passwordReset: 'Password reset; they must sign in again with the new one.',
       },
       devices: {
+        failed: 'The server refused or failed (HTTP {status}); try again, or reload the page.',
         title: 'Remove devices', help: 'A removed device disappears from the screen walls and is no longer counted; its open incidents are closed. If it sends readings again, it reappears.',
         id: 'Device ID', remove: 'Remove', unregistered: 'Devices not in the registry (up to 200 shown)',
  none: 'No unregistered devices', domain: 'Domain', state: 'State', last: 'Last heard',

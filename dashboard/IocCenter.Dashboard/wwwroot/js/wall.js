@@ -75,7 +75,7 @@
     const w = k.worstAqi;
     const aqi = w
       ? tile(t.kpiAqi, w.provisional ? `${w.value}<span class="provisional">${t.provisional}</span>` : w.value,
-        [window.IocI18n.lang === 'en' ? w.categoryEn : w.categoryVi, w.provisional && t.aqiProvisional.replace('{m}', w.minutes), w.device].filter(Boolean).join(' · '),
+        [window.IocI18n.lang === 'en' ? w.categoryEn : w.categoryVi, w.provisional && t.aqiProvisional.replace('{m}', w.minutes), state.devices.get(w.device)?.name || w.device].filter(Boolean).join(' · '),
         `border-color:${w.color};box-shadow:inset 0 -0.5rem 0 ${w.color}`, w.provisional ? 'provisional' : '')
       : tile(t.kpiAqi, '—', t.noAqi);
     kpis.innerHTML =
