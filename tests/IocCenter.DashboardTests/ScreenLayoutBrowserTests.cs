@@ -28,6 +28,9 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
 
         public string Device { get; private set; } = "";
 
+        /// <summary>A device with a week of hourly readings (back-dated), and a metric of 10³⁰⁰: the 24-hour and 7-day axes.</summary>
+        public const string History = "bt-trf-lich-su-7-ngay";
+
         public async Task InitializeAsync()
         {
             await Server.StartAsync();
@@ -48,6 +51,35 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
                 TimeSpan.FromSeconds(60),
                 "two readings of the device in the store");
             await MosquittoClients.PublishAsync(Server.BrokerPort, "layout-test", $"ioc/v1/traffic/{Device}/status", "offline", retain: true);
+
+            using (var mqtt = new MQTTnet.MqttClientFactory().CreateMqttClient())
+            {
+                await mqtt.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Server.BrokerPort).WithClientId("layout-history").Build());
+                var now = DateTimeOffset.UtcNow;
+                for (var hour = 7 * 24; hour >= 0; hour--)
+                {
+                    var at = now.AddHours(-hour).ToUnixTimeMilliseconds();
+                    var speed = 40 + (15 * Math.Sin(hour / 24.0 * 2 * Math.PI));
+                    var payload = string.Create(System.Globalization.CultureInfo.InvariantCulture, $$$"""{"ts":{{{at}}},"metrics":{"avg_speed_kmh":{{{speed:0.0}}},"occupancy_pct":20,"vehicle_count":12,"gia_tri_rat_lon":1e300}}""");
+                    await mqtt.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic($"ioc/v1/traffic/{History}/telemetry").WithPayload(payload).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                }
+            }
+
+            await Eventually.WaitAsync(
+                async () =>
+                {
+                    var answer = await admin.GetAsync($"api/devices/{History}/history?metric=avg_speed_kmh&range=7d");
+                    if (!answer.IsSuccessStatusCode)
+                    {
+                        return 0;
+                    }
+
+                    using var history = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+                    return history.RootElement.GetProperty("points").GetArrayLength();
+                },
+                n => n >= 150,
+                TimeSpan.FromSeconds(60),
+                "a week of hourly readings in the store");
             await Eventually.WaitAsync(async () => (await admin.GetStringAsync("api/incidents")).Contains(Device, StringComparison.Ordinal), found => found, TimeSpan.FromSeconds(20), "the device's incident");
         }
 
@@ -125,6 +157,17 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             await device.WaitForTimeoutAsync(500);
             await CheckAsync(device, "device-7d", lang, width, height, problems);
 
+            // A week of readings: the 24-hour and 7-day axes in hours and days (their ticks checked), a value of 10³⁰⁰.
+            await device.GotoAsync(new Uri(server.BaseUrl, $"device?id={Host.History}{and}").ToString());
+            await Assertions.Expect(device.Locator("#title")).ToContainTextAsync(Host.History, new() { Timeout = 10_000 });
+            foreach (var range in new[] { "24h", "7d" })
+            {
+                await device.ClickAsync($"button[data-range='{range}']");
+                await Assertions.Expect(device.Locator("#chart .uplot")).ToHaveAttributeAsync("data-xspan", range == "7d" ? "604800" : "86400", new() { Timeout = 10_000 });
+                await CheckAsync(device, "device-history-" + range, lang, width, height, problems);
+            }
+
+            await Assertions.Expect(device.Locator("#values")).ToContainTextAsync(lang == "en" ? "1E300" : "1E300");
             await device.GotoAsync(new Uri(server.BaseUrl, $"device?id=khong-co-thiet-bi-nay{and}").ToString());
             await Assertions.Expect(device.Locator("#missing")).ToContainTextAsync(lang == "en" ? "does not exist" : "không tồn tại", new() { Timeout = 10_000 });
             await CheckAsync(device, "device-missing", lang, width, height, problems);
@@ -165,6 +208,7 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             <span style="position:absolute;left:10px;top:100px">Nghiêm trọng</span><span style="position:absolute;left:20px;top:104px">Cao</span>
             <form style="width:200px"><input style="width:400px"></form>
             <div class="uplot" data-xticks='[{"label":"21:44","x":10,"w":40},{"label":"21:44","x":100,"w":40},{"label":"21:45","x":120,"w":40}]'></div>
+            <div class="uplot" data-xspan="604800" data-xticks='[{"label":"08:00:00\n28/11","x":300,"w":60},{"label":"16:00:00\n28/11","x":500,"w":60}]'></div>
             <div style="width:3000px;height:4px"></div>
             </body></html>
             """);
@@ -177,6 +221,7 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
         Assert.Contains(found, p => p.StartsWith("repeated time ticks: 21:44, 21:44, 21:45", StringComparison.Ordinal));
         Assert.Contains(found, p => p == "time ticks overlap: \"21:44\" and \"21:45\"");
         Assert.Contains(found, p => p.StartsWith("the page is wider than the window (3000 > 1280)", StringComparison.Ordinal));
+        Assert.Contains(found, p => p.StartsWith("seconds on a time axis of 168 h", StringComparison.Ordinal));
         await page.CloseAsync();
     }
 
@@ -247,7 +292,10 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
           // Chart time ticks (js/charts.js records them): distinct, and apart.
           for (const chart of document.querySelectorAll('.uplot[data-xticks]')) {
             const ticks = JSON.parse(chart.dataset.xticks).sort((a, b) => a.x - b.x);
-            if (new Set(ticks.map(t => t.label)).size !== ticks.length) problems.push(`repeated time ticks: ${ticks.map(t => t.label.replace('\n', ' ')).join(', ')}`);
+            const span = Number(chart.dataset.xspan || 0);
+            if (span > 2 * 3600 && ticks.some(t => /\d\d:\d\d:\d\d/.test(t.label))) problems.push(`seconds on a time axis of ${Math.round(span / 3600)} h: ${ticks.map(t => t.label.replace('\n', ' ')).join(', ')}`);
+            // The same clock time on two days is two moments (the date under the day's first tick says which).
+            if (new Set(ticks.map(t => (t.day || '') + ' ' + t.label)).size !== ticks.length) problems.push(`repeated time ticks: ${ticks.map(t => t.label.replace('\n', ' ')).join(', ')}`);
             for (let i = 1; i < ticks.length; i++) {
               if (ticks[i - 1].x + ticks[i - 1].w / 2 + 2 > ticks[i].x - ticks[i].w / 2) problems.push(`time ticks overlap: "${ticks[i - 1].label.replace('\n', ' ')}" and "${ticks[i].label.replace('\n', ' ')}"`);
             }

@@ -108,7 +108,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("data-chart", new System.Text.RegularExpressions.Regex("^(one|drawn)$"));
         if (await page.Locator("#chart").GetAttributeAsync("data-chart") == "one")
         {
-            await Assertions.Expect(page.Locator("#chart .chart-note")).ToContainTextAsync("Chỉ có một số liệu: ");
+            await Assertions.Expect(page.Locator("#chart .chart-note")).ToContainTextAsync("Chỉ có số liệu trong một khung 10 phút, từ ");
         }
         else
         {

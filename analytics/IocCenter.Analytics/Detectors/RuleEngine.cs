@@ -197,7 +197,13 @@ public sealed class RuleEngine(RuleOptions options)
                 var score = Math.Clamp(Math.Max(loss / (options.ConnectivityLossAbovePct * 4), latency / (options.ConnectivityLatencyAboveMs * 4)), 0, 1);
                 var detail = $"Tỷ lệ mất gói {Sentences.Vi(loss, "0.##")} % (ngưỡng {Sentences.Vi(options.ConnectivityLossAbovePct, "0.##")} %), độ trễ {Sentences.Vi(latency, "0")} ms (ngưỡng {Sentences.Vi(options.ConnectivityLatencyAboveMs, "0")} ms) trong ít nhất {Sentences.DurationVi(options.MinDuration)}"
                     + $" / Packet loss {Sentences.En(loss, "0.##")} % (threshold {Sentences.En(options.ConnectivityLossAbovePct, "0.##")} %), latency {Sentences.En(latency, "0")} ms (threshold {Sentences.En(options.ConnectivityLatencyAboveMs, "0")} ms) for at least {Sentences.DurationEn(options.MinDuration)}";
-                changes.Add(new(IncidentKind.ConnectivityDegraded, deviceId, area, present, severity, new Evidence("rule.connectivity", present ? score : 0, "packet_loss_pct", loss, options.ConnectivityLossAbovePct, Detail: detail), sample.TimestampMs));
+                // The evidence's measurement is the one further past its threshold (latency of 900 ms against 300 was shown
+                // as "packet loss 0.1 %, threshold 5 %").
+                var byLatency = latency / options.ConnectivityLatencyAboveMs > loss / options.ConnectivityLossAbovePct;
+                var evidence = byLatency
+                    ? new Evidence("rule.connectivity", present ? score : 0, "latency_ms", latency, options.ConnectivityLatencyAboveMs, Detail: detail)
+                    : new Evidence("rule.connectivity", present ? score : 0, "packet_loss_pct", loss, options.ConnectivityLossAbovePct, Detail: detail);
+                changes.Add(new(IncidentKind.ConnectivityDegraded, deviceId, area, present, severity, evidence, sample.TimestampMs));
             }
         }
 

@@ -38,6 +38,13 @@ public static class FleetPlan
         Add(TelemetryDomain.Connectivity, "net", options.Connectivity);
         return devices;
 
+        static string KindName(TelemetryDomain domain) => domain switch
+        {
+            TelemetryDomain.Traffic => "Trạm đo giao thông",
+            TelemetryDomain.Environment => "Trạm quan trắc không khí",
+            _ => "Điểm truy cập mạng",
+        };
+
         void Add(TelemetryDomain domain, string code, int count)
         {
             for (var i = 0; i < count; i++)
@@ -49,7 +56,8 @@ public static class FleetPlan
                     string.Create(CultureInfo.InvariantCulture, $"{options.Prefix}-{code}-{place.Area.Code}-{number}"),
                     domain,
                     place.Area.Code,
-                    Name: string.Create(CultureInfo.InvariantCulture, $"{place.Area.Name} #{number}"),
+                    // What the device is, where, which one: a commune's traffic, air and network devices are told apart.
+                    Name: string.Create(CultureInfo.InvariantCulture, $"{KindName(domain)} {place.Area.Name} #{number}"),
                     Latitude: latitude,
                     Longitude: longitude);
                 // Not HashCode.Combine: it is randomised per process, and a seed must reproduce a run.

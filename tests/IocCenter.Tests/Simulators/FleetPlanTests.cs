@@ -29,7 +29,7 @@ public class FleetPlanTests
         Assert.All(fleet, d => Assert.True(DeviceIds.IsValid(d.Record.Id), d.Record.Id));
         Assert.All(province.Areas, a => Assert.Equal(3, fleet.Count(d => d.Record.Area == a.Code)));
         var first = province.Areas[0];
-        Assert.Equal(($"sim-trf-{first.Code}-1", $"{first.Name} #1"), (fleet[0].Record.Id, fleet[0].Record.Name));
+        Assert.Equal(($"sim-trf-{first.Code}-1", $"Trạm đo giao thông {first.Name} #1"), (fleet[0].Record.Id, fleet[0].Record.Name));
         foreach (var device in fleet)
         {
             var at = new NetTopologySuite.Geometries.Point(device.Record.Longitude!.Value, device.Record.Latitude!.Value);

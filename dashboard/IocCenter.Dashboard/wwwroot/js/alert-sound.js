@@ -1,10 +1,9 @@
 // The console's alert sound: a critical or major incident that is open (nobody acknowledged it) sounds when it arrives
 // and again every 30 s (critical) or 60 s (major) until each one is acknowledged or resolved, by anyone. WebAudio
 // tones, no audio files. A browser lets a page play sound only after a gesture on that page, so the header control
-// unlocks it (and, unless the person muted it on this computer, so does their first click anywhere on the page); an
+// unlocks it (and so does their first click anywhere on the page, unless they muted it on this page); an
 // alert that could not sound makes the control pulse instead.
 window.IocAlertSound = (() => {
-  const key = 'iocc.console.sound';
   const repeatMs = { critical: 30_000, major: 60_000 };
   // Critical: four short alternating high tones; major: two lower, longer ones.
   const tones = {
@@ -17,12 +16,11 @@ window.IocAlertSound = (() => {
     const open = new Map(); // incident id → severity, the open critical and major incidents
     const fresh = new Set(); // those not yet sounded on this page
     let audio = null;
-    let muted = read() === 'off';
+    // A mute lasts for this page only: the next shift (or a reload) starts with sound again, after its first click.
+    let muted = false;
     let lastSoundAt = 0;
     let missed = false;
 
-    function read() { try { return localStorage.getItem(key); } catch { return null; } }
-    function remember(value) { try { localStorage.setItem(key, value); } catch { } }
     const enabled = () => audio !== null && !muted;
 
     function show() {
@@ -88,9 +86,8 @@ window.IocAlertSound = (() => {
     }
 
     control.addEventListener('click', () => {
-      if (enabled()) { muted = true; remember('off'); show(); return; }
+      if (enabled()) { muted = true; show(); return; }
       muted = false;
-      remember('on');
       unlock();
       missed = false;
       lastSoundAt = 0; // what is open sounds now: the officer hears that it works, and why

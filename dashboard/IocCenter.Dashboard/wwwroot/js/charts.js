@@ -33,31 +33,46 @@ window.IocCharts = (() => {
    * minute apart, hours and minutes under a day (with the date under the first tick of each day), dates beyond. Labels are
    * distinct: if two ever came out equal, every label gets the next finer unit.
    */
-  function timeTicks(splits, increment) {
+  function timeTicks(splits, increment, fromSeconds) {
     let labels;
     if (increment >= 28 * day) {
-      labels = splits.map(s => { const p = parts(numeric, s); return lang === 'en' ? `${p.month}/${p.year}` : `${p.month}/${p.year}`; });
+      labels = splits.map(s => { const p = parts(numeric, s); return `${p.month}/${p.year}`; });
     } else if (increment >= day) {
       labels = splits.map(s => date(s));
     } else {
-      const spansDays = splits.length > 1 && dayKey(splits[0]) !== dayKey(splits[splits.length - 1]);
+      // The date goes under the first tick of each day, and under the first tick at all when the axis starts on an
+      // earlier day than that tick (a 24-hour chart from yesterday evening).
+      const startDay = fromSeconds != null ? dayKey(fromSeconds) : null;
       labels = splits.map((s, i) => {
         const clockLabel = time(s, increment < 60);
-        const newDay = i === 0 ? spansDays : dayKey(s) !== dayKey(splits[i - 1]);
+        const newDay = i === 0 ? (startDay !== null && startDay !== dayKey(s)) || increment >= 3 * 3600 : dayKey(s) !== dayKey(splits[i - 1]);
         return newDay ? `${clockLabel}\n${date(s)}` : clockLabel;
       });
     }
 
-    if (new Set(labels).size !== labels.length) {
-      labels = splits.map(s => `${time(s, true)}\n${date(s)}`);
-    }
-
+    // Distinct within a day: the same clock time on two days is two moments, the date under each says which.
+    const seen = new Set();
+    const clash = splits.some((s, i) => { const k = dayKey(s) + labels[i]; if (seen.has(k)) return true; seen.add(k); return false; });
+    if (clash) labels = splits.map(s => `${time(s, true)}\n${date(s)}`);
     return labels;
   }
 
-  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  const numberTicks = splits => splits.map(v => v == null ? '' : number.format(v));
-  const formatNumber = (v, digits = 1) => v == null || !Number.isFinite(v) ? '—' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v);
+  // Ordinary magnitudes as the reader writes them ("1.234,5"); a huge or tiny one (the contract accepts any double) in
+  // scientific notation, so 1e300 is not a 300-digit number and 1e-9 is not "0" or "-0".
+  const scientific = new Intl.NumberFormat(locale, { notation: 'scientific', maximumSignificantDigits: 3 });
+  function formatNumber(v, digits = 1) {
+    if (v == null || !Number.isFinite(v)) return '—';
+    const size = Math.abs(v);
+    if (size >= 1e9 || (size > 0 && size < 10 ** -digits)) return scientific.format(v);
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v);
+  }
+  const numberTicks = splits => splits.map(v => v == null ? '' : formatNumber(v, 2));
+
+  /** A bucket's length in words: "30 giây", "10 phút", "1 giờ". */
+  function interval(seconds) {
+    const u = t.console.units;
+    return seconds < 60 ? `${seconds} ${u.s}` : seconds < 3600 ? `${formatNumber(seconds / 60)} ${u.min}` : `${formatNumber(seconds / 3600)} ${u.h}`;
+  }
 
   /** "Tốc độ trung bình (km/h)" for a metric id; the id itself for a metric nobody named. */
   function metricLabel(metric) {
@@ -76,7 +91,7 @@ window.IocCharts = (() => {
     const common = { stroke: colors.text, font, labelFont: font, grid: { stroke: colors.grid, width: line }, ticks: { stroke: colors.grid, width: line, size: 0.4 * r } };
     return [
       // Two lines when a tick carries its date; the space between ticks fits the widest label ("00:00:00").
-      { ...common, size: 3.4 * r, space: 6 * r, values: (u, splits, axisIndex, space, increment) => record(u, splits, timeTicks(splits, increment), font) },
+      { ...common, size: 3.4 * r, space: 6 * r, values: (u, splits, axisIndex, space, increment) => record(u, splits, timeTicks(splits, increment, u.scales.x.min), font) },
       { ...common, size: 4 * r, space: 2.4 * r, values: (u, splits) => numberTicks(splits), ...(yLabel ? { label: yLabel, labelSize: 1.4 * r } : {}) },
     ];
   }
@@ -87,8 +102,9 @@ window.IocCharts = (() => {
   function record(u, splits, labels, font) {
     try {
       measure.font = font;
-      const ticks = splits.map((s, i) => ({ label: labels[i], x: Math.round(u.valToPos(s, 'x')), w: Math.ceil(Math.max(...labels[i].split('\n').map(l => measure.measureText(l).width))) }));
+      const ticks = splits.map((s, i) => ({ label: labels[i], day: dayKey(s), x: Math.round(u.valToPos(s, 'x')), w: Math.ceil(Math.max(...labels[i].split('\n').map(l => measure.measureText(l).width))) }));
       u.root.dataset.xticks = JSON.stringify(ticks);
+      u.root.dataset.xspan = String(Math.round(u.scales.x.max - u.scales.x.min));
     } catch { /* before the first layout */ }
     return labels;
   }
@@ -108,7 +124,8 @@ window.IocCharts = (() => {
       note.className = 'chart-note';
       note.textContent = points.length === 0
         ? t.console.noData
-        : t.console.onePoint.replace('{value}', `${formatNumber(points[0].mean)}${unit ? ' ' + unit : ''}`).replace('{time}', moment(points[0].startMs / 1000, true));
+        : t.console.onePoint.replace('{value}', `${formatNumber(points[0].mean)}${unit ? ' ' + unit : ''}`).replace('{time}', moment(points[0].startMs / 1000, true))
+          .replace('{interval}', interval(response.bucketSeconds || 60));
       element.append(note);
       element.dataset.chart = points.length === 0 ? 'empty' : 'one';
       return null;
@@ -127,6 +144,8 @@ window.IocCharts = (() => {
     return new uPlot({
       width, height: Math.max(10 * r, Math.round(width * 0.45)),
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), zone),
+      // The axis covers the range the person chose (1 hour, 24 hours, 7 days), not only where there are readings.
+      scales: labels.range ? { x: { time: true, range: () => [labels.range.from / 1000, labels.range.to / 1000] } } : {},
       legend: { show: true },
       axes: axes(r, colors, metricLabel(response.metric)),
       series: [

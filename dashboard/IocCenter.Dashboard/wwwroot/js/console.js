@@ -120,8 +120,9 @@
   // name the live feed gives an older area tag (a district slug), else the tag.
   function areaName(id) {
     const inPack = map.area(id)?.name;
-    if (inPack || !id) return inPack || '';
-    return state.areas.find(a => a.code === id)?.name || id;
+    if (inPack) return inPack;
+    // A place the pack does not know is said so, as on the wall and the device page (it was an empty cell).
+    return (id && state.areas.find(a => a.code === id)?.name) || c.unknownPlace;
   }
   document.querySelector('#incidents tbody').addEventListener('click', e => { const row = e.target.closest('tr[data-id]'); if (row) select(Number(row.dataset.id)); });
 

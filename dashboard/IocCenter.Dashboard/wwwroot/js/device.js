@@ -27,7 +27,9 @@
     const metric = $('metric').value;
     const series = await api(`/api/devices/${encodeURIComponent(id)}/history?metric=${encodeURIComponent(metric)}&range=${range}`);
     $('chart').dataset.points = String(series.points.length);
-    charts.draw($('chart'), series, { mean: `${charts.metricLabel(series.metric)} (${c.mean})`, min: c.min, max: c.max });
+    const span = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 }[range];
+    const to = Date.now();
+    charts.draw($('chart'), series, { mean: `${charts.metricLabel(series.metric)} (${c.mean})`, min: c.min, max: c.max, range: { from: to - span, to } });
   }
 
   // A page with no device, or a device that does not exist, says so (it was a blank page).

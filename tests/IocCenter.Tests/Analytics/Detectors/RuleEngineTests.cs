@@ -96,6 +96,21 @@ public class RuleEngineTests
         Assert.Equal([(IncidentKind.ConnectivityDegraded, true), (IncidentKind.ConnectivityDegraded, false)], _changes.Select(c => (c.Kind, c.Present)));
     }
 
+    [Theory]
+    [InlineData(900, 0.1, "latency_ms", 900, 300)]
+    [InlineData(20, 12, "packet_loss_pct", 12, 5)]
+    public void Connectivity_TheEvidenceIsTheMeasurementPastItsThreshold(double latency, double loss, string metric, double value, double threshold)
+    {
+        for (var m = 0; m <= 3; m++)
+        {
+            Feed("ap-1", TelemetryDomain.Connectivity, Start + (m * Minute), new("latency_ms", latency, false), new("packet_loss_pct", loss, false));
+        }
+
+        var raised = Assert.Single(_changes);
+        Assert.Equal((metric, value, threshold), (raised.Evidence.Metric, raised.Evidence.Value, raised.Evidence.Baseline));
+        Assert.Contains("ngưỡng", raised.Evidence.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AirQuality_RaisedWhenTheHourlyVnAqiEntersKem_ClearedAnHourAfterItIsBack()
     {
