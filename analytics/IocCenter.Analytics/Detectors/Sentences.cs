@@ -11,9 +11,26 @@ public static class Sentences
 {
     private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
 
-    public static string Vi(double value, string format = "0.#") => value.ToString(format.Replace("0.", "#,##0.", StringComparison.Ordinal), Vietnamese);
+    public static string Vi(double value, string format = "0.#") => Format(value, format, Vietnamese);
 
-    public static string En(double value, string format = "0.#") => value.ToString(format.Replace("0.", "#,##0.", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+    public static string En(double value, string format = "0.#") => Format(value, format, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Grouped digits for ordinary magnitudes; a huge value (any double is a valid reading: 1e300 was 300 digits) or one
+    /// too small for the format's decimals (1e-9 read "0") in scientific notation, "1,8E+308".
+    /// </summary>
+    private static string Format(double value, string format, CultureInfo culture)
+    {
+        var point = format.IndexOf('.', StringComparison.Ordinal);
+        var decimals = point < 0 ? 0 : format.Length - point - 1;
+        var size = Math.Abs(value);
+        if (double.IsFinite(value) && (size >= 1e9 || (size > 0 && size < 0.5 * Math.Pow(10, -decimals))))
+        {
+            return value.ToString("0.##E+0", culture);
+        }
+
+        return value.ToString(format.Replace("0.", "#,##0.", StringComparison.Ordinal), culture);
+    }
 
     public static string DurationVi(TimeSpan span) => Duration(span, "giây", "phút", "giờ", "ngày");
 
