@@ -56,6 +56,12 @@ public sealed class AcceptedHostileCorpusTests
                 Assert.True(double.IsFinite(score), $"score {score}");
             }
 
+            // What a person reads about these values stays a sentence (a 10³⁰⁸ reading was once 309 digits of it).
+            Assert.All(changes, c => Assert.True((c.Evidence.Detail?.Length ?? 0) <= 600, $"{c.Evidence.Detail?.Length} characters of evidence"));
+            if (name.Contains("stuck", StringComparison.Ordinal))
+            {
+                Assert.Contains(changes, c => c.Kind == IncidentKind.SensorFault && c.Present && c.Evidence.Detail!.Contains("1,8E+308", StringComparison.Ordinal));
+            }
             changes.Clear();
             var (kind, minutes, trouble) = OrdinaryTrouble(domain);
             for (var m = 0; m < minutes; m++)
@@ -65,6 +71,7 @@ public sealed class AcceptedHostileCorpusTests
             }
 
             Assert.Contains(changes, c => c.Kind == kind && c.DeviceId == device && c.Present);
+            Assert.All(changes, c => Assert.True((c.Evidence.Detail?.Length ?? 0) <= 600, $"{c.Evidence.Detail?.Length} characters of evidence"));
         });
         try
         {
