@@ -141,7 +141,7 @@ public sealed class PeopleTests : IAsyncLifetime
         await CreateAsync(admin, "man-hinh-3", "viewer", "man-hinh-3-2026-xem");
         var (_, viewer) = await LoginAsync("man-hinh-3", "man-hinh-3-2026-xem");
 
-        foreach (var (path, said) in new[] { ("/console", "không được mở trang này"), ("/device?id=x", "người xem"), ("/console?lang=en", "not open to your account") })
+        foreach (var (path, said) in new[] { ("/console", "không có quyền mở trang này"), ("/device?id=x", "người xem"), ("/console?lang=en", "not open to your account") })
         {
             var page = await viewer.GetAsync(path);
             Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
