@@ -23,6 +23,12 @@ if ! command -v mosquitto_pub >/dev/null 2>&1 || ! command -v mosquitto_sub >/de
   as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq mosquitto-clients >/dev/null
 fi
 
+# The e-mail channel's tests send through Debian's aiosmtpd, a real SMTP server, run with Debian's /usr/bin/python3.
+if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  echo "installing Debian's python3-aiosmtpd for the e-mail channel's tests" >&2
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-aiosmtpd >/dev/null
+fi
+
 # Testcontainers against this engine (see ENVIRONMENT.md): no reaper image, loopback, and the engine's API version.
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE="${TESTCONTAINERS_HOST_OVERRIDE:-127.0.0.1}"
