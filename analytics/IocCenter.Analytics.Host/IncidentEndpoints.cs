@@ -18,11 +18,12 @@ internal static partial class IncidentEndpoints
         }
 
         var expected = Encoding.UTF8.GetBytes("Bearer " + key);
-        var api = app.MapGroup(IncidentApi.Prefix).AddEndpointFilter(async (context, next) =>
+        var root = app.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
         {
             var given = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers.Authorization.ToString());
             return CryptographicOperations.FixedTimeEquals(given, expected) ? await next(context) : Results.Unauthorized();
         });
+        var api = root.MapGroup(IncidentApi.Prefix);
 
         api.MapGet("/unresolved", (IncidentService incidents) => Json(incidents.Unresolved()));
         api.MapGet(string.Empty, (IncidentService incidents, int? limit) => Json(incidents.Recent(Math.Clamp(limit ?? 500, 1, 5000))));
@@ -32,9 +33,18 @@ internal static partial class IncidentEndpoints
             ActAsync(() => incidents.AcknowledgeAsync(id, request.User, request.Comment), request));
         api.MapPost("/{id:long}/resolve", (long id, IncidentActionRequest request, IncidentService incidents) =>
             ActAsync(() => incidents.ResolveAsync(id, request.User, request.Comment), request));
+        api.MapPost("/{id:long}/assign", (long id, IncidentAssignRequest request, IncidentService incidents) =>
+            ActAsync(() => incidents.AssignAsync(id, request.User, request.Assignee, request.Agency, request.Comment), new IncidentActionRequest(request.User, request.Comment)));
+        root.MapGet(IncidentApi.AgenciesPath, async (IncidentService incidents) => Json(await ((IIncidents)incidents).AgenciesAsync()));
+        root.MapGet(IncidentApi.NotificationsPath, async (IncidentService incidents) => Json(await ((IIncidents)incidents).NotificationStatusAsync()));
+        root.MapGet(IncidentApi.MaintenancePath, (IncidentService incidents) => Json(incidents.MaintenanceWindows()));
+        root.MapPost(IncidentApi.MaintenancePath, (MaintenanceSetRequest request, IncidentService incidents) =>
+            ActAsync(() => incidents.SetMaintenanceAsync(request.Window, request.User), new IncidentActionRequest(request.User, null)));
+        root.MapPost(IncidentApi.MaintenancePath + "/{id:long}/cancel", (long id, IncidentActionRequest request, IncidentService incidents) =>
+            ActAsync(() => incidents.CancelMaintenanceAsync(id, request.User, request.Comment), request));
     }
 
-    private static async Task<IResult> ActAsync(Func<Task<Incident>> action, IncidentActionRequest request)
+    private static async Task<IResult> ActAsync<T>(Func<Task<T>> action, IncidentActionRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.User))
         {
@@ -52,6 +62,10 @@ internal static partial class IncidentEndpoints
         catch (IllegalTransitionException e)
         {
             return Results.Json(new IncidentActionRefused(e.Message), IncidentJson.Options, statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (ArgumentException e)
+        {
+            return Results.Json(new IncidentActionRefused(e.Message), IncidentJson.Options, statusCode: StatusCodes.Status400BadRequest);
         }
     }
 

@@ -1,3 +1,4 @@
+using IocCenter.Analytics.Agencies;
 using IocCenter.Analytics.Detectors;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Analytics.Live;
@@ -34,7 +35,9 @@ public static class AnalyticsRegistration
         services.AddSingleton(sp => new IncidentService(
             sp.GetRequiredService<IncidentStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.ReopenWithin));
+            sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.ReopenWithin,
+            sp.GetRequiredService<IncidentDispatch>()));
+        builder.AddPeopleWhoAct();
         services.AddSingleton<IIncidents>(sp => sp.GetRequiredService<IncidentService>());
         services.AddSingleton<LiveReadings>();
         services.AddSingleton<IReadingSink>(sp => sp.GetRequiredService<LiveReadings>());

@@ -1,4 +1,6 @@
 using System.Globalization;
+using IocCenter.Analytics.Agencies;
+using IocCenter.Analytics.Notifications;
 using System.Threading.Channels;
 
 namespace IocCenter.Analytics.Incidents;
@@ -8,7 +10,7 @@ namespace IocCenter.Analytics.Incidents;
 /// stored (with its audit events) before it is announced to subscribers. Unresolved incidents are kept in memory
 /// too, loaded from the store at start, so a restart brings back every open incident and acknowledgement.
 /// </summary>
-public sealed class IncidentService : IIncidents, IDisposable
+public sealed partial class IncidentService : IIncidents, IDisposable
 {
     private readonly IncidentStore _store;
     private readonly TimeProvider _time;
@@ -16,18 +18,23 @@ public sealed class IncidentService : IIncidents, IDisposable
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Dictionary<(IncidentKind Kind, string Subject), Incident> _unresolved = [];
     private readonly List<Channel<IncidentChange>> _subscribers = [];
+    private readonly IncidentDispatch? _dispatch;
 
     /// <param name="reopenWithin">A condition that returns this soon after its incident was resolved reopens it instead of opening another.</param>
-    public IncidentService(IncidentStore store, TimeProvider time, TimeSpan reopenWithin)
+    /// <param name="dispatch">Routing, notifications and escalation; without it incidents have no agency and tell nobody.</param>
+    public IncidentService(IncidentStore store, TimeProvider time, TimeSpan reopenWithin, IncidentDispatch? dispatch = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _time = time;
         _reopenWithin = reopenWithin;
+        _dispatch = dispatch;
         foreach (var incident in store.Unresolved())
         {
             _unresolved[(incident.Kind, incident.Subject)] = incident;
         }
+
+        _maintenance = [.. store.MaintenanceWindows()];
     }
 
     /// <summary>Unresolved incidents, most severe and newest first.</summary>
@@ -88,9 +95,10 @@ public sealed class IncidentService : IIncidents, IDisposable
             current ??= _store.LastResolved(kind, subject) is { } last && now - last.ResolvedAt <= _reopenWithin ? last : null;
             if (current is null)
             {
-                var fresh = new Incident(0, kind, subject, deviceId, area, severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence);
-                var stored = _store.Insert(fresh, id => new IncidentEvent(id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, evidence.Detail));
-                Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, evidence.Detail));
+                var fresh = Routed(new Incident(0, kind, subject, deviceId, area, severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence), now);
+                var opened = OpenedComment(fresh, evidence.Detail);
+                var stored = _store.Insert(fresh, id => new IncidentEvent(id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, opened), Announcements("opened"));
+                Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, opened));
                 if (kind == IncidentKind.AreaOutage)
                 {
                     AdoptChildren(stored, now);
@@ -100,9 +108,34 @@ public sealed class IncidentService : IIncidents, IDisposable
             }
 
             var (updated, e) = IncidentLifecycle.Recur(current, severity, evidence, now);
+            if (e?.Action == "reopened")
+            {
+                // Back after it was resolved: it needs someone again, from now, and its agency hears of it again.
+                var reopened = Routed(updated with { Agency = current.Agency, Assignee = current.Assignee }, now);
+                return Save(reopened, [e with { Comment = OpenedComment(reopened, null) }], _dispatch?.Announce(reopened, "reopened"));
+            }
+
             return Save(updated, e is null ? [] : [e]);
         });
     }
+
+    /// <summary>
+    /// A new or reopened incident: its agency (kept when it has one: an officer may have handed it over), whether a
+    /// maintenance window covers it, and from when it needs attention.
+    /// </summary>
+    private Incident Routed(Incident incident, DateTimeOffset now)
+    {
+        var agency = incident.Agency ?? _dispatch?.Route(incident).Agency;
+        var window = Covering(incident, now);
+        return incident with { Agency = agency, MaintenanceId = window?.Id, AttentionSince = now };
+    }
+
+    private static string? OpenedComment(Incident incident, string? detail) => incident.MaintenanceId is { } window
+        ? $"{detail}{(detail is null ? "" : " — ")}trong giờ bảo trì #{window}, không báo ai / during maintenance window {window}: nobody is notified"
+        : detail;
+
+    private Func<Incident, IReadOnlyList<Notification>>? Announcements(string occasion) =>
+        _dispatch is null ? null : incident => incident.MaintenanceId is null ? _dispatch.Announce(incident, occasion) : [];
 
     /// <summary>A detector says the condition has been normal long enough (<paramref name="evidence"/>: see <see cref="IncidentLifecycle.Clear"/>).</summary>
     public async Task<Incident?> ClearAsync(IncidentKind kind, string? deviceId, string? area, Evidence? evidence = null)
@@ -121,7 +154,16 @@ public sealed class IncidentService : IIncidents, IDisposable
                 return null;
             }
 
-            var (cleared, e) = IncidentLifecycle.Clear(current, _time.GetUtcNow(), evidence);
+            var now = _time.GetUtcNow();
+            var (cleared, e) = IncidentLifecycle.Clear(current, now, evidence);
+            if (e is not null && cleared.MaintenanceId is { } window && cleared.State == IncidentState.Open)
+            {
+                // Raised and cleared inside planned work: nobody needs to acknowledge it, so it leaves the screens.
+                var resolved = cleared with { State = IncidentState.Resolved, ResolvedAt = now, ResolvedBy = IncidentLifecycle.System };
+                return Save(resolved, [e, new IncidentEvent(current.Id, now, IncidentLifecycle.System, "auto_resolved", IncidentState.Open, IncidentState.Resolved,
+                    $"đã bình thường lại trong giờ bảo trì #{window} / back to normal during maintenance window {window}")]);
+            }
+
             return e is null ? current : Save(cleared, [e]);
         });
     }
@@ -159,7 +201,8 @@ public sealed class IncidentService : IIncidents, IDisposable
                     }
                 }
 
-                var fresh = new Incident(0, current.Kind, current.Subject, current.DeviceId, current.Area, current.Severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence);
+                var fresh = new Incident(0, current.Kind, current.Subject, current.DeviceId, current.Area, current.Severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence,
+                    current.Agency, current.Assignee, Covering(current, now)?.Id, now);
                 var stored = _store.Insert(fresh, newId => new IncidentEvent(newId, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, detail));
                 Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, detail));
             }
@@ -269,9 +312,9 @@ public sealed class IncidentService : IIncidents, IDisposable
         return _store.Find(id) ?? throw new KeyNotFoundException($"No incident {id}.");
     }
 
-    private Incident Save(Incident incident, IReadOnlyList<IncidentEvent> events)
+    private Incident Save(Incident incident, IReadOnlyList<IncidentEvent> events, IReadOnlyList<Notification>? notifications = null)
     {
-        _store.Update(incident, events);
+        _store.Update(incident, events, notifications);
         var result = incident;
         foreach (var e in events)
         {

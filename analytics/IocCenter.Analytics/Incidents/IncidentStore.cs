@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IocCenter.Analytics.Notifications;
 using Microsoft.Data.Sqlite;
 
 namespace IocCenter.Analytics.Incidents;
@@ -8,7 +9,7 @@ namespace IocCenter.Analytics.Incidents;
 /// when the call returns). The audit table refuses UPDATE and DELETE; at most one unresolved incident exists per
 /// (kind, subject). One writer at a time: <see cref="IncidentService"/>.
 /// </summary>
-public sealed class IncidentStore : IDisposable
+public sealed partial class IncidentStore : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -65,6 +66,23 @@ public sealed class IncidentStore : IDisposable
             CREATE TRIGGER IF NOT EXISTS incident_events_append_only_delete BEFORE DELETE ON incident_events
                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
             """);
+        AddColumnIfMissing("incidents", "agency", "TEXT");
+        AddColumnIfMissing("incidents", "assignee", "TEXT");
+        AddColumnIfMissing("incidents", "maintenance_id", "INTEGER");
+        AddColumnIfMissing("incidents", "attention_since", "INTEGER");
+        CreateOutbox();
+        CreateMaintenance();
+    }
+
+    /// <summary>A database written by an older version gains the newer columns (empty) at start.</summary>
+    private void AddColumnIfMissing(string table, string column, string type)
+    {
+        using var check = _connection.CreateCommand();
+        check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if ((long)check.ExecuteScalar()! == 0)
+        {
+            Execute($"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
     }
 
     /// <summary>Every incident, oldest first.</summary>
@@ -110,7 +128,7 @@ public sealed class IncidentStore : IDisposable
     }
 
     /// <summary>Inserts a new incident with its first event; returns it with its id.</summary>
-    public Incident Insert(Incident incident, Func<long, IncidentEvent> firstEvent)
+    public Incident Insert(Incident incident, Func<long, IncidentEvent> firstEvent, Func<Incident, IReadOnlyList<Notification>>? notifications = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(firstEvent);
@@ -119,31 +137,50 @@ public sealed class IncidentStore : IDisposable
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO incidents (kind, subject, device_id, area, severity, state, active, opened_at, last_seen_at, cleared_at,
-                acknowledged_at, acknowledged_by, resolved_at, resolved_by, parent_id, occurrences, reopen_count, evidence)
+                acknowledged_at, acknowledged_by, resolved_at, resolved_by, parent_id, occurrences, reopen_count, evidence,
+                agency, assignee, maintenance_id, attention_since)
             VALUES ($kind, $subject, $device, $area, $severity, $state, $active, $opened, $seen, $cleared,
-                $acked, $acked_by, $resolved, $resolved_by, $parent, $occurrences, $reopens, $evidence)
+                $acked, $acked_by, $resolved, $resolved_by, $parent, $occurrences, $reopens, $evidence,
+                $agency, $assignee, $maintenance, $attention)
             RETURNING id
             """;
         Bind(command, incident);
         var id = (long)command.ExecuteScalar()!;
         AppendEvent(transaction, firstEvent(id));
+        var stored = incident with { Id = id };
+        if (notifications is not null)
+        {
+            Enqueue(transaction, notifications(stored), incident.OpenedAt);
+        }
+
         transaction.Commit();
-        return incident with { Id = id };
+        return stored;
     }
 
-    /// <summary>Saves an incident's new state and its events in one transaction.</summary>
-    public void Update(Incident incident, IEnumerable<IncidentEvent> events)
+    /// <summary>
+    /// Saves an incident's new state, its events and the notifications it decided in one transaction. With a
+    /// <paramref name="decision"/> key, does nothing and returns false when that decision was already taken (an
+    /// escalation step decided before a restart is not decided again).
+    /// </summary>
+    public bool Update(Incident incident, IEnumerable<IncidentEvent> events, IReadOnlyList<Notification>? notifications = null, string? decision = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(events);
         using var transaction = _connection.BeginTransaction();
+        if (decision is not null && !Decide(transaction, decision, incident.Id, incident.LastSeenAt))
+        {
+            transaction.Rollback();
+            return false;
+        }
+
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             UPDATE incidents SET kind = $kind, subject = $subject, device_id = $device, area = $area, severity = $severity,
                 state = $state, active = $active, opened_at = $opened, last_seen_at = $seen, cleared_at = $cleared,
                 acknowledged_at = $acked, acknowledged_by = $acked_by, resolved_at = $resolved, resolved_by = $resolved_by,
-                parent_id = $parent, occurrences = $occurrences, reopen_count = $reopens, evidence = $evidence
+                parent_id = $parent, occurrences = $occurrences, reopen_count = $reopens, evidence = $evidence,
+                agency = $agency, assignee = $assignee, maintenance_id = $maintenance, attention_since = $attention
             WHERE id = $id
             """;
         Bind(command, incident);
@@ -154,7 +191,13 @@ public sealed class IncidentStore : IDisposable
             AppendEvent(transaction, e);
         }
 
+        if (notifications is { Count: > 0 })
+        {
+            Enqueue(transaction, notifications, incident.LastSeenAt);
+        }
+
         transaction.Commit();
+        return true;
     }
 
     public void Dispose() => _connection.Dispose();
@@ -195,6 +238,10 @@ public sealed class IncidentStore : IDisposable
         command.Parameters.AddWithValue("$occurrences", i.Occurrences);
         command.Parameters.AddWithValue("$reopens", i.ReopenCount);
         command.Parameters.AddWithValue("$evidence", JsonSerializer.Serialize(i.Evidence, Json));
+        command.Parameters.AddWithValue("$agency", Nullable(i.Agency));
+        command.Parameters.AddWithValue("$assignee", Nullable(i.Assignee));
+        command.Parameters.AddWithValue("$maintenance", Nullable(i.MaintenanceId));
+        command.Parameters.AddWithValue("$attention", Nullable(i.AttentionSince?.ToUnixTimeMilliseconds()));
     }
 
     private List<Incident> Query(string sql, Action<SqliteCommand>? bind)
@@ -227,7 +274,11 @@ public sealed class IncidentStore : IDisposable
                 reader.IsDBNull(reader.GetOrdinal("parent_id")) ? null : reader.GetInt64(reader.GetOrdinal("parent_id")),
                 reader.GetInt32(reader.GetOrdinal("occurrences")),
                 reader.GetInt32(reader.GetOrdinal("reopen_count")),
-                JsonSerializer.Deserialize<Evidence>(reader.GetString(reader.GetOrdinal("evidence")), Json)!));
+                JsonSerializer.Deserialize<Evidence>(reader.GetString(reader.GetOrdinal("evidence")), Json)!,
+                Text("agency"),
+                Text("assignee"),
+                reader.IsDBNull(reader.GetOrdinal("maintenance_id")) ? null : reader.GetInt64(reader.GetOrdinal("maintenance_id")),
+                Time("attention_since")));
         }
 
         return incidents;

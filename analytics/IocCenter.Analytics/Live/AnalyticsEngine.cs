@@ -21,7 +21,8 @@ internal sealed partial class AnalyticsEngine(
     AnalyticsWatchdog watchdog,
     ILogger<AnalyticsEngine> logger,
     Ml.PcaSupervisor? pca = null,
-    DeviceDirectory? devices = null) : BackgroundService
+    DeviceDirectory? devices = null,
+    Agencies.DeviceDomains? domains = null) : BackgroundService
 {
     // Analytics:WatchUnregisteredDevices=false with a registry: incidents for registered devices only (a made-up id
     // raises nothing). Their readings are still stored, and the admin page lists them as unregistered.
@@ -94,6 +95,7 @@ internal sealed partial class AnalyticsEngine(
                 return;
             }
 
+            domains?.Learn(reading.DeviceId, reading.Domain);
             _detectors.Observe(new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics), _changes);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -48,7 +48,7 @@ public static class ApiEndpoints
             return Results.Ok(new { name = person.Name, displayName = person.FindFirst("display_name")?.Value, role = person.FindFirst(ClaimTypes.Role)?.Value });
         });
 
-        api.MapGet("/incidents", async (IIncidents incidents, IncidentAreas areas, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] int? limit, CancellationToken cancellationToken) =>
+        api.MapGet("/incidents", async (IIncidents incidents, IncidentAreas areas, [FromQuery] string? state, [FromQuery] string? severity, [FromQuery] string? kind, [FromQuery] string? area, [FromQuery] string? agency, [FromQuery] string? assignee, [FromQuery] int? limit, CancellationToken cancellationToken) =>
         {
             IEnumerable<Incident> list = state is null or "" or "unresolved" ? incidents.Unresolved() : await incidents.RecentAsync(Math.Clamp(limit ?? 500, 1, 5000), cancellationToken);
             if (state is not (null or "" or "unresolved" or "all"))
@@ -57,7 +57,8 @@ public static class ApiEndpoints
             }
 
             // An empty filter (?area=) is no filter, as on /api/devices.
-            list = list.Where(i => (string.IsNullOrEmpty(severity) || i.Severity.Code() == severity) && (string.IsNullOrEmpty(kind) || i.Kind.Code() == kind) && (string.IsNullOrEmpty(area) || i.Area == area));
+            list = list.Where(i => (string.IsNullOrEmpty(severity) || i.Severity.Code() == severity) && (string.IsNullOrEmpty(kind) || i.Kind.Code() == kind) && (string.IsNullOrEmpty(area) || i.Area == area)
+                && (string.IsNullOrEmpty(agency) || i.Agency == agency) && (string.IsNullOrEmpty(assignee) || i.Assignee == assignee));
             return Results.Ok(areas.View(list.Take(Math.Clamp(limit ?? 500, 1, 5000))));
         }).WithSummary("Incidents: unresolved by default; state=all|open|acknowledged|resolved for history");
 
@@ -126,6 +127,7 @@ public static class ApiEndpoints
         }).WithSummary("The metric around an incident, from the telemetry store");
 
         admin.MapPeople();
+        api.MapDuty(acting, admin);
 
         admin.MapDelete("/devices/{id}", DeviceRemoval.RemoveAsync).AddEndpointFilter(ValidateAntiforgery)
             .WithSummary("Removes a device from the walls and the saved states (it comes back if it reports again)");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using IocCenter.Analytics.Incidents;
 using IocCenter.Analytics.Live;
+using IocCenter.Analytics.Maintenance;
 using IocCenter.Mqtt;
 using IocCenter.Resilience;
 using MQTTnet;
@@ -30,6 +31,8 @@ public sealed partial class RemoteIncidents : BackgroundService, IIncidents
     private readonly Dictionary<long, Incident> _unresolved = [];
     private readonly HashSet<long> _resolvedDuringSync = [];
     private readonly List<Channel<IncidentChange>> _subscribers = [];
+    private IReadOnlyList<MaintenanceWindow> _maintenance = [];
+    private long _passes;
 
     public RemoteIncidents(HttpClient http, IConfiguration configuration, ILogger<RemoteIncidents> logger)
     {
@@ -85,6 +88,58 @@ public sealed partial class RemoteIncidents : BackgroundService, IIncidents
     public Task<Incident> AcknowledgeAsync(long id, string user, string? comment) => ActAsync(id, "acknowledge", user, comment);
 
     public Task<Incident> ResolveAsync(long id, string user, string? comment) => ActAsync(id, "resolve", user, comment);
+
+    public async Task<Incident> AssignAsync(long id, string user, string? assignee, string? agency, string? comment) =>
+        await PostAsync<Incident>($"{Path(id)}/assign", new IncidentAssignRequest(user, assignee, agency, comment), $"No incident {id}.");
+
+    public async Task<IReadOnlyList<AgencyInfo>> AgenciesAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<List<AgencyInfo>>(IncidentApi.AgenciesPath.TrimStart('/'), cancellationToken) ?? [];
+
+    public IReadOnlyList<MaintenanceWindow> Maintenance() => Volatile.Read(ref _maintenance);
+
+    public async Task<MaintenanceWindow> SetMaintenanceAsync(MaintenanceRequest request, string user)
+    {
+        var window = await PostAsync<MaintenanceWindow>(IncidentApi.MaintenancePath.TrimStart('/'), new MaintenanceSetRequest(user, request), "No maintenance API.");
+        await RefreshMaintenanceAsync(CancellationToken.None);
+        return window;
+    }
+
+    public async Task<MaintenanceWindow> CancelMaintenanceAsync(long id, string user, string? comment)
+    {
+        var window = await PostAsync<MaintenanceWindow>(FormattableString.Invariant($"{IncidentApi.MaintenancePath.TrimStart('/')}/{id}/cancel"), new IncidentActionRequest(user, comment), $"No maintenance window {id}.");
+        await RefreshMaintenanceAsync(CancellationToken.None);
+        return window;
+    }
+
+    public async Task<NotificationStatus> NotificationStatusAsync(CancellationToken cancellationToken = default) =>
+        await GetAsync<NotificationStatus>(IncidentApi.NotificationsPath.TrimStart('/'), cancellationToken) ?? new NotificationStatus([], [], []);
+
+    /// <summary>The windows as the writer has them now (every few seconds, and after this dashboard's own changes).</summary>
+    internal async Task RefreshMaintenanceAsync(CancellationToken cancellationToken)
+    {
+        if (await GetAsync<List<MaintenanceWindow>>(IncidentApi.MaintenancePath.TrimStart('/'), cancellationToken) is { } windows)
+        {
+            Volatile.Write(ref _maintenance, windows);
+        }
+    }
+
+    private async Task<T> PostAsync<T>(string path, object body, string notFound)
+    {
+        using var response = await _http.PostAsJsonAsync(path, body, IncidentJson.Options);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.NotFound:
+                throw new KeyNotFoundException(notFound);
+            case HttpStatusCode.Conflict:
+                throw new IllegalTransitionException((await response.Content.ReadFromJsonAsync<IncidentActionRefused>(IncidentJson.Options))?.Error ?? "Không thực hiện được / Not possible now.");
+            case HttpStatusCode.BadRequest:
+                throw new ArgumentException((await response.Content.ReadFromJsonAsync<IncidentActionRefused>(IncidentJson.Options))?.Error ?? "Yêu cầu không hợp lệ / Invalid request.");
+            default:
+                response.EnsureSuccessStatusCode();
+                return await response.Content.ReadFromJsonAsync<T>(IncidentJson.Options)
+                    ?? throw new InvalidOperationException("The analytics host answered without a body.");
+        }
+    }
 
     public override void Dispose()
     {
@@ -146,6 +201,12 @@ public sealed partial class RemoteIncidents : BackgroundService, IIncidents
                     }
 
                     LogInSync(_logger, count);
+                }
+
+                // The loop passes once a second: the windows are at most five seconds old on this dashboard.
+                if (_passes++ % 5 == 0)
+                {
+                    await RefreshMaintenanceAsync(stoppingToken);
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);

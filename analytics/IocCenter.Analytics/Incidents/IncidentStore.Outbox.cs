@@ -1,0 +1,163 @@
+using System.Text.Json;
+using IocCenter.Analytics.Notifications;
+using Microsoft.Data.Sqlite;
+
+namespace IocCenter.Analytics.Incidents;
+
+/// <summary>One notification waiting in (or gone through) the outbox.</summary>
+public sealed record OutboxEntry(long Id, Notification Notification, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, int Attempts, string? LastError, DateTimeOffset? SentAt, DateTimeOffset? GaveUpAt);
+
+/// <summary>How one channel is doing, for the admin page and <c>/health</c>.</summary>
+public sealed record ChannelStatus(string Channel, int Waiting, int Failing, int Sent, int GaveUp, DateTimeOffset? LastSentAt, string? LastError, DateTimeOffset? OldestWaitingSince);
+
+// The outbox lives in the incident store, so a notification is decided in the same transaction as the change that
+// caused it: a crash after the commit still finds it, a crash before leaves neither. Each row's key is unique.
+public sealed partial class IncidentStore
+{
+    private void CreateOutbox() => Execute("""
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL UNIQUE,
+            incident_id INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            sent_at INTEGER,
+            gave_up_at INTEGER);
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+        CREATE TABLE IF NOT EXISTS decisions (
+            key TEXT PRIMARY KEY,
+            incident_id INTEGER NOT NULL,
+            at INTEGER NOT NULL);
+        """);
+
+    private bool Decide(SqliteTransaction transaction, string key, long incidentId, DateTimeOffset at)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT OR IGNORE INTO decisions (key, incident_id, at) VALUES ($key, $id, $at)";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$id", incidentId);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    private void Enqueue(SqliteTransaction transaction, IReadOnlyList<Notification> notifications, DateTimeOffset at)
+    {
+        foreach (var n in notifications)
+        {
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT OR IGNORE INTO outbox (key, incident_id, channel, recipient, payload, created_at, next_attempt_at)
+                VALUES ($key, $incident, $channel, $recipient, $payload, $at, $at)
+                """;
+            command.Parameters.AddWithValue("$key", n.Key);
+            command.Parameters.AddWithValue("$incident", n.IncidentId);
+            command.Parameters.AddWithValue("$channel", n.Channel);
+            command.Parameters.AddWithValue("$recipient", n.Recipient);
+            command.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(n, Json));
+            command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Notifications due now, oldest first.</summary>
+    public IReadOnlyList<OutboxEntry> DueNotifications(DateTimeOffset now, int limit) => Outbox(
+        "SELECT * FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $now ORDER BY next_attempt_at, id LIMIT $n",
+        c =>
+        {
+            c.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            c.Parameters.AddWithValue("$n", limit);
+        });
+
+    /// <summary>The newest outbox rows (any state), newest first, for the admin page.</summary>
+    public IReadOnlyList<OutboxEntry> RecentNotifications(int limit) =>
+        Outbox("SELECT * FROM outbox ORDER BY id DESC LIMIT $n", c => c.Parameters.AddWithValue("$n", limit));
+
+    public IReadOnlyList<OutboxEntry> NotificationsOf(long incidentId) =>
+        Outbox("SELECT * FROM outbox WHERE incident_id = $id ORDER BY id", c => c.Parameters.AddWithValue("$id", incidentId));
+
+    public void MarkSent(long id, DateTimeOffset at) => Execute(
+        "UPDATE outbox SET sent_at = $at, attempts = attempts + 1, last_error = NULL WHERE id = $id",
+        c =>
+        {
+            c.Parameters.AddWithValue("$id", id);
+            c.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        });
+
+    /// <summary>A failed attempt: tried again at <paramref name="next"/>, or given up on (still listed, with its reason).</summary>
+    public void MarkFailed(long id, string error, DateTimeOffset next, bool giveUp, DateTimeOffset at) => Execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt_at = $next, gave_up_at = $gave_up WHERE id = $id",
+        c =>
+        {
+            c.Parameters.AddWithValue("$id", id);
+            c.Parameters.AddWithValue("$error", error.Length > 500 ? error[..500] : error);
+            c.Parameters.AddWithValue("$next", next.ToUnixTimeMilliseconds());
+            c.Parameters.AddWithValue("$gave_up", giveUp ? at.ToUnixTimeMilliseconds() : DBNull.Value);
+        });
+
+    /// <summary>Per channel: waiting, failing (waiting after a failed attempt), sent, given up; the last error.</summary>
+    public IReadOnlyList<ChannelStatus> ChannelStatuses()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT channel,
+                SUM(sent_at IS NULL AND gave_up_at IS NULL),
+                SUM(sent_at IS NULL AND gave_up_at IS NULL AND attempts > 0),
+                SUM(sent_at IS NOT NULL),
+                SUM(gave_up_at IS NOT NULL),
+                MAX(sent_at),
+                (SELECT last_error FROM outbox o2 WHERE o2.channel = outbox.channel AND o2.last_error IS NOT NULL ORDER BY o2.id DESC LIMIT 1),
+                MIN(CASE WHEN sent_at IS NULL AND gave_up_at IS NULL THEN created_at END)
+            FROM outbox GROUP BY channel ORDER BY channel
+            """;
+        using var reader = command.ExecuteReader();
+        var statuses = new List<ChannelStatus>();
+        while (reader.Read())
+        {
+            DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i));
+            statuses.Add(new ChannelStatus(
+                reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
+                Time(5), reader.IsDBNull(6) ? null : reader.GetString(6), Time(7)));
+        }
+
+        return statuses;
+    }
+
+    private List<OutboxEntry> Outbox(string sql, Action<SqliteCommand> bind)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        using var reader = command.ExecuteReader();
+        var entries = new List<OutboxEntry>();
+        while (reader.Read())
+        {
+            DateTimeOffset? Time(string column) => reader.IsDBNull(reader.GetOrdinal(column)) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(reader.GetOrdinal(column)));
+            entries.Add(new OutboxEntry(
+                reader.GetInt64(reader.GetOrdinal("id")),
+                JsonSerializer.Deserialize<Notification>(reader.GetString(reader.GetOrdinal("payload")), Json)!,
+                Time("created_at")!.Value,
+                Time("next_attempt_at")!.Value,
+                reader.GetInt32(reader.GetOrdinal("attempts")),
+                reader.IsDBNull(reader.GetOrdinal("last_error")) ? null : reader.GetString(reader.GetOrdinal("last_error")),
+                Time("sent_at"),
+                Time("gave_up_at")));
+        }
+
+        return entries;
+    }
+
+    private void Execute(string sql, Action<SqliteCommand> bind)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        command.ExecuteNonQuery();
+    }
+}
