@@ -71,6 +71,8 @@ public sealed class IncidentDispatch
 
     public string AgencyName(string? code) => code is not null && _routing.Agencies.TryGetValue(code, out var a) ? a.Name : code ?? "";
 
+    public string AgencyNameEn(string? code) => code is not null && _routing.Agencies.TryGetValue(code, out var a) ? a.NameEn ?? a.Name : code ?? "";
+
     /// <summary>
     /// The messages for an incident that now needs its agency: it opened, reopened, was handed over, or its maintenance
     /// window ended with the condition still present. <paramref name="occasion"/> is part of the idempotency key.

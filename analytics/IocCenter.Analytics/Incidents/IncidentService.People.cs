@@ -50,8 +50,10 @@ public sealed partial class IncidentService
             if (agency is not null && agency != current.Agency)
             {
                 updated = updated with { Agency = agency };
-                events.Add(new IncidentEvent(id, now, user, "handed_over", current.State, current.State,
-                    Joined($"{_dispatch?.AgencyName(current.Agency) ?? current.Agency} → {_dispatch?.AgencyName(agency) ?? agency}", comment)));
+                // "Sở A → Sở B: comment / Department A → Department B: comment": the console shows the reader's half.
+                var vi = Joined($"{_dispatch?.AgencyName(current.Agency) ?? current.Agency} → {_dispatch?.AgencyName(agency) ?? agency}", comment);
+                var en = Joined($"{_dispatch?.AgencyNameEn(current.Agency) ?? current.Agency} → {_dispatch?.AgencyNameEn(agency) ?? agency}", comment);
+                events.Add(new IncidentEvent(id, now, user, "handed_over", current.State, current.State, $"{vi} / {en}"));
             }
 
             if (assignee is not null && assignee != current.Assignee)
@@ -89,8 +91,9 @@ public sealed partial class IncidentService
         foreach (var incident in Unresolved())
         {
             var step = _dispatch.EscalationStep(incident, now);
-            if (step == 0)
+            if (step == 0 || Covering(incident, now) is not null)
             {
+                // Also an incident raised before its device went under maintenance: the work on it is under way.
                 continue;
             }
 

@@ -358,11 +358,38 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         }
     }
 
+    /// <summary>
+    /// Offline, an unresolved incident (its worst severity), or ok; and over any of these "maintenance" while a
+    /// maintenance window covers the device: planned work, not an alarm (its incidents notify nobody).
+    /// </summary>
     private (bool Online, string State, string? Severity) StateOf(Device d, long now)
     {
         var online = IsOnline(d, now);
         var worst = _worst.TryGetValue(d.Id, out var severity) ? severity : (Severity?)null;
-        return (online, !online ? "offline" : worst is null ? "ok" : "incident", worst?.Code());
+        var state = UnderMaintenance(d, now) ? "maintenance" : !online ? "offline" : worst is null ? "ok" : "incident";
+        return (online, state, worst?.Code());
+    }
+
+    private (long Second, List<Analytics.Maintenance.MaintenanceWindow> Windows) _activeWindows = (long.MinValue, []);
+
+    // The windows covering now, worked out once a second (under the gate), then matched per device.
+    private bool UnderMaintenance(Device d, long now)
+    {
+        if (_activeWindows.Second != now / 1000)
+        {
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
+            _activeWindows = (now / 1000, [.. incidents.Maintenance().Where(w => Analytics.Maintenance.MaintenanceSchedule.Covers(w, at))]);
+        }
+
+        foreach (var window in _activeWindows.Windows)
+        {
+            if (Analytics.Maintenance.MaintenanceSchedule.Matches(window, d.Id, d.Area, d.Domain.Name()))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private DeviceView View(Device d, long now)

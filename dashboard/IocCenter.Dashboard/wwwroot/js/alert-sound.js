@@ -76,7 +76,8 @@ window.IocAlertSound = (() => {
     }
 
     function track(incident) {
-      if (repeatMs[incident.severity] && incident.state === 'open') {
+      // An incident raised during maintenance is planned work: recorded, but it does not sound.
+      if (repeatMs[incident.severity] && incident.state === 'open' && !incident.maintenanceId) {
         if (!open.has(incident.id)) fresh.add(incident.id);
         open.set(incident.id, incident.severity);
       } else {

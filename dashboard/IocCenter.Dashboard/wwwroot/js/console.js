@@ -5,7 +5,7 @@
   const c = t.console;
   const $ = id => document.getElementById(id);
   const rank = { critical: 4, major: 3, minor: 2, warning: 1 };
-  const state = { incidents: new Map(), devices: new Map(), areas: [], area: null, sort: { key: 'severity', dir: -1 }, selected: null, csrf: null };
+  const state = { incidents: new Map(), devices: new Map(), areas: [], area: null, sort: { key: 'severity', dir: -1 }, selected: null, csrf: null, agencies: new Map(), role: null };
 
   // ---- text
   document.title = 'IOC — ' + c.title;
@@ -17,13 +17,15 @@
   $('my-password').textContent = c.myPassword;
   $('my-password').href = '/account/password' + (lang === 'en' ? '?lang=en' : '');
   $('f-state-label').textContent = c.state; $('f-severity-label').textContent = c.severity;
-  $('f-domain-label').textContent = c.domain; $('f-area-label').textContent = c.area;
+  $('f-domain-label').textContent = c.domain; $('f-area-label').textContent = c.area; $('f-agency-label').textContent = c.agency;
   $('zoom-in').title = c.zoomIn; $('zoom-out').title = c.zoomOut; $('zoom-all').title = c.zoomAll;
   for (const id of ['zoom-in', 'zoom-out', 'zoom-all']) $(id).setAttribute('aria-label', $(id).title);
-  const heads = { severity: c.severity, kind: c.kind, subject: c.subject, area: c.area, state: c.state, openedAt: c.opened, lastSeenAt: c.lastSeen };
+  const heads = { severity: c.severity, kind: c.kind, subject: c.subject, area: c.area, agency: c.agency, state: c.state, openedAt: c.opened, lastSeenAt: c.lastSeen };
   document.querySelectorAll('#incidents th').forEach(th => { th.textContent = heads[th.dataset.sort]; th.addEventListener('click', () => sortBy(th.dataset.sort)); });
   $('d-evidence-title').textContent = c.evidence; $('d-audit-title').textContent = c.audit;
   $('d-comment-label').textContent = c.comment; $('d-ack').textContent = c.acknowledge; $('d-resolve').textContent = c.resolve;
+  $('d-assign-title').textContent = c.assignTitle; $('d-assignee-label').textContent = c.assignTo; $('d-agency-label').textContent = c.handTo;
+  $('d-assign-save').textContent = c.assign; $('d-maint').textContent = c.maintDevice;
 
   // ---- night and day (js/theme.js: dark from 18:00 to 06:00 unless chosen), and the alert sound (js/alert-sound.js)
   const theme = window.IocTheme;
@@ -41,10 +43,10 @@
   fill($('f-state'), [['unresolved', c.unresolved], ['all', c.all], ['open', t.state.open], ['acknowledged', t.state.acknowledged], ['resolved', t.state.resolved]]);
   fill($('f-severity'), [['', c.all], ...['critical', 'major', 'minor', 'warning'].map(s => [s, t.severity[s]])]);
   fill($('f-domain'), [['', c.all], ['traffic', c.domains.traffic], ['environment', c.domains.environment], ['connectivity', c.domains.connectivity]]);
-  for (const id of ['f-severity', 'f-domain']) $(id).addEventListener('change', draw);
+  for (const id of ['f-severity', 'f-domain', 'f-agency']) $(id).addEventListener('change', draw);
 
   // ---- the province map (js/province-map.js, as on the wall, with zoom) and the searchable area filter
-  const colors = { ok: '#27ae60', offline: '#7f8c8d', critical: '#c0392b', major: '#d35400', minor: '#d4ac0d', warning: '#2471a3' };
+  const colors = { ok: '#27ae60', offline: '#7f8c8d', critical: '#c0392b', major: '#d35400', minor: '#d4ac0d', warning: '#2471a3', maintenance: '#8e44ad' };
   const areaFilter = window.IocAreaFilter.create({ input: $('f-area'), list: $('f-area-list'), clear: $('f-area-clear'), text: c, onChange: chooseArea });
   const map = window.IocProvinceMap.create($('map'), { colors, zoom: true, onAreaClick: code => areaFilter.choose(code) });
   function chooseArea(code) {
@@ -83,13 +85,13 @@
   // ---- list
   function domainOf(incident) { return incident.deviceId ? state.devices.get(incident.deviceId)?.domain : null; }
   function visible() {
-    const severity = $('f-severity').value, domain = $('f-domain').value, area = state.area;
-    return [...state.incidents.values()].filter(i => (!severity || i.severity === severity) && (!domain || domainOf(i) === domain) && (!area || map.areaOfIncident(i) === area));
+    const severity = $('f-severity').value, domain = $('f-domain').value, agency = $('f-agency').value, area = state.area;
+    return [...state.incidents.values()].filter(i => (!severity || i.severity === severity) && (!domain || domainOf(i) === domain) && (!agency || i.agency === agency) && (!area || map.areaOfIncident(i) === area));
   }
   function compare(a, b) {
     const k = state.sort.key;
-    const va = k === 'severity' ? rank[a.severity] : k.endsWith('At') ? Date.parse(a[k]) : (t.kind[a[k]] || a[k] || '');
-    const vb = k === 'severity' ? rank[b.severity] : k.endsWith('At') ? Date.parse(b[k]) : (t.kind[b[k]] || b[k] || '');
+    const key = i => k === 'severity' ? rank[i.severity] : k.endsWith('At') ? Date.parse(i[k]) : k === 'agency' ? agencyName(i.agency) : (t.kind[i[k]] || i[k] || '');
+    const va = key(a), vb = key(b);
     return (va < vb ? -1 : va > vb ? 1 : 0) * state.sort.dir || (Date.parse(b.lastSeenAt) - Date.parse(a.lastSeenAt));
   }
   function sortBy(key) {
@@ -101,8 +103,9 @@
     const rows = visible().sort(compare).map(i => `<tr data-id="${i.id}" data-state="${i.state}" class="${state.selected === i.id ? 'selected' : ''}">` +
       `<td><span class="sev ${i.severity}">${t.severity[i.severity]}</span></td><td>${escapeHtml(t.kind[i.kind] || i.kind)}${i.evidence?.provisional ? ` <span class="provisional">${t.provisional}</span>` : ''}</td>` +
       `<td>${subjectCell(i)}</td><td>${escapeHtml(areaName(map.areaOfIncident(i) ?? i.area))}</td>` +
-      `<td>${t.state[i.state]}${i.active || i.state === 'resolved' ? '' : ' · ' + t.cleared}</td><td>${time(i.openedAt)}</td><td>${time(i.lastSeenAt)}</td></tr>`);
-    document.querySelector('#incidents tbody').innerHTML = rows.join('') || `<tr><td colspan="7">${c.none}</td></tr>`;
+      `<td>${escapeHtml(agencyName(i.agency))}${i.assignee ? `<br><span class="device-id">${escapeHtml(i.assignee)}</span>` : ''}</td>` +
+      `<td>${t.state[i.state]}${i.active || i.state === 'resolved' ? '' : ' · ' + t.cleared}${i.maintenanceId ? ` <span class="in-maintenance">${c.duringMaintenance}</span>` : ''}</td><td>${time(i.openedAt)}</td><td>${time(i.lastSeenAt)}</td></tr>`);
+    document.querySelector('#incidents tbody').innerHTML = rows.join('') || `<tr><td colspan="8">${c.none}</td></tr>`;
   }
   // A device by its registry name (with its id where there is room, so it can be found in the field); an area by name.
   function subjectName(incident, withId = false) {
@@ -124,6 +127,11 @@
     // A place the pack does not know is said so, as on the wall and the device page (it was an empty cell).
     return (id && state.areas.find(a => a.code === id)?.name) || c.unknownPlace;
   }
+  // An agency by its name in the reader's language (the configured ones come from /api/agencies), else its code.
+  function agencyName(code) {
+    const a = code && state.agencies.get(code);
+    return a ? (lang === 'en' && a.nameEn ? a.nameEn : a.name) : (code || '—');
+  }
   document.querySelector('#incidents tbody').addEventListener('click', e => { const row = e.target.closest('tr[data-id]'); if (row) select(Number(row.dataset.id)); });
 
   // ---- detail
@@ -135,7 +143,9 @@
     $('d-title').textContent = `#${incident.id} ${t.kind[incident.kind] || incident.kind}${incident.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[incident.severity]}`;
     const facts = [[c.subject, subjectName(incident, true)], [c.area, areaName(map.areaOfIncident(incident) ?? incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
       [c.opened, time(incident.openedAt)], [c.lastSeen, time(incident.lastSeenAt)], [c.occurrences, incident.occurrences],
-      [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—']];
+      [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—'],
+      [c.agency, agencyName(incident.agency)], [c.assignee, incident.assignee || '—'],
+      ...(incident.maintenanceId ? [[t.maintenance, c.duringMaintenance]] : [])];
     $('d-facts').innerHTML = facts.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
     const ev = incident.evidence;
     const said = inLanguage(ev.detail);
@@ -155,6 +165,10 @@
     }
     $('d-ack').disabled = incident.state !== 'open';
     $('d-resolve').disabled = incident.state === 'resolved';
+    $('d-assign').disabled = incident.state === 'resolved';
+    $('d-assignee').value = incident.assignee || '';
+    $('d-agency').value = '';
+    $('d-maint').hidden = !incident.deviceId;
     $('d-error').textContent = '';
   }
   // The evidence in words: what was measured (the metric's name and unit), against what (a rule's threshold, or the
@@ -187,6 +201,20 @@
     } catch (e) { $('d-error').textContent = inLanguage(e.message); } // the server says why in both languages
   }
   $('d-ack').addEventListener('click', () => act('acknowledge'));
+  $('d-assign-save').addEventListener('click', async () => {
+    const id = state.selected;
+    try {
+      const incident = await api(`/api/incidents/${id}/assign`, { method: 'POST', body: JSON.stringify({ assignee: $('d-assignee').value || null, agency: $('d-agency').value || null, comment: $('d-comment').value || null }) });
+      state.incidents.set(incident.id, incident);
+      $('d-comment').value = '';
+      await select(id);
+    } catch (e) { $('d-error').textContent = inLanguage(e.message); }
+  });
+  $('d-maint').addEventListener('click', () => {
+    const incident = state.incidents.get(state.selected);
+    if (!incident?.deviceId) return;
+    maintenance.prefill('device', incident.deviceId);
+  });
   $('d-resolve').addEventListener('click', () => act('resolve'));
 
   // ---- data
@@ -201,13 +229,22 @@
     $('logout-token').value = state.csrf;
     const me = await api('/api/me');
     $('who').textContent = `${me.displayName || me.name} (${c.roles[me.role] || me.role})`;
+    state.role = me.role;
+    const agencies = await api('/api/agencies').catch(() => []);
+    state.agencies = new Map(agencies.map(a => [a.code, a]));
+    fill($('f-agency'), [['', c.allAgencies], ...agencies.map(a => [a.code, agencyName(a.code)])]);
+    fill($('d-agency'), [['', c.unchanged], ...agencies.map(a => [a.code, agencyName(a.code)])]);
     $('admin-link').hidden = me.role !== 'admin';
     $('admin-link').textContent = t.admin.title;
     await loadProvince();
     const devices = await api('/api/devices');
     for (const d of devices) { state.devices.set(d.id, d); map.setDevice(d); }
     await load();
+    maintenance.start();
     connect();
+    // A notification's link (/console?incident=N) opens that incident.
+    const wanted = Number(new URLSearchParams(location.search).get('incident'));
+    if (Number.isSafeInteger(wanted) && wanted > 0) select(wanted).catch(e => { $('banner').hidden = false; $('banner').textContent = inLanguage(e.message); });
   }
 
   function connect() {
@@ -248,5 +285,6 @@
     connection.start().then(() => { banner.hidden = true; }).catch(() => { banner.hidden = false; banner.textContent = t.banner; retry(); });
   }
 
+  const maintenance = window.IocMaintenance.create({ api, t, c, lang, time, escapeHtml, inLanguage, devices: state.devices, areaName: code => map.area(code)?.name, areas: () => map.areas(), role: () => state.role });
   init().catch(e => { if (e.message !== '401') { $('banner').hidden = false; $('banner').textContent = e.message; } });
 })();

@@ -132,11 +132,13 @@ window.IocProvinceMap = (() => {
       schedule();
     }
     function removeDevice(id) { devices.get(id)?.el.remove(); devices.delete(id); schedule(); }
-    function setIncident(i) { if (i.state === 'resolved') incidents.delete(i.id); else incidents.set(i.id, i); schedule(); }
+    // An incident raised during maintenance does not colour its area: the work is planned (its device shows as such).
+    function setIncident(i) { if (i.state === 'resolved' || i.maintenanceId) incidents.delete(i.id); else incidents.set(i.id, i); schedule(); }
     function removeIncident(id) { incidents.delete(id); schedule(); }
     function clear() { for (const d of devices.values()) d.el.remove(); devices.clear(); incidents.clear(); schedule(); }
 
     function deviceColor(d) {
+      if (d.state === 'maintenance') return colors.maintenance;
       if (d.state === 'offline') return colors.offline;
       if (d.state === 'incident') return colors[d.severity] || colors.warning;
       return colors.ok;

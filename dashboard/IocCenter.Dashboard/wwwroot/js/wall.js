@@ -5,12 +5,12 @@
   const { t, locale } = window.IocI18n;
   const params = new URLSearchParams(location.search);
   const chime = params.get('chime') === '1';
-  const colors = { ok: '#2ecc71', offline: '#6c7a89', critical: '#e74c3c', major: '#e67e22', minor: '#f1c40f', warning: '#3498db' };
+  const colors = { ok: '#2ecc71', offline: '#6c7a89', critical: '#e74c3c', major: '#e67e22', minor: '#f1c40f', warning: '#3498db', maintenance: '#b07cc6' };
   const severityRank = { critical: 4, major: 3, minor: 2, warning: 1 };
   const maxChartPoints = 600;
   const maxTicker = 40;
 
-  const state = { devices: new Map(), incidents: new Map(), chart: [] };
+  const state = { devices: new Map(), incidents: new Map(), chart: [], agencies: new Map() };
 
   // ---- static text
   document.getElementById('title-main').textContent = t.titleMain;
@@ -20,7 +20,7 @@
   document.getElementById('chart-environment-title').textContent = t.chartEnvironment;
   document.getElementById('chart-connectivity-title').textContent = t.chartConnectivity;
   document.getElementById('legend').innerHTML = [
-    ['ok', t.ok], ['critical', t.severity.critical], ['major', t.severity.major], ['minor', t.severity.minor], ['warning', t.severity.warning], ['offline', t.offline],
+    ['ok', t.ok], ['critical', t.severity.critical], ['major', t.severity.major], ['minor', t.severity.minor], ['warning', t.severity.warning], ['offline', t.offline], ['maintenance', t.maintenance],
   ].map(([k, label]) => `<span style="--c:${colors[k]}">${label}</span>`).join('') + `<span class="ring" style="--c:${colors.critical}">${t.incidentPlace}</span>`;
 
   const clock = document.getElementById('clock');
@@ -58,6 +58,15 @@
     map.setProvince(province);
     for (const d of state.devices.values()) map.setDevice(d);
     drawTicker();
+  }
+  // The agencies' names for the ticker (who owns each incident), asked again on every snapshot: an admin may add one.
+  async function loadAgencies() {
+    try {
+      const response = await fetch('/api/agencies' + (params.get('token') ? `?token=${encodeURIComponent(params.get('token'))}` : ''), { credentials: 'same-origin' });
+      if (!response.ok) return;
+      state.agencies = new Map((await response.json()).map(a => [a.code, a]));
+      drawTicker();
+    } catch { /* the next snapshot tries again */ }
   }
 
   // ---- KPI tiles
@@ -104,11 +113,13 @@
       const device = i.deviceId ? state.devices.get(i.deviceId) : null;
       const place = map.area(map.areaOfIncident(i))?.name ?? device?.areaName ?? t.console.unknownPlace;
       const where = [device?.name || i.deviceId, place].filter(Boolean).join(' · ');
-      const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`);
+      const stateText = t.state[i.state] + (i.active ? '' : ` (${t.cleared})`) + (i.maintenanceId ? ` · ${t.console.duringMaintenance}` : '');
+      const agency = i.agency ? state.agencies.get(i.agency) : null;
+      const owner = agency ? ((window.IocI18n.lang === 'en' && agency.nameEn) || agency.name) : i.agency;
       // Vietnam's time; the date too when the incident is not from today.
       const when = window.IocCharts.moment(Date.parse(i.openedAt) / 1000);
-      return `<li class="${i.state}${i.evidence?.provisional ? ' provisional' : ''}" data-id="${i.id}" data-state="${i.state}"${i.deviceId ? ` data-device="${escapeHtml(i.deviceId)}"` : ''} style="--c:${colors[i.severity]}"><span class="bar"></span>` +
-        `<span><span class="what">${t.kind[i.kind] || i.kind}${i.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[i.severity]}</span><br><span class="where">${escapeHtml(where)} · ${stateText}</span></span>` +
+      return `<li class="${i.state}${i.evidence?.provisional ? ' provisional' : ''}${i.maintenanceId ? ' maintenance' : ''}" data-id="${i.id}" data-state="${i.state}"${i.deviceId ? ` data-device="${escapeHtml(i.deviceId)}"` : ''} style="--c:${colors[i.severity]}"><span class="bar"></span>` +
+        `<span><span class="what">${t.kind[i.kind] || i.kind}${i.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[i.severity]}</span><br><span class="where">${escapeHtml(where)} · ${stateText}</span>${owner ? `<br><span class="owner">${escapeHtml(owner)}${i.assignee ? ' · ' + escapeHtml(i.assignee) : ''}</span>` : ''}</span>` +
         `<span class="when">${when}</span></li>`;
     }).join('');
   }
@@ -152,6 +163,7 @@
   function onSnapshot(s) {
     if (!province) document.getElementById('title-sub').textContent = `${t.province} ${s.province}`;
     loadProvince();
+    loadAgencies();
     state.devices.clear();
     map.clear();
     for (const d of s.devices) { state.devices.set(d.id, d); map.setDevice(d); }
@@ -185,7 +197,7 @@
     if (i.state === 'resolved') state.incidents.delete(i.id); else state.incidents.set(i.id, i);
     map.setIncident(i);
     drawTicker();
-    if (isNew && i.severity === 'critical' && i.state === 'open') ring();
+    if (isNew && i.severity === 'critical' && i.state === 'open' && !i.maintenanceId) ring();
   }
 
   charts.traffic = makeChart('chart-traffic', '#2ecc71', 'km/h');

@@ -205,7 +205,7 @@ public sealed class PeopleWhoActTests : IDisposable
 
         Assert.Equal(("Nguyễn Văn An", RoutingOptions.AgricultureEnvironment), (handed.Assignee, handed.Agency));
         var trail = service.AuditTrail(incident.Id);
-        Assert.Contains(trail, e => e is { Action: "handed_over", Actor: "truong-ca" } && e.Comment!.StartsWith("Sở Xây dựng → Sở Nông nghiệp và Môi trường", StringComparison.Ordinal));
+        Assert.Contains(trail, e => e is { Action: "handed_over", Actor: "truong-ca", Comment: "Sở Xây dựng → Sở Nông nghiệp và Môi trường: ngập nước, không phải ùn tắc / Department of Construction → Department of Agriculture and Environment: ngập nước, không phải ùn tắc" });
         Assert.Contains(trail, e => e is { Action: "assigned", Comment: "Nguyễn Văn An: ngập nước, không phải ùn tắc" });
         Assert.Contains(service.NotificationsOf(incident.Id), n => n.Notification is { Channel: "webhook", Recipient: "zalo", Event: "handed_over" });
     }
@@ -239,6 +239,19 @@ public sealed class PeopleWhoActTests : IDisposable
         _time.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(0, await service.EscalateDueAsync());
         Assert.Empty(service.NotificationsOf(incident.Id));
+    }
+
+    [Fact]
+    public async Task Maintenance_SetAfterTheIncidentOpened_HoldsItsEscalation()
+    {
+        var service = Start();
+        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Critical, Jam);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var now = _time.GetUtcNow();
+        await service.SetMaintenanceAsync(Device("trf-1", now, now.AddHours(1)), "can-bo-truc");
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(0, await service.EscalateDueAsync());
+        Assert.Single(service.NotificationsOf(incident.Id));
     }
 
     [Fact]
