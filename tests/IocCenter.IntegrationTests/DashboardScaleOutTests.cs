@@ -7,6 +7,7 @@ using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using IocCenter.DashboardTests;
 using Microsoft.AspNetCore.Http.Connections;
+using IocCenter.TestShared;
 using Microsoft.AspNetCore.SignalR.Client;
 using Xunit.Abstractions;
 
@@ -23,6 +24,7 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
     private const string ApiKey = "scale-out-test-key-6f1c";
     private const string AdminPassword = "scale-out-Lạng-Sơn-2026";
     private const string Device = "net-30226-7";
+    private const string TicketSecret = "ticket-secret-Lạng-Sơn-2026";
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
 
     private readonly TempFolder _folder = new();
@@ -170,6 +172,68 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task Notifications_TwoDashboardsAndOneWriterShareTheConfiguration_EachWebhookArrivesOnce()
+    {
+        // One configuration copied to every process, as an operator would: only the incident writer (the analytics
+        // host) has the outbox and its sender, so each notification must reach the ticket system once, not three times.
+        using var ticket = new WebhookReceiver(TestFleet.FreePort());
+        string[] notifications =
+        [
+            $"--Notifications:Webhooks:ticket:Url={WebhookReceiver.UrlOn(ticket.Port)}", $"--Notifications:Webhooks:ticket:Secret={TicketSecret}",
+            "--Notifications:PollEvery=00:00:00.250", "--Routing:Agencies:so-khoa-hoc-cong-nghe:Notify:0=webhook:ticket",
+        ];
+        var analytics = HostProcess.Start(Path.Combine("analytics", "IocCenter.Analytics.Host"), "iocc-analytics-host.dll", Path.Combine(_folder.Path, "analytics"),
+        [
+            $"--Mqtt:Url={services.MqttUrl}", $"--Influx:Url={services.InfluxUrl}", $"--Influx:Database={_database}",
+            $"--Analytics:DatabasePath={Path.Combine(_folder.Path, "analytics", "incidents.db")}", $"--Analytics:ApiKey={ApiKey}",
+            "--Analytics:MlEnabled=false", "--Analytics:Rules:MinDuration=00:00:02", "--Logging:LogLevel:Default=Warning", .. notifications,
+        ]);
+        _processes.Add(analytics);
+        await analytics.WaitUntilAsync(async h => await HealthyAsync(h), Startup, "subscribed");
+        var a = await StartDashboardAsync(analytics, "a", notifications);
+        await StartDashboardAsync(analytics, "b", notifications);
+
+        // Two degraded links (connectivity: Sở Khoa học và Công nghệ's desk): two incidents, one webhook each.
+        string[] devices = ["net-30226-8", "net-30226-9"];
+        await using (var publisher = await Publisher.ConnectAsync(services.MqttUrl))
+        {
+            var start = DateTimeOffset.UtcNow.AddMinutes(-1);
+            for (var i = 0; i < 6; i++)
+            {
+                var ts = start.AddSeconds(i).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                foreach (var device in devices)
+                {
+                    await publisher.PublishAsync($"ioc/v1/connectivity/{device}/telemetry", $$"""{"ts":"{{ts}}","metrics":{"latency_ms":35,"packet_loss_pct":25} }""");
+                }
+            }
+        }
+
+        // The writer's own API says both were sent; the dashboards show the same outbox, read from the writer.
+        using var keyed = new HttpClient { BaseAddress = analytics.Url };
+        keyed.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        await Eventually.WaitAsync(
+            async () => JsonDocument.Parse(await keyed.GetStringAsync(new Uri("api/v1/notifications", UriKind.Relative))).RootElement.GetProperty("recent").EnumerateArray()
+                .Count(r => r.GetProperty("sentAt").ValueKind != JsonValueKind.Null),
+            sent => sent == 2, TimeSpan.FromSeconds(30), "two notifications sent by the writer");
+        using var admin = await SignInAsync(a);
+        using var onA = JsonDocument.Parse(await admin.Client.GetStringAsync(new Uri("api/notifications", UriKind.Relative)));
+        Assert.Equal(2, onA.RootElement.GetProperty("recent").GetArrayLength());
+
+        // No duplicate is proven only by waiting: a second sender (a dashboard given the same settings) would post within
+        // its first poll, 250 ms here; a bounded 3 s window is twelve of them.
+        using (var quiet = new PeriodicTimer(TimeSpan.FromSeconds(3)))
+        {
+            await quiet.WaitForNextTickAsync();
+        }
+
+        var posts = ticket.Received.ToList();
+        Assert.Equal(2, posts.Count);
+        Assert.Equal(2, posts.Select(p => p.IdempotencyKey).Distinct().Count());
+        Assert.All(posts, p => Assert.True(p.SignatureVerifies(TicketSecret)));
+        Assert.Equal(devices, posts.Select(p => JsonDocument.Parse(p.Body).RootElement.GetProperty("facts").GetProperty("deviceId").GetString()).Order(StringComparer.Ordinal));
+    }
+
     private static async Task<(HttpClient Client, string Cookie)> SignInOfficerAsync(HostProcess dashboard)
     {
         var cookies = new CookieContainer();
@@ -185,7 +249,7 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
         return await client.SendAsync(request);
     }
 
-    private async Task<HostProcess> StartDashboardAsync(HostProcess analytics, string name)
+    private async Task<HostProcess> StartDashboardAsync(HostProcess analytics, string name, params string[] more)
     {
         var shared = Path.Combine(_folder.Path, "shared");
         var dashboard = HostProcess.Start(Path.Combine("dashboard", "IocCenter.Dashboard"), "iocc.dll", Path.Combine(_folder.Path, name),
@@ -196,7 +260,7 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
             $"--Analytics:Url={analytics.Url}", $"--Analytics:ApiKey={ApiKey}",
             $"--Dashboard:AdminPassword={AdminPassword}", $"--Dashboard:UsersDatabase={Path.Combine(shared, "users.db")}",
             $"--Dashboard:KeysPath={Path.Combine(shared, "keys")}", "--Dashboard:KioskCheckInterval=00:00:01", "--Dashboard:SessionCheckInterval=00:00:01",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Warning", .. more,
         ]);
         _processes.Add(dashboard);
         await dashboard.WaitUntilAsync(async h => await HealthyAsync(h), Startup, "readings and incidents live");
