@@ -135,6 +135,7 @@ public sealed class MaintenanceBrowserTests : IAsyncLifetime
         var row = page.Locator("#incidents tbody tr", new() { HasText = Station });
         await Assertions.Expect(row).ToContainTextAsync("Sở Nông nghiệp và Môi trường", new() { Timeout = 15_000 });
         await row.ClickAsync();
+        await page.ClickAsync("#d-assign-title");
         await page.FillAsync("#d-assignee", "Trần Văn Kỹ Thuật");
         await page.SelectOptionAsync("#d-agency", "so-khoa-hoc-cong-nghe");
         await page.FillAsync("#d-comment", "mất điện lưới khu vực, chuyển Sở KH&CN");

@@ -145,6 +145,11 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
                 await row.ClickAsync(new() { Timeout = 10_000 });
                 await Assertions.Expect(console.Locator("#d-chart")).ToHaveAttributeAsync("data-chart", "drawn", new() { Timeout = 10_000 });
                 await CheckAsync(console, "console-" + theme, lang, width, height, problems);
+                // The maintenance panel open (from the incident's button when it is a device's), with its form filled in.
+                await console.ClickAsync(await console.Locator("#d-maint").IsVisibleAsync() ? "#d-maint" : "#m-summary");
+                await Assertions.Expect(console.Locator("#maint")).ToHaveAttributeAsync("open", "");
+                await console.FillAsync("#m-reason", lang == "en" ? "Replacing the camera" : "Thay camera giám sát");
+                await CheckAsync(console, "console-maintenance-" + theme, lang, width, height, problems);
                 await console.CloseAsync();
             }
 
@@ -237,7 +242,8 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
     private const string LayoutProblems = """
         () => {
           const problems = [];
-          const shown = el => { const s = getComputedStyle(el); return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0; };
+          // checkVisibility: the content of a closed <details> keeps client rects (content-visibility: hidden) but is not shown.
+          const shown = el => { const s = getComputedStyle(el); return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0 && el.checkVisibility({ contentVisibilityAuto: true }); };
           // A box that cuts what does not fit (hidden, clip); one that scrolls (auto, scroll) lets a person see the rest.
           const clips = s => ['hidden', 'clip'].includes(s.overflowX) || ['hidden', 'clip'].includes(s.overflowY);
           const name = el => `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : ''}>`;

@@ -25,7 +25,7 @@
   $('d-evidence-title').textContent = c.evidence; $('d-audit-title').textContent = c.audit;
   $('d-comment-label').textContent = c.comment; $('d-ack').textContent = c.acknowledge; $('d-resolve').textContent = c.resolve;
   $('d-assign-title').textContent = c.assignTitle; $('d-assignee-label').textContent = c.assignTo; $('d-agency-label').textContent = c.handTo;
-  $('d-assign-save').textContent = c.assign; $('d-maint').textContent = c.maintDevice;
+  $('d-assign-save').textContent = c.assign; $('d-maint').textContent = c.maintDevice; $('d-maint').title = c.maintDeviceTitle;
 
   // ---- night and day (js/theme.js: dark from 18:00 to 06:00 unless chosen), and the alert sound (js/alert-sound.js)
   const theme = window.IocTheme;

@@ -65,7 +65,7 @@ window.IocI18n = (() => {
           assigned: 'giao việc', handed_over: 'chuyển đơn vị', escalation: 'báo cấp trên (chưa ai tiếp nhận)', reminder: 'nhắc lại (chưa ai tiếp nhận)', maintenance_ended: 'hết giờ bảo trì' },
         agency: 'Đơn vị phụ trách', assignee: 'Người được giao', allAgencies: 'Tất cả đơn vị', duringMaintenance: 'trong giờ bảo trì',
         assignTitle: 'Giao việc hoặc chuyển đơn vị', assignTo: 'Giao cho (họ tên)', handTo: 'Chuyển cho đơn vị', assign: 'Lưu giao việc', unchanged: '(giữ nguyên)',
-        maintDevice: 'Đặt lịch bảo trì cho thiết bị này',
+        maintDevice: 'Đặt lịch bảo trì', maintDeviceTitle: 'Đặt lịch bảo trì cho thiết bị của sự cố này',
         maint: {
           title: 'Lịch bảo trì', activeCount: '{n} đang bảo trì', none: 'Không có lịch bảo trì nào đang hoặc sắp diễn ra.',
           help: 'Trong giờ bảo trì, sự cố của thiết bị, xã, phường hoặc lĩnh vực đó vẫn được ghi lại nhưng không báo cho ai và không chuyển cấp; màn hình giám sát tô thiết bị màu bảo trì. Hết giờ mà sự cố vẫn còn thì đơn vị phụ trách được báo ngay.',
@@ -175,7 +175,7 @@ window.IocI18n = (() => {
           assigned: 'assigned', handed_over: 'handed over', escalation: 'escalated (nobody acknowledged)', reminder: 'reminder (nobody acknowledged)', maintenance_ended: 'maintenance ended' },
         agency: 'Responsible agency', assignee: 'Assigned to', allAgencies: 'All agencies', duringMaintenance: 'during maintenance',
         assignTitle: 'Assign or hand over', assignTo: 'Assign to (name)', handTo: 'Hand over to agency', assign: 'Save assignment', unchanged: '(unchanged)',
-        maintDevice: 'Set maintenance for this device',
+        maintDevice: 'Set maintenance', maintDeviceTitle: 'Set a maintenance window for this incident’s device',
         maint: {
           title: 'Maintenance', activeCount: '{n} under maintenance', none: 'No maintenance window now or to come.',
           help: 'During maintenance, incidents of that device, commune or domain are still recorded but notify nobody and are not escalated; the wall shows the devices in the maintenance colour. If an incident is still there when the window ends, its agency is told at once.',
