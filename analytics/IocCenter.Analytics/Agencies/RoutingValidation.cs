@@ -109,6 +109,11 @@ internal sealed class RoutingValidation(IConfiguration configuration) :
             errors.Add("Notifications:PollEvery, RetryFirst, RetryMax (≥ RetryFirst), GiveUpAfter phải dương / must be positive");
         }
 
+        if (options.KeepSentFor < TimeSpan.FromDays(1))
+        {
+            errors.Add("Notifications:KeepSentFor phải ít nhất 1 ngày / must be at least one day");
+        }
+
         if (options.DegradedAfterFailures < 1)
         {
             errors.Add("Notifications:DegradedAfterFailures phải ≥ 1 / must be at least 1");

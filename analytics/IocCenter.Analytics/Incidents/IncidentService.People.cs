@@ -250,6 +250,9 @@ public sealed partial class IncidentService
 
     public IReadOnlyList<ChannelStatus> ChannelStatuses() => Read(_store.ChannelStatuses);
 
+    /// <summary>Forgets what was sent or given up on longer ago than <paramref name="keep"/>.</summary>
+    public int PruneNotifications(TimeSpan keep) => Read(() => _store.PruneNotifications(_time.GetUtcNow() - keep));
+
     public void MarkSent(long outboxId) => Read(() =>
     {
         _store.MarkSent(outboxId, _time.GetUtcNow());

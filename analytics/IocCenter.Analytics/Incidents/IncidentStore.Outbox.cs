@@ -101,6 +101,27 @@ public sealed partial class IncidentStore
             c.Parameters.AddWithValue("$gave_up", giveUp ? at.ToUnixTimeMilliseconds() : DBNull.Value);
         });
 
+    /// <summary>
+    /// Forgets messages sent or given up on before <paramref name="before"/>, and escalation decisions as old (a step's
+    /// number only grows, so an old step is never due again). Returns how many messages went.
+    /// </summary>
+    public int PruneNotifications(DateTimeOffset before)
+    {
+        using var transaction = _connection.BeginTransaction();
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $before) OR (gave_up_at IS NOT NULL AND gave_up_at < $before)";
+        command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        var pruned = command.ExecuteNonQuery();
+        using var decisions = _connection.CreateCommand();
+        decisions.Transaction = transaction;
+        decisions.CommandText = "DELETE FROM decisions WHERE at < $before";
+        decisions.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        decisions.ExecuteNonQuery();
+        transaction.Commit();
+        return pruned;
+    }
+
     /// <summary>Per channel: waiting, failing (waiting after a failed attempt), sent, given up; the last error.</summary>
     public IReadOnlyList<ChannelStatus> ChannelStatuses()
     {

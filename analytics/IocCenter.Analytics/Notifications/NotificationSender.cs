@@ -26,6 +26,9 @@ public sealed class NotificationOptions
     /// <summary>A notification still failing this long after it was decided is given up on (and stays listed as such).</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Messages sent or given up on are kept this long (the admin page's history), then forgotten.</summary>
+    public TimeSpan KeepSentFor { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>A channel whose last this many attempts all failed makes <c>/health</c> Degraded.</summary>
     public int DegradedAfterFailures { get; set; } = 3;
 }
@@ -45,6 +48,7 @@ public sealed partial class NotificationSender : BackgroundService, IHealthCheck
     private readonly ILogger<NotificationSender> _logger;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;
+    private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
     private readonly ConcurrentDictionary<string, (int Failures, string? Error)> _health = new(StringComparer.Ordinal);
 
     public NotificationSender(IncidentService incidents, IEnumerable<INotificationChannel> channels, IOptions<NotificationOptions> options, TimeProvider time, IMeterFactory meters, ILogger<NotificationSender> logger)
@@ -118,6 +122,11 @@ public sealed partial class NotificationSender : BackgroundService, IHealthCheck
                 try
                 {
                     await SendDueAsync(stoppingToken);
+                    if (_time.GetUtcNow() - _prunedAt >= TimeSpan.FromHours(1))
+                    {
+                        _prunedAt = _time.GetUtcNow();
+                        _incidents.PruneNotifications(_options.KeepSentFor);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

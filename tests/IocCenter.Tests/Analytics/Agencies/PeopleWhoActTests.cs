@@ -131,6 +131,20 @@ public sealed class PeopleWhoActTests : IDisposable
     }
 
     [Fact]
+    public async Task Prune_SentLongAgo_ForgottenWaitingKept()
+    {
+        var service = Start();
+        var sent = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Major, Jam);
+        service.MarkSent(Assert.Single(service.DueNotifications(10)).Id);
+        _time.Advance(TimeSpan.FromDays(100));
+        var waiting = await service.RaiseAsync(IncidentKind.Congestion, "trf-2", "30001", Severity.Major, Jam);
+
+        Assert.Equal(1, service.PruneNotifications(TimeSpan.FromDays(90)));
+        Assert.Empty(service.NotificationsOf(sent.Id));
+        Assert.Single(service.NotificationsOf(waiting.Id));
+    }
+
+    [Fact]
     public async Task Escalate_Unacknowledged_ShiftLeaderThenLeadersThenRemindersOnceEach()
     {
         var service = Start();
