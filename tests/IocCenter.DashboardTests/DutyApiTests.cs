@@ -12,6 +12,7 @@ namespace IocCenter.DashboardTests;
 /// Issue 18's API as an attacker would use it, against the all-in-one host in process: every hostile maintenance
 /// window and assignment is refused with a 400 and a sentence (never a 500, never stored), a viewer cannot change
 /// anything, a request without the anti-forgery header changes nothing, and what an officer does is in the audit trail.
+/// The hostile bodies live here, not in tests/corpus/hostile/: that corpus is MQTT messages (topic + payload).
 /// </summary>
 public sealed class DutyApiTests : IAsyncLifetime
 {
