@@ -98,6 +98,12 @@ public sealed class DutyApiTests : IAsyncLifetime
             $$"""{"scope":"device","target":"x","startsAt":"{{At(TimeSpan.Zero)}}","cron":"0 23 * * *","durationMinutes":99999999999,"reason":"r"}""",
             $$"""{"scope":"device","target":"x","startsAt":"{{At(TimeSpan.Zero)}}","cron":"{{new string('*', 10_000)}}","durationMinutes":5,"reason":"r"}""",
             $$"""{"scope":"domain","target":"weather","startsAt":"{{At(TimeSpan.Zero)}}","endsAt":"{{At(TimeSpan.FromHours(1))}}","reason":"r"}""",
+            $$"""{"scope":"device","target":"khong-co-thiet-bi-nay","startsAt":"{{At(TimeSpan.Zero)}}","endsAt":"{{At(TimeSpan.FromHours(1))}}","reason":"r"}""",
+            $$"""{"scope":"area","target":"99999","startsAt":"{{At(TimeSpan.Zero)}}","endsAt":"{{At(TimeSpan.FromHours(1))}}","reason":"r"}""",
+            $$"""{"scope":"domain","target":"traffic","startsAt":"{{At(TimeSpan.Zero)}}","endsAt":"{{At(TimeSpan.FromHours(1))}}","reason":"thay\u202E ngược"}""",
+            $$"""{"scope":"domain","target":"traffic","startsAt":"{{At(TimeSpan.Zero)}}","endsAt":"{{At(TimeSpan.FromHours(1))}}","reason":"dòng 1\ndòng 2"}""",
+            """{"scope":"domain","target":"traffic","startsAt":12345,"endsAt":null,"reason":"r"}""",
+            """{"scope":"domain","target":"traffic","startsAt":null,"endsAt":null,"reason":"r"}""",
         };
     }
 
@@ -116,13 +122,14 @@ public sealed class DutyApiTests : IAsyncLifetime
     public async Task SetMaintenance_Valid_StoredWithWhoSetItAndListed()
     {
         using var officer = await OfficerAsync();
+        var device = await AnyDeviceAsync(officer);
         var now = DateTimeOffset.UtcNow;
-        var response = await officer.PostAsJsonAsync("/api/maintenance", new { scope = "DEVICE", target = " dt-trf-1 ", startsAt = now, endsAt = now.AddHours(2), reason = "Thay camera" });
+        var response = await officer.PostAsJsonAsync("/api/maintenance", new { scope = "DEVICE", target = $" {device} ", startsAt = now, endsAt = now.AddHours(2), reason = "Thay camera" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var listed = await officer.GetFromJsonAsync<JsonElement>("/api/maintenance");
         var view = Assert.Single(listed.EnumerateArray());
         Assert.True(view.GetProperty("activeNow").GetBoolean());
-        Assert.Equal("dt-trf-1", view.GetProperty("window").GetProperty("target").GetString());
+        Assert.Equal(device, view.GetProperty("window").GetProperty("target").GetString());
         Assert.StartsWith("officer-", view.GetProperty("window").GetProperty("createdBy").GetString(), StringComparison.Ordinal);
 
         var id = view.GetProperty("window").GetProperty("id").GetInt64();
@@ -130,6 +137,36 @@ public sealed class DutyApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await officer.PostAsJsonAsync("/api/maintenance/999999/cancel", new { comment = (string?)null })).StatusCode);
         Assert.Empty((await officer.GetFromJsonAsync<JsonElement>("/api/maintenance")).EnumerateArray());
         Assert.Single((await officer.GetFromJsonAsync<JsonElement>("/api/maintenance?all=true")).EnumerateArray());
+    }
+
+    /// <summary>A device of the simulated fleet that analytics has heard from (so it can be put under maintenance).</summary>
+    private static async Task<string> AnyDeviceAsync(HttpClient client)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var devices = await client.GetFromJsonAsync<JsonElement>("/api/devices", deadline.Token);
+            if (devices.GetArrayLength() > 0)
+            {
+                return devices[0].GetProperty("id").GetString()!;
+            }
+
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+
+    [Fact]
+    public async Task SetMaintenance_TimeWithoutOffset_IsVietnamTime()
+    {
+        using var officer = await OfficerAsync();
+        var vietnam = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).AddHours(1);
+        var local = vietnam.ToString("yyyy-MM-ddTHH:mm:00", System.Globalization.CultureInfo.InvariantCulture);
+        var end = vietnam.AddHours(2).ToString("yyyy-MM-ddTHH:mm:00", System.Globalization.CultureInfo.InvariantCulture);
+        var response = await officer.PostAsync("/api/maintenance", Json($$"""{"scope":"domain","target":"environment","startsAt":"{{local}}","endsAt":"{{end}}","reason":"bảo dưỡng trạm"}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var window = _factory.Services.GetRequiredService<IIncidents>().Maintenance().Single();
+        Assert.Equal(TimeSpan.FromHours(7), window.StartsAt.Offset);
+        Assert.Equal(local, window.StartsAt.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ internal static class NotifyingHost
             $"--Notifications:Webhooks:ticket:Url={IocCenter.TestShared.WebhookReceiver.UrlOn(webhookPort)}",
             $"--Notifications:Webhooks:ticket:Secret={WebhookSecret}",
             "--Notifications:PollEvery=00:00:00.250",
+            "--Notifications:HoldNewFor=00:00:02", // a new incident's message waits (30 s by default) to see that it lasts
         };
         if (smtpPort is { } port)
         {

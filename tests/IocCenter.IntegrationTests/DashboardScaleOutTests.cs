@@ -181,7 +181,7 @@ public sealed class DashboardScaleOutTests(ServicesFixture services, ITestOutput
         string[] notifications =
         [
             $"--Notifications:Webhooks:ticket:Url={WebhookReceiver.UrlOn(ticket.Port)}", $"--Notifications:Webhooks:ticket:Secret={TicketSecret}",
-            "--Notifications:PollEvery=00:00:00.250", "--Routing:Agencies:so-khoa-hoc-cong-nghe:Notify:0=webhook:ticket",
+            "--Notifications:PollEvery=00:00:00.250", "--Notifications:HoldNewFor=00:00:00", "--Routing:Agencies:so-khoa-hoc-cong-nghe:Notify:0=webhook:ticket",
         ];
         var analytics = HostProcess.Start(Path.Combine("analytics", "IocCenter.Analytics.Host"), "iocc-analytics-host.dll", Path.Combine(_folder.Path, "analytics"),
         [

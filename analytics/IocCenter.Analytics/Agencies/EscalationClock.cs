@@ -19,6 +19,7 @@ internal sealed partial class EscalationClock(IncidentService incidents, IOption
             {
                 try
                 {
+                    await incidents.StartMaintenanceAsync();
                     await incidents.EndMaintenanceAsync();
                     await incidents.EscalateDueAsync();
                 }

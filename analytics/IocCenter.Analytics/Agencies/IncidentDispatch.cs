@@ -27,9 +27,11 @@ public sealed class IncidentDispatch
 
     /// <param name="baseUrl">Where officers open IocCenter (links in messages), e.g. <c>https://ioc.dongthap.gov.vn</c>.</param>
     /// <param name="channels">The channels configured here, for the admin page.</param>
-    public IncidentDispatch(RoutingOptions routing, EscalationOptions escalation, IncidentNames names, string baseUrl, IReadOnlyList<string>? channels = null)
+    /// <param name="holdNew">How long the message of a new or reopened incident waits before it is sent (see <see cref="Notifications.NotificationOptions.HoldNewFor"/>).</param>
+    public IncidentDispatch(RoutingOptions routing, EscalationOptions escalation, IncidentNames names, string baseUrl, IReadOnlyList<string>? channels = null, TimeSpan holdNew = default)
     {
         Channels = channels ?? [];
+        HoldNew = holdNew;
         ArgumentNullException.ThrowIfNull(routing);
         ArgumentNullException.ThrowIfNull(escalation);
         ArgumentNullException.ThrowIfNull(names);
@@ -43,6 +45,16 @@ public sealed class IncidentDispatch
     public IReadOnlyDictionary<string, Agency> Agencies => _routing.Agencies;
 
     public IReadOnlyList<string> Channels { get; }
+
+    public TimeSpan HoldNew { get; }
+
+    /// <summary>A device the registry lists or whose readings have come; an area of the province pack.</summary>
+    public bool Knows(Maintenance.MaintenanceScope scope, string target) => scope switch
+    {
+        Maintenance.MaintenanceScope.Device => _names.DomainOfDevice(target) is not null,
+        Maintenance.MaintenanceScope.Area => _names.AreaName(target) is not null,
+        _ => true,
+    };
 
     public string? DomainOf(Incident incident) =>
         IncidentWords.DomainOf(incident.Kind) ?? (incident.DeviceId is { } device ? _names.DomainOfDevice(device) : null);
@@ -92,14 +104,14 @@ public sealed class IncidentDispatch
             recipients.AddRange(extra);
         }
 
-        var (headVi, headEn) = occasion switch
+        var (headVi, headEn, tag) = occasion switch
         {
-            "handed_over" => ("Được chuyển đến đơn vị", "Handed over to your agency"),
-            "maintenance_ended" => ("Hết giờ bảo trì nhưng sự cố vẫn còn", "Maintenance ended and the problem is still there"),
-            "reopened" => ("Sự cố xuất hiện lại", "The problem is back"),
-            _ => ("Sự cố mới", "New incident"),
+            "handed_over" => ("Được chuyển đến đơn vị", "Handed over to your agency", "Chuyển đơn vị"),
+            "maintenance_ended" => ("Hết giờ bảo trì nhưng sự cố vẫn còn", "Maintenance ended and the problem is still there", "Hết giờ bảo trì"),
+            "reopened" => ("Sự cố xuất hiện lại", "The problem is back", "Xuất hiện lại"),
+            _ => ("Sự cố mới", "New incident", (string?)null),
         };
-        return Compose(incident, occasion + ":" + incident.NeedsAttentionSince.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), recipients, 0, headVi, headEn);
+        return Compose(incident, occasion + ":" + incident.NeedsAttentionSince.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), recipients, 0, headVi, headEn, tag);
     }
 
     /// <summary>
@@ -109,7 +121,8 @@ public sealed class IncidentDispatch
     public int EscalationStep(Incident incident, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        if (incident.State != IncidentState.Open || !incident.Active || incident.MaintenanceId is not null
+        // Not: acknowledged, cleared, under maintenance, or a device's offline inside an area outage (the outage escalates).
+        if (incident.State != IncidentState.Open || !incident.Active || incident.MaintenanceId is not null || incident.ParentId is not null
             || !_escalation.AfterMinutes.TryGetValue(incident.Severity.Code(), out var minutes) || minutes <= 0)
         {
             return 0;
@@ -142,19 +155,23 @@ public sealed class IncidentDispatch
         var leaders = incident.Agency is { } code && _routing.Agencies.TryGetValue(code, out var agency) ? agency.Leaders : [];
         var minutes = _escalation.AfterMinutes.GetValueOrDefault(incident.Severity.Code());
         var waited = (int)Math.Round(minutes * (step == 1 ? 1.0 : 2.0));
-        var recipients = step == 1 ? _escalation.ShiftLeader : step == 2 ? leaders : [.. _escalation.ShiftLeader, .. leaders];
+        // From the second step on, the shift leader is told too: a step the clock could not take (the host was down)
+        // must not leave the shift leader out.
+        List<string> recipients = step == 1 ? [.. _escalation.ShiftLeader] : [.. _escalation.ShiftLeader, .. leaders];
         var (vi, en) = step switch
         {
-            1 => ($"Chuyển trưởng ca: chưa ai tiếp nhận sau {waited} phút", $"Escalated to the shift leader: not acknowledged after {waited} min"),
-            2 => ($"Chuyển lãnh đạo {AgencyName(incident.Agency)}: chưa ai tiếp nhận sau {waited} phút", $"Escalated to the agency's leaders: not acknowledged after {waited} min"),
-            _ => ($"Nhắc lần {step - 2}: sự cố vẫn chưa được tiếp nhận", $"Reminder {step - 2}: still not acknowledged"),
+            1 => ($"Báo trưởng ca (chưa ai tiếp nhận sau {waited} phút)", $"Escalated to the shift leader (not acknowledged after {waited} min)"),
+            2 => ($"Báo lãnh đạo {AgencyName(incident.Agency)} (chưa ai tiếp nhận sau {waited} phút)", $"Escalated to the agency's leaders (not acknowledged after {waited} min)"),
+            _ => ($"Nhắc lần {step - 2} (sự cố vẫn chưa ai tiếp nhận)", $"Reminder {step - 2} (still not acknowledged)"),
         };
-        var notifications = Compose(incident, "escalation:" + incident.NeedsAttentionSince.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + ":" + step.ToString(CultureInfo.InvariantCulture), recipients, step, vi, en);
+        var tag = step switch { 1 => "Báo trưởng ca", 2 => "Báo lãnh đạo", _ => $"Nhắc lần {step - 2}" };
+        var notifications = Compose(incident, "escalation:" + incident.NeedsAttentionSince.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + ":" + step.ToString(CultureInfo.InvariantCulture), recipients, step, vi, en, tag);
         var to = recipients.Count == 0 ? "chưa cấu hình người nhận / no recipient configured" : string.Join(", ", recipients);
         return (notifications, $"{vi} → {to} / {en}");
     }
 
-    private List<Notification> Compose(Incident incident, string occasion, IEnumerable<string> recipients, int level, string headVi, string headEn)
+    /// <param name="tag">Put before the title ("[Báo trưởng ca] …"), so an escalation or a reminder is told apart from the first alert in an inbox.</param>
+    private List<Notification> Compose(Incident incident, string occasion, IEnumerable<string> recipients, int level, string headVi, string headEn, string? tag = null)
     {
         var areaName = incident.Area is { } area ? _names.AreaName(area) ?? area : null;
         var deviceName = incident.DeviceId is { } device ? _names.DeviceName(device) : null;
@@ -171,7 +188,7 @@ public sealed class IncidentDispatch
             (null, { } d) => d,
             ({ } a1, { } d) => $"{a1} — {d}",
         };
-        var title = $"[{incident.Severity.Vi()}] {incident.Kind.Vi()}{(where.Length > 0 ? " — " + where : "")} (#{incident.Id})";
+        var title = $"{(tag is null ? "" : $"[{tag}] ")}[{incident.Severity.Vi()}] {incident.Kind.Vi()}{(where.Length > 0 ? " — " + where : "")} (#{incident.Id})";
         var text = string.Join('\n',
             $"{headVi}: sự cố #{incident.Id} — {incident.Kind.Vi()}",
             $"Mức độ: {incident.Severity.Vi()}",

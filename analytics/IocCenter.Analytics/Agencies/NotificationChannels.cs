@@ -93,6 +93,13 @@ internal static class NotificationChannels
                 return Validator.TryValidateObject(webhook, new ValidationContext(webhook), results, validateAllProperties: true)
                     ? null : string.Join("; ", results.Select(r => r.ErrorMessage));
             default:
+                if (configuration[Telegram + ":ApiUrl"] is { Length: > 0 } api
+                    && (!Uri.TryCreate(api, UriKind.Absolute, out var apiUri) || apiUri.AbsolutePath.Trim('/').Length > 0 || (apiUri.Scheme != Uri.UriSchemeHttp && apiUri.Scheme != Uri.UriSchemeHttps)))
+                {
+                    // Telegram.Bot drops a path: a Bot API server behind "https://host/tg" would never be reached.
+                    return $"Notifications:Telegram:ApiUrl \"{api}\" phải chỉ gồm giao thức, máy và cổng, không có đường dẫn (ví dụ https://bot.dongthap.gov.vn:8081) / must be scheme, host and port only, no path";
+                }
+
                 return string.IsNullOrWhiteSpace(configuration[Telegram + ":BotToken"])
                     ? "chưa cấu hình Notifications:Telegram:BotToken / Notifications:Telegram:BotToken is not set"
                     : long.TryParse(address, out _) || (address.StartsWith('@') && address.Length > 1) ? null : "mã chat Telegram phải là số hoặc @tên-kênh / a Telegram chat is a number or @channel";

@@ -35,7 +35,8 @@ internal static class PeopleRegistration
                 sp.GetRequiredService<IOptions<EscalationOptions>>().Value,
                 names,
                 sp.GetRequiredService<IOptions<NotificationOptions>>().Value.BaseUrl,
-                NotificationChannels.Names(builder.Configuration));
+                NotificationChannels.Names(builder.Configuration),
+                sp.GetRequiredService<IOptions<NotificationOptions>>().Value.HoldNewFor);
         });
         NotificationChannels.Add(builder);
         services.AddSingleton<NotificationSender>();

@@ -109,6 +109,11 @@ internal sealed class RoutingValidation(IConfiguration configuration) :
             errors.Add("Notifications:PollEvery, RetryFirst, RetryMax (≥ RetryFirst), GiveUpAfter phải dương / must be positive");
         }
 
+        if (options.HoldNewFor < TimeSpan.Zero || options.HoldNewFor > TimeSpan.FromMinutes(30))
+        {
+            errors.Add("Notifications:HoldNewFor phải từ 0 đến 30 phút / must be 0 to 00:30:00");
+        }
+
         if (options.KeepSentFor < TimeSpan.FromDays(1))
         {
             errors.Add("Notifications:KeepSentFor phải ít nhất 1 ngày / must be at least one day");

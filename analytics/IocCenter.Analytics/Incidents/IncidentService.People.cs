@@ -33,6 +33,11 @@ public sealed partial class IncidentService
                 throw new ArgumentException("Tên người nhận hoặc ghi chú quá dài / The assignee or the comment is too long");
             }
 
+            if ((PlainText.Problem(assignee) ?? PlainText.Problem(comment, lines: true)) is { } problem)
+            {
+                throw new ArgumentException(problem);
+            }
+
             if (agency is not null && _dispatch is not null && !_dispatch.Agencies.ContainsKey(agency))
             {
                 throw new ArgumentException($"Không có đơn vị \"{agency}\" / No agency \"{agency}\"");
@@ -170,7 +175,16 @@ public sealed partial class IncidentService
                 throw new ArgumentException(error);
             }
 
-            var stored = _store.InsertMaintenance(request.ToWindow(0, user, now));
+            var window = request.ToWindow(0, user, now);
+            if (_dispatch is not null && !_dispatch.Knows(window.Scope, window.Target))
+            {
+                // A mistyped id would list "under maintenance" while the real device keeps alarming.
+                throw new ArgumentException(window.Scope == MaintenanceScope.Device
+                    ? $"Không có thiết bị \"{window.Target}\" (chưa đăng ký và chưa từng gửi số liệu) / No device \"{window.Target}\" (not registered, never heard from)"
+                    : $"Không có xã, phường mã \"{window.Target}\" trong tỉnh / No commune or ward \"{window.Target}\" in the province");
+            }
+
+            var stored = _store.InsertMaintenance(window);
             lock (_unresolved)
             {
                 _maintenance.Insert(0, stored);
@@ -185,6 +199,10 @@ public sealed partial class IncidentService
         await WriteAsync(() =>
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(user);
+            if ((comment?.Length ?? 0) > 1000 || PlainText.Problem(comment, lines: true) is not null)
+            {
+                throw new ArgumentException(PlainText.Problem(comment, lines: true) ?? "Ghi chú quá dài / The comment is too long");
+            }
             var now = _time.GetUtcNow();
             _store.CancelMaintenance(id, user, comment, now);
             var reloaded = _store.MaintenanceWindows();
@@ -195,6 +213,41 @@ public sealed partial class IncidentService
 
             return reloaded.FirstOrDefault(w => w.Id == id) ?? throw new KeyNotFoundException($"No maintenance window {id}.");
         });
+
+    /// <summary>
+    /// Unresolved incidents opened before a window that now covers what they are about: they go under maintenance too
+    /// (audited), so they do not escalate, and when the window ends they follow <see cref="EndMaintenanceAsync"/> —
+    /// their time counts again from the end, without a burst of reminders for the hours of the work. Returns how many.
+    /// </summary>
+    public async Task<int> StartMaintenanceAsync()
+    {
+        var now = _time.GetUtcNow();
+        var covered = Unresolved().Where(i => i.MaintenanceId is null && Covering(i, now) is not null).ToList();
+        var count = 0;
+        foreach (var incident in covered)
+        {
+            count += await WriteAsync(() =>
+            {
+                Incident? current;
+                lock (_unresolved)
+                {
+                    _unresolved.TryGetValue((incident.Kind, incident.Subject), out current);
+                }
+
+                if (current is null || current.MaintenanceId is not null || Covering(current, now) is not { } window)
+                {
+                    return 0;
+                }
+
+                var e = new IncidentEvent(current.Id, now, IncidentLifecycle.System, "maintenance_started", current.State, current.State,
+                    $"vào giờ bảo trì #{window.Id}, tạm không báo ai / maintenance window {window.Id} began: nobody is notified meanwhile");
+                Save(current with { MaintenanceId = window.Id }, [e]);
+                return 1;
+            });
+        }
+
+        return count;
+    }
 
     /// <summary>
     /// Incidents raised during a window that has ended: one whose condition is still present now needs its agency
@@ -252,6 +305,12 @@ public sealed partial class IncidentService
 
     /// <summary>Forgets what was sent or given up on longer ago than <paramref name="keep"/>.</summary>
     public int PruneNotifications(TimeSpan keep) => Read(() => _store.PruneNotifications(_time.GetUtcNow() - keep));
+
+    public void MarkSkipped(long outboxId, string reason) => Read(() =>
+    {
+        _store.MarkSkipped(outboxId, reason, _time.GetUtcNow());
+        return 0;
+    });
 
     public void MarkSent(long outboxId) => Read(() =>
     {

@@ -97,7 +97,7 @@ public sealed partial class IncidentService : IIncidents, IDisposable
             {
                 var fresh = Routed(new Incident(0, kind, subject, deviceId, area, severity, IncidentState.Open, true, now, now, null, null, null, null, null, parentId, 1, 0, evidence), now);
                 var opened = OpenedComment(fresh, evidence.Detail);
-                var stored = _store.Insert(fresh, id => new IncidentEvent(id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, opened), Announcements("opened"));
+                var stored = _store.Insert(fresh, id => new IncidentEvent(id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, opened), Announcements("opened"), _dispatch?.HoldNew ?? TimeSpan.Zero);
                 Publish(stored, new IncidentEvent(stored.Id, now, IncidentLifecycle.System, "opened", null, IncidentState.Open, opened));
                 if (kind == IncidentKind.AreaOutage)
                 {
@@ -112,7 +112,7 @@ public sealed partial class IncidentService : IIncidents, IDisposable
             {
                 // Back after it was resolved: it needs someone again, from now, and its agency hears of it again.
                 var reopened = Routed(updated with { Agency = current.Agency, Assignee = current.Assignee }, now);
-                return Save(reopened, [e with { Comment = OpenedComment(reopened, null) }], _dispatch?.Announce(reopened, "reopened"));
+                return Save(reopened, [e with { Comment = OpenedComment(reopened, null) }], Announcements("reopened")?.Invoke(reopened), _dispatch?.HoldNew ?? TimeSpan.Zero);
             }
 
             return Save(updated, e is null ? [] : [e]);
@@ -134,8 +134,10 @@ public sealed partial class IncidentService : IIncidents, IDisposable
         ? $"{detail}{(detail is null ? "" : " — ")}trong giờ bảo trì #{window}, không báo ai / during maintenance window {window}: nobody is notified"
         : detail;
 
+    // Nobody is told of an incident raised during maintenance, nor of a device's offline inside an area outage (its
+    // agency hears of the outage, once, not of fifty devices).
     private Func<Incident, IReadOnlyList<Notification>>? Announcements(string occasion) =>
-        _dispatch is null ? null : incident => incident.MaintenanceId is null ? _dispatch.Announce(incident, occasion) : [];
+        _dispatch is null ? null : incident => incident.MaintenanceId is null && incident.ParentId is null ? _dispatch.Announce(incident, occasion) : [];
 
     /// <summary>A detector says the condition has been normal long enough (<paramref name="evidence"/>: see <see cref="IncidentLifecycle.Clear"/>).</summary>
     public async Task<Incident?> ClearAsync(IncidentKind kind, string? deviceId, string? area, Evidence? evidence = null)
@@ -312,9 +314,9 @@ public sealed partial class IncidentService : IIncidents, IDisposable
         return _store.Find(id) ?? throw new KeyNotFoundException($"No incident {id}.");
     }
 
-    private Incident Save(Incident incident, IReadOnlyList<IncidentEvent> events, IReadOnlyList<Notification>? notifications = null)
+    private Incident Save(Incident incident, IReadOnlyList<IncidentEvent> events, IReadOnlyList<Notification>? notifications = null, TimeSpan hold = default)
     {
-        _store.Update(incident, events, notifications);
+        _store.Update(incident, events, notifications, hold: hold);
         var result = incident;
         foreach (var e in events)
         {

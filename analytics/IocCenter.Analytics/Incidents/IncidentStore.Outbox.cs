@@ -5,10 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace IocCenter.Analytics.Incidents;
 
 /// <summary>One notification waiting in (or gone through) the outbox.</summary>
-public sealed record OutboxEntry(long Id, Notification Notification, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, int Attempts, string? LastError, DateTimeOffset? SentAt, DateTimeOffset? GaveUpAt);
+/// <remarks><see cref="Skipped"/>: not sent because it no longer needed to be (<see cref="LastError"/> says why); <see cref="GaveUpAt"/> is when.</remarks>
+public sealed record OutboxEntry(long Id, Notification Notification, DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, int Attempts, string? LastError, DateTimeOffset? SentAt, DateTimeOffset? GaveUpAt, bool Skipped = false);
 
 /// <summary>How one channel is doing, for the admin page and <c>/health</c>.</summary>
-public sealed record ChannelStatus(string Channel, int Waiting, int Failing, int Sent, int GaveUp, DateTimeOffset? LastSentAt, string? LastError, DateTimeOffset? OldestWaitingSince);
+public sealed record ChannelStatus(string Channel, int Waiting, int Failing, int Sent, int GaveUp, DateTimeOffset? LastSentAt, string? LastError, DateTimeOffset? OldestWaitingSince, int Skipped = 0);
 
 // The outbox lives in the incident store, so a notification is decided in the same transaction as the change that
 // caused it: a crash after the commit still finds it, a crash before leaves neither. Each row's key is unique.
@@ -27,7 +28,8 @@ public sealed partial class IncidentStore
             attempts INTEGER NOT NULL DEFAULT 0,
             last_error TEXT,
             sent_at INTEGER,
-            gave_up_at INTEGER);
+            gave_up_at INTEGER,
+            skipped INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND gave_up_at IS NULL;
         CREATE TABLE IF NOT EXISTS decisions (
             key TEXT PRIMARY KEY,
@@ -46,7 +48,7 @@ public sealed partial class IncidentStore
         return command.ExecuteNonQuery() == 1;
     }
 
-    private void Enqueue(SqliteTransaction transaction, IReadOnlyList<Notification> notifications, DateTimeOffset at)
+    private void Enqueue(SqliteTransaction transaction, IReadOnlyList<Notification> notifications, DateTimeOffset at, TimeSpan hold)
     {
         foreach (var n in notifications)
         {
@@ -54,7 +56,7 @@ public sealed partial class IncidentStore
             command.Transaction = transaction;
             command.CommandText = """
                 INSERT OR IGNORE INTO outbox (key, incident_id, channel, recipient, payload, created_at, next_attempt_at)
-                VALUES ($key, $incident, $channel, $recipient, $payload, $at, $at)
+                VALUES ($key, $incident, $channel, $recipient, $payload, $at, $first)
                 """;
             command.Parameters.AddWithValue("$key", n.Key);
             command.Parameters.AddWithValue("$incident", n.IncidentId);
@@ -62,6 +64,7 @@ public sealed partial class IncidentStore
             command.Parameters.AddWithValue("$recipient", n.Recipient);
             command.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(n, Json));
             command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$first", (at + hold).ToUnixTimeMilliseconds());
             command.ExecuteNonQuery();
         }
     }
@@ -87,6 +90,16 @@ public sealed partial class IncidentStore
         c =>
         {
             c.Parameters.AddWithValue("$id", id);
+            c.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        });
+
+    /// <summary>Not sent, and not to be: the reason is kept (a new incident that cleared during its hold).</summary>
+    public void MarkSkipped(long id, string reason, DateTimeOffset at) => Execute(
+        "UPDATE outbox SET last_error = $reason, gave_up_at = $at, skipped = 1 WHERE id = $id",
+        c =>
+        {
+            c.Parameters.AddWithValue("$id", id);
+            c.Parameters.AddWithValue("$reason", reason);
             c.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
         });
 
@@ -131,10 +144,11 @@ public sealed partial class IncidentStore
                 SUM(sent_at IS NULL AND gave_up_at IS NULL),
                 SUM(sent_at IS NULL AND gave_up_at IS NULL AND attempts > 0),
                 SUM(sent_at IS NOT NULL),
-                SUM(gave_up_at IS NOT NULL),
+                SUM(gave_up_at IS NOT NULL AND skipped = 0),
                 MAX(sent_at),
-                (SELECT last_error FROM outbox o2 WHERE o2.channel = outbox.channel AND o2.last_error IS NOT NULL ORDER BY o2.id DESC LIMIT 1),
-                MIN(CASE WHEN sent_at IS NULL AND gave_up_at IS NULL THEN created_at END)
+                (SELECT last_error FROM outbox o2 WHERE o2.channel = outbox.channel AND o2.last_error IS NOT NULL AND o2.skipped = 0 ORDER BY o2.id DESC LIMIT 1),
+                MIN(CASE WHEN sent_at IS NULL AND gave_up_at IS NULL THEN created_at END),
+                SUM(skipped)
             FROM outbox GROUP BY channel ORDER BY channel
             """;
         using var reader = command.ExecuteReader();
@@ -144,7 +158,7 @@ public sealed partial class IncidentStore
             DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i));
             statuses.Add(new ChannelStatus(
                 reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
-                Time(5), reader.IsDBNull(6) ? null : reader.GetString(6), Time(7)));
+                Time(5), reader.IsDBNull(6) ? null : reader.GetString(6), Time(7), reader.GetInt32(8)));
         }
 
         return statuses;
@@ -168,7 +182,8 @@ public sealed partial class IncidentStore
                 reader.GetInt32(reader.GetOrdinal("attempts")),
                 reader.IsDBNull(reader.GetOrdinal("last_error")) ? null : reader.GetString(reader.GetOrdinal("last_error")),
                 Time("sent_at"),
-                Time("gave_up_at")));
+                Time("gave_up_at"),
+                reader.GetInt32(reader.GetOrdinal("skipped")) != 0));
         }
 
         return entries;

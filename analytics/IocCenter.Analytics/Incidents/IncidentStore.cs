@@ -128,7 +128,8 @@ public sealed partial class IncidentStore : IDisposable
     }
 
     /// <summary>Inserts a new incident with its first event; returns it with its id.</summary>
-    public Incident Insert(Incident incident, Func<long, IncidentEvent> firstEvent, Func<Incident, IReadOnlyList<Notification>>? notifications = null)
+    /// <param name="hold">Messages wait this long before their first attempt (a condition that clears at once tells nobody).</param>
+    public Incident Insert(Incident incident, Func<long, IncidentEvent> firstEvent, Func<Incident, IReadOnlyList<Notification>>? notifications = null, TimeSpan hold = default)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(firstEvent);
@@ -150,7 +151,7 @@ public sealed partial class IncidentStore : IDisposable
         var stored = incident with { Id = id };
         if (notifications is not null)
         {
-            Enqueue(transaction, notifications(stored), incident.OpenedAt);
+            Enqueue(transaction, notifications(stored), incident.OpenedAt, hold);
         }
 
         transaction.Commit();
@@ -162,7 +163,7 @@ public sealed partial class IncidentStore : IDisposable
     /// <paramref name="decision"/> key, does nothing and returns false when that decision was already taken (an
     /// escalation step decided before a restart is not decided again).
     /// </summary>
-    public bool Update(Incident incident, IEnumerable<IncidentEvent> events, IReadOnlyList<Notification>? notifications = null, string? decision = null)
+    public bool Update(Incident incident, IEnumerable<IncidentEvent> events, IReadOnlyList<Notification>? notifications = null, string? decision = null, TimeSpan hold = default)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(events);
@@ -193,7 +194,7 @@ public sealed partial class IncidentStore : IDisposable
 
         if (notifications is { Count: > 0 })
         {
-            Enqueue(transaction, notifications, incident.LastSeenAt);
+            Enqueue(transaction, notifications, incident.LastSeenAt, hold);
         }
 
         transaction.Commit();

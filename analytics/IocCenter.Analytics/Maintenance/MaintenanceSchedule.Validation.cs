@@ -45,6 +45,11 @@ public static partial class MaintenanceSchedule
             return $"Lý do dài quá {ReasonMaxLength} ký tự / The reason is longer than {ReasonMaxLength} characters";
         }
 
+        if (Agencies.PlainText.Problem(r.Reason) is { } reasonProblem)
+        {
+            return "Lý do: " + reasonProblem.Replace(" / ", " / The reason: ", StringComparison.Ordinal);
+        }
+
         if (r.StartsAt < EarliestStart || r.StartsAt >= LatestInstant || r.EndsAt > LatestInstant)
         {
             return "Thời gian phải trong khoảng năm 2000 đến 2099 / Times must fall between the years 2000 and 2099";

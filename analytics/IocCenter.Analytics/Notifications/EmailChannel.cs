@@ -42,6 +42,8 @@ internal sealed class EmailChannel(EmailOptions options, TimeProvider timeProvid
     {
         var body = new TextPart("plain");
         body.SetText(Encoding.UTF8, notification.Text);
+        // Quoted-printable: Vietnamese survives a relay that does not take 8-bit mail.
+        body.ContentTransferEncoding = ContentEncoding.QuotedPrintable;
         var message = new MimeMessage
         {
             Subject = notification.Title,

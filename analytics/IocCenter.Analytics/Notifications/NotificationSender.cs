@@ -26,6 +26,12 @@ public sealed class NotificationOptions
     /// <summary>A notification still failing this long after it was decided is given up on (and stays listed as such).</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The message of a new or reopened incident waits this long before it is sent, and is not sent if the incident is
+    /// back to normal, resolved or under maintenance by then: a blip of a few seconds tells nobody.
+    /// </summary>
+    public TimeSpan HoldNewFor { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Messages sent or given up on are kept this long (the admin page's history), then forgotten.</summary>
     public TimeSpan KeepSentFor { get; set; } = TimeSpan.FromDays(90);
 
@@ -48,6 +54,7 @@ public sealed partial class NotificationSender : BackgroundService, IHealthCheck
     private readonly ILogger<NotificationSender> _logger;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _skipped;
     private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
     private readonly ConcurrentDictionary<string, (int Failures, string? Error)> _health = new(StringComparer.Ordinal);
 
@@ -64,6 +71,7 @@ public sealed partial class NotificationSender : BackgroundService, IHealthCheck
         var meter = meters.Create("IocCenter.Notifications");
         _sent = meter.CreateCounter<long>("ioc.notifications.sent", "{message}", "Notifications a channel accepted.");
         _failed = meter.CreateCounter<long>("ioc.notifications.failed", "{attempt}", "Attempts to send a notification that failed (each is retried).");
+        _skipped = meter.CreateCounter<long>("ioc.notifications.skipped", "{message}", "Messages of new incidents not sent: the incident was back to normal, resolved or under maintenance when its hold ended.");
         meter.CreateObservableGauge("ioc.notifications.waiting", () => _incidents.ChannelStatuses().Select(s => new Measurement<int>(s.Waiting, new KeyValuePair<string, object?>("channel", s.Channel))),
             "{message}", "Notifications waiting to be sent, per channel.");
     }
@@ -71,14 +79,31 @@ public sealed partial class NotificationSender : BackgroundService, IHealthCheck
     /// <summary>The channels configured here (<c>email</c>, <c>webhook</c>, <c>telegram</c>).</summary>
     public IReadOnlyCollection<string> Channels => _channels.Keys;
 
-    /// <summary>Sends every due notification once; returns how many were accepted.</summary>
+    /// <summary>
+    /// Sends every due notification once; returns how many were accepted. Each channel goes on its own, one message at a
+    /// time: a mail server that does not answer holds back only the e-mails, not the Telegram or webhook messages.
+    /// </summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
+        var due = _incidents.DueNotifications(200);
+        var accepted = await Task.WhenAll(due.GroupBy(e => e.Notification.Channel, StringComparer.Ordinal).Select(g => SendAsync([.. g], cancellationToken)));
+        return accepted.Sum();
+    }
+
+    private async Task<int> SendAsync(List<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
         var accepted = 0;
-        foreach (var entry in _incidents.DueNotifications(50))
+        foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var n = entry.Notification;
+            if (Moot(n) is { } moot)
+            {
+                _incidents.MarkSkipped(entry.Id, moot);
+                _skipped.Add(1, new KeyValuePair<string, object?>("channel", n.Channel));
+                continue;
+            }
+
             try
             {
                 if (!_channels.TryGetValue(n.Channel, out var channel))
@@ -111,8 +136,27 @@ public sealed partial class NotificationSender : BackgroundService, IHealthCheck
         return accepted;
     }
 
+    /// <summary>Why the message of a new or reopened incident need not go any more (its hold is over), or null.</summary>
+    private string? Moot(Notification n)
+    {
+        if (n.Event is not ("opened" or "reopened") || _incidents.Find(n.IncidentId) is not { } incident)
+        {
+            return null;
+        }
+
+        return incident.State == IncidentState.Resolved ? "đã xử lý xong trước khi gửi, không cần báo / resolved before it was sent"
+            : !incident.Active ? "đã bình thường lại trước khi gửi, không cần báo / back to normal before it was sent"
+            : incident.MaintenanceId is not null ? "đã vào giờ bảo trì trước khi gửi / under maintenance before it was sent"
+            : null;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_channels.Count > 0 && _options.BaseUrl == new NotificationOptions().BaseUrl)
+        {
+            LogNoBaseUrl(_logger, _options.BaseUrl);
+        }
+
         var channels = _channels.Count == 0 ? "(chưa có kênh nào / none configured)" : string.Join(", ", _channels.Keys.Order(StringComparer.Ordinal));
         LogStarted(_logger, channels);
         try
@@ -153,6 +197,9 @@ public sealed partial class NotificationSender : BackgroundService, IHealthCheck
             : HealthCheckResult.Degraded(string.Join("; ", failing.Select(f =>
                 $"kênh {f.Key} lỗi {f.Value.Failures} lần liên tiếp / channel {f.Key} failed {f.Value.Failures} times in a row: {f.Value.Error}"))));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chưa đặt Notifications:BaseUrl: đường dẫn trong thông báo là {Url}, điện thoại của cán bộ sẽ không mở được / Notifications:BaseUrl is not set: links in messages point to {Url}, which officers' phones cannot open")]
+    private static partial void LogNoBaseUrl(ILogger logger, string url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gửi thông báo qua: {Channels} / Notifications go through: {Channels}")]
     private static partial void LogStarted(ILogger logger, string channels);

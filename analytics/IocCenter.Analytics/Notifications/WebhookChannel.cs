@@ -22,7 +22,11 @@ internal sealed class WebhookChannel : INotificationChannel
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>The default body's wire format: camelCase, ISO-8601 times, the facts as a nested object.</summary>
-    private static readonly JsonSerializerOptions BodyFormat = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions BodyFormat = new(JsonSerializerDefaults.Web)
+    {
+        // Vietnamese as itself, not \uXXXX, so a receiver's raw log is readable; still valid JSON.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private readonly Dictionary<string, WebhookOptions> webhooks;
     private readonly HttpClient http;

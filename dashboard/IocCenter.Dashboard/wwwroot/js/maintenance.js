@@ -101,6 +101,11 @@ window.IocMaintenance = (() => {
         const [hh, mm] = clock.split(':').map(Number);
         let minutes = Math.round((Date.parse(fromInput(to)) - Date.parse(fromInput(from))) / 60000);
         if (minutes <= 0) minutes += 1440;
+        // "To" before "from": across midnight. Said in hours and minutes, and asked when it is most of the day.
+        if (minutes > 720) {
+          const duration = `${Math.floor(minutes / 60)} ${c.units.h} ${minutes % 60} ${c.units.min}`;
+          if (!confirm(m.confirmLong.replace('{duration}', duration).replace('{from}', clock))) return;
+        }
         const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
         request.cron = repeat === 'daily' ? `${mm} ${hh} * * *` : `${mm} ${hh} * * ${weekday}`;
         request.durationMinutes = minutes;

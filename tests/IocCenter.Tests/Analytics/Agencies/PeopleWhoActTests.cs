@@ -162,12 +162,46 @@ public sealed class PeopleWhoActTests : IDisposable
 
         var trail = service.AuditTrail(incident.Id);
         Assert.Equal(["opened", "escalation", "escalation", "reminder"], trail.Select(e => e.Action));
-        Assert.StartsWith("Chuyển trưởng ca: chưa ai tiếp nhận sau 5 phút → telegram:42", trail[1].Comment, StringComparison.Ordinal);
-        Assert.StartsWith("Chuyển lãnh đạo Sở Xây dựng: chưa ai tiếp nhận sau 10 phút → telegram:-1001", trail[2].Comment, StringComparison.Ordinal);
+        Assert.StartsWith("Báo trưởng ca (chưa ai tiếp nhận sau 5 phút) → telegram:42", trail[1].Comment, StringComparison.Ordinal);
+        Assert.StartsWith("Báo lãnh đạo Sở Xây dựng (chưa ai tiếp nhận sau 10 phút) → telegram:42, telegram:-1001", trail[2].Comment, StringComparison.Ordinal);
         var recipients = service.NotificationsOf(incident.Id).Select(n => (n.Notification.Event, n.Notification.Recipient)).ToList();
         Assert.Equal(
-            [("opened", "truc@soxd.dongthap.gov.vn"), ("escalation", "42"), ("escalation", "-1001"), ("escalation", "42"), ("escalation", "-1001")],
+            [("opened", "truc@soxd.dongthap.gov.vn"), ("escalation", "42"), ("escalation", "42"), ("escalation", "-1001"), ("escalation", "42"), ("escalation", "-1001")],
             recipients);
+        var titles = service.NotificationsOf(incident.Id).Select(n => n.Notification.Title).ToList();
+        Assert.StartsWith("[Nghiêm trọng]", titles[0], StringComparison.Ordinal);
+        Assert.StartsWith("[Báo trưởng ca] [Nghiêm trọng]", titles[1], StringComparison.Ordinal);
+        Assert.StartsWith("[Báo lãnh đạo] [Nghiêm trọng]", titles[2], StringComparison.Ordinal);
+        Assert.StartsWith("[Nhắc lần 1] [Nghiêm trọng]", titles[4], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Escalate_ClockDownThroughTheFirstStep_TheShiftLeaderIsStillTold()
+    {
+        var service = Start();
+        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Critical, Jam);
+        _time.Advance(TimeSpan.FromMinutes(12)); // the host was down from minute 4 to minute 12
+        Assert.Equal(1, await service.EscalateDueAsync());
+        Assert.Contains(service.NotificationsOf(incident.Id), n => n.Notification is { Event: "escalation", Recipient: "42" });
+        Assert.Contains(service.NotificationsOf(incident.Id), n => n.Notification is { Event: "escalation", Recipient: "-1001" });
+    }
+
+    [Fact]
+    public async Task AreaOutage_ItsDevicesOffline_NeitherNotifyNorEscalate_TheOutageDoes()
+    {
+        var service = Start();
+        var outage = await service.RaiseAsync(IncidentKind.AreaOutage, null, "30001", Severity.Critical, Offline);
+        var devices = new List<Incident>();
+        for (var i = 0; i < 5; i++)
+        {
+            devices.Add(await service.RaiseAsync(IncidentKind.DeviceOffline, $"trf-{i}", "30001", Severity.Major, Offline));
+        }
+
+        Assert.All(devices, d => Assert.Equal(outage.Id, d.ParentId));
+        Assert.All(devices, d => Assert.Empty(service.NotificationsOf(d.Id)));
+        _time.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(1, await service.EscalateDueAsync());
+        Assert.Contains(service.AuditTrail(outage.Id), e => e.Action == "escalation");
     }
 
     [Fact]
@@ -249,6 +283,14 @@ public sealed class PeopleWhoActTests : IDisposable
 
         Assert.Equal(window.Id, incident.MaintenanceId);
         Assert.Empty(service.NotificationsOf(incident.Id));
+
+        // Flapping during the work (cleared, so resolved; back within the cool-down, so reopened): still nobody.
+        await service.ClearAsync(IncidentKind.Congestion, "trf-1", "30001");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var reopened = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Critical, Jam);
+        Assert.Equal(incident.Id, reopened.Id);
+        Assert.Equal(window.Id, reopened.MaintenanceId);
+        Assert.Empty(service.NotificationsOf(incident.Id));
         Assert.Contains("bảo trì", service.AuditTrail(incident.Id)[0].Comment, StringComparison.Ordinal);
         _time.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(0, await service.EscalateDueAsync());
@@ -264,8 +306,18 @@ public sealed class PeopleWhoActTests : IDisposable
         var now = _time.GetUtcNow();
         await service.SetMaintenanceAsync(Device("trf-1", now, now.AddHours(1)), "can-bo-truc");
         _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(1, await service.StartMaintenanceAsync());
         Assert.Equal(0, await service.EscalateDueAsync());
         Assert.Single(service.NotificationsOf(incident.Id));
+
+        // At the end: told once that it is still there, and escalation counts from the end, not from 22:30.
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(1, await service.EndMaintenanceAsync());
+        Assert.Equal(0, await service.EscalateDueAsync());
+        Assert.Equal(["opened", "maintenance_ended"], service.NotificationsOf(incident.Id).Select(n => n.Notification.Event));
+        Assert.Contains(service.AuditTrail(incident.Id), e => e.Action == "maintenance_started");
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await service.EscalateDueAsync());
     }
 
     [Fact]
@@ -324,6 +376,34 @@ public sealed class PeopleWhoActTests : IDisposable
         _time.Advance(TimeSpan.FromMinutes(31)); // 01:01
         var after = await service.RaiseAsync(IncidentKind.SensorFault, "trf-3", "30001", Severity.Major, Jam);
         Assert.Null(after.MaintenanceId);
+    }
+
+    [Theory]
+    [InlineData("device", "khong-ton-tai", "thay cảm biến")]
+    [InlineData("area", "99999", "thay cảm biến")]
+    [InlineData("device", "trf-1", "thay\u202E cảm biến")]
+    [InlineData("device", "trf-1", "dòng 1\ndòng 2")]
+    public async Task Maintenance_UnknownTargetOrHostileReason_Refused(string scope, string target, string reason)
+    {
+        var service = Start();
+        var now = _time.GetUtcNow();
+        reason = System.Text.RegularExpressions.Regex.Unescape(reason);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => service.SetMaintenanceAsync(new MaintenanceRequest(scope, target, now, now.AddHours(1), null, null, reason), "can-bo-truc"));
+        Assert.Contains(" / ", e.Message, StringComparison.Ordinal);
+        Assert.Empty(service.MaintenanceWindows());
+    }
+
+    [Theory]
+    [InlineData("Nguyễn\u0000Văn", null)]
+    [InlineData("Nguyễn\u202EVăn", null)]
+    [InlineData("Nguyễn Văn", "ghi chú \u2066ẩn")]
+    public async Task Assign_ControlOrDirectionCharacters_Refused(string assignee, string? comment)
+    {
+        var service = Start();
+        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Major, Jam);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => service.AssignAsync(incident.Id, "truong-ca", System.Text.RegularExpressions.Regex.Unescape(assignee), null, comment is null ? null : System.Text.RegularExpressions.Regex.Unescape(comment)));
+        Assert.Contains(" / ", e.Message, StringComparison.Ordinal);
+        Assert.Null(service.Find(incident.Id)!.Assignee);
     }
 
     [Fact]
