@@ -370,28 +370,6 @@ public sealed partial class LiveState(DeviceDirectory directory, IIncidents inci
         return (online, state, worst?.Code());
     }
 
-    private (long Second, List<Analytics.Maintenance.MaintenanceWindow> Windows) _activeWindows = (long.MinValue, []);
-
-    // The windows covering now, worked out once a second (under the gate), then matched per device.
-    private bool UnderMaintenance(Device d, long now)
-    {
-        if (_activeWindows.Second != now / 1000)
-        {
-            var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
-            _activeWindows = (now / 1000, [.. incidents.Maintenance().Where(w => Analytics.Maintenance.MaintenanceSchedule.Covers(w, at))]);
-        }
-
-        foreach (var window in _activeWindows.Windows)
-        {
-            if (Analytics.Maintenance.MaintenanceSchedule.Matches(window, d.Id, d.Area, d.Domain.Name()))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private DeviceView View(Device d, long now)
     {
         var (online, state, severity) = StateOf(d, now);

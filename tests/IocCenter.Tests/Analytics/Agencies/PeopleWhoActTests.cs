@@ -56,6 +56,18 @@ public sealed class PeopleWhoActTests : IDisposable
         return service;
     }
 
+    /// <summary>The process ends and starts again on the same database.</summary>
+    private IncidentService Restart()
+    {
+        foreach (var d in _open)
+        {
+            d.Dispose();
+        }
+
+        _open.Clear();
+        return Start();
+    }
+
     [Theory]
     [InlineData(IncidentKind.Congestion, "trf-9", "30001", RoutingOptions.Construction)]
     [InlineData(IncidentKind.AirQuality, "env-1", "30001", RoutingOptions.AgricultureEnvironment)]
@@ -116,13 +128,7 @@ public sealed class PeopleWhoActTests : IDisposable
     {
         var service = Start();
         var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Major, Jam);
-        foreach (var d in _open)
-        {
-            d.Dispose();
-        }
-
-        _open.Clear();
-        var again = Start();
+        var again = Restart();
         var due = Assert.Single(again.DueNotifications(10));
         Assert.Equal(incident.Id, due.Notification.IncidentId);
         again.MarkSent(due.Id);
@@ -224,13 +230,7 @@ public sealed class PeopleWhoActTests : IDisposable
         var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Critical, Jam);
         _time.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal(1, await service.EscalateDueAsync());
-        foreach (var d in _open)
-        {
-            d.Dispose();
-        }
-
-        _open.Clear();
-        var again = Start();
+        var again = Restart();
         Assert.Equal(0, await again.EscalateDueAsync());
         Assert.Single(again.AuditTrail(incident.Id), e => e.Action == "escalation");
     }
@@ -437,13 +437,7 @@ public sealed class PeopleWhoActTests : IDisposable
         var service = Start();
         var now = _time.GetUtcNow();
         await service.SetMaintenanceAsync(Device("trf-1", now, now.AddHours(2)), "can-bo-truc");
-        foreach (var d in _open)
-        {
-            d.Dispose();
-        }
-
-        _open.Clear();
-        var again = Start();
+        var again = Restart();
         var incident = await again.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Critical, Jam);
         Assert.NotNull(incident.MaintenanceId);
     }
