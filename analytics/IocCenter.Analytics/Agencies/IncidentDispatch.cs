@@ -109,6 +109,7 @@ public sealed class IncidentDispatch
             "handed_over" => ("Được chuyển đến đơn vị", "Handed over to your agency", "Chuyển đơn vị"),
             "maintenance_ended" => ("Hết giờ bảo trì nhưng sự cố vẫn còn", "Maintenance ended and the problem is still there", "Hết giờ bảo trì"),
             "reopened" => ("Sự cố xuất hiện lại", "The problem is back", "Xuất hiện lại"),
+            _ when occasion.StartsWith("severity_", StringComparison.Ordinal) => ($"Sự cố nặng thêm, nay ở mức {incident.Severity.Vi()}", $"The incident got worse: now {incident.Severity.En().ToLowerInvariant()}", "Tăng mức độ"),
             _ => ("Sự cố mới", "New incident", (string?)null),
         };
         return Compose(incident, occasion + ":" + incident.NeedsAttentionSince.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), recipients, 0, headVi, headEn, tag);

@@ -9,7 +9,7 @@ namespace IocCenter.Analytics.Agencies;
 /// A wrong routing, escalation or notification setting stops the start with a sentence saying which and why
 /// (Vietnamese / English), instead of an incident that reaches nobody at three in the morning.
 /// </summary>
-internal sealed class RoutingValidation(IConfiguration configuration) :
+internal sealed class RoutingValidation(IConfiguration configuration, Geography.Province? province = null) :
     IValidateOptions<RoutingOptions>, IValidateOptions<EscalationOptions>, IValidateOptions<NotificationOptions>
 {
     private static readonly string[] Domains = ["traffic", "environment", "connectivity"];
@@ -56,6 +56,11 @@ internal sealed class RoutingValidation(IConfiguration configuration) :
             if (rule.MinSeverity is { Length: > 0 } severity && !IsSeverity(severity))
             {
                 errors.Add($"{at}:MinSeverity \"{severity}\" phải là warning, minor, major hoặc critical / must be warning, minor, major or critical");
+            }
+
+            foreach (var area in rule.Areas.Where(a => province is not null && province.FindArea(a) is null))
+            {
+                errors.Add($"{at}:Areas: \"{area}\" không phải mã xã, phường của tỉnh {province!.Name} / is not a commune or ward code of the province");
             }
 
             Recipients($"{at}:Notify", rule.Notify, errors);

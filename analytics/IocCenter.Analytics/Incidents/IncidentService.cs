@@ -115,7 +115,9 @@ public sealed partial class IncidentService : IIncidents, IDisposable
                 return Save(reopened, [e with { Comment = OpenedComment(reopened, null) }], Announcements("reopened")?.Invoke(reopened), _dispatch?.HoldNew ?? TimeSpan.Zero);
             }
 
-            return Save(updated, e is null ? [] : [e]);
+            // Worse than its agency was told: they hear of it again (once per severity reached).
+            var worse = e?.Action == "escalated" && updated.State == IncidentState.Open ? Announcements("severity_" + updated.Severity.Code())?.Invoke(updated) : null;
+            return Save(updated, e is null ? [] : [e], worse);
         });
     }
 

@@ -36,7 +36,7 @@
       const n = e.notification;
       return `<tr data-state="${e.sentAt ? 'sent' : e.skipped ? 'skipped' : e.gaveUpAt ? 'gave_up' : 'waiting'}"><td>${when(e.createdAt)}</td>` +
         `<td><a href="/console?incident=${n.incidentId}">#${n.incidentId}</a></td><td>${escapeHtml(n.channel)}: ${escapeHtml(n.recipient)}</td>` +
-        `<td>${escapeHtml(a.events[n.event] || n.event)}${n.facts?.level ? ' ' + n.facts.level : ''}</td><td>${escapeHtml(status(e))}</td></tr>`;
+        `<td>${escapeHtml(a.events[n.event.startsWith('severity_') ? 'severity' : n.event] || n.event)}${n.facts?.level ? ' ' + n.facts.level : ''}</td><td>${escapeHtml(status(e))}</td></tr>`;
     }).join('');
   }
 

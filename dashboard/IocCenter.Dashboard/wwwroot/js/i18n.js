@@ -102,7 +102,7 @@ window.IocI18n = (() => {
         channel: 'Kênh', waiting: 'Chờ gửi', failing: 'Đang gửi lỗi', sent: 'Đã gửi', gaveUp: 'Đã bỏ', lastSent: 'Gửi gần nhất', lastError: 'Lỗi gần nhất',
         recent: 'Thông báo gần đây', at: 'Lúc', incident: 'Sự cố', recipient: 'Người nhận', event: 'Loại', status: 'Tình trạng',
         statusSent: 'đã gửi {time}', statusWaiting: 'chờ gửi', statusRetry: 'lỗi {n} lần, thử lại {time}', statusGaveUp: 'đã bỏ sau {n} lần', skipped: 'Không cần gửi', statusSkipped: 'không gửi: {reason}',
-        events: { opened: 'sự cố mới', reopened: 'xuất hiện lại', handed_over: 'chuyển đơn vị', maintenance_ended: 'hết giờ bảo trì', escalation: 'báo cấp trên, bậc' },
+        events: { severity: 'tăng mức độ', opened: 'sự cố mới', reopened: 'xuất hiện lại', handed_over: 'chuyển đơn vị', maintenance_ended: 'hết giờ bảo trì', escalation: 'báo cấp trên, bậc' },
       },
       devices: {
         failed: 'Máy chủ không thực hiện được (mã lỗi {status}); thử lại hoặc tải lại trang.',
@@ -213,7 +213,7 @@ window.IocI18n = (() => {
         channel: 'Channel', waiting: 'Waiting', failing: 'Failing', sent: 'Sent', gaveUp: 'Given up', lastSent: 'Last sent', lastError: 'Last error',
         recent: 'Recent notifications', at: 'At', incident: 'Incident', recipient: 'Recipient', event: 'Type', status: 'Status',
         statusSent: 'sent {time}', statusWaiting: 'waiting', statusRetry: 'failed {n} times, retry {time}', statusGaveUp: 'given up after {n} attempts', skipped: 'Not needed', statusSkipped: 'not sent: {reason}',
-        events: { opened: 'new incident', reopened: 'back again', handed_over: 'handed over', maintenance_ended: 'maintenance ended', escalation: 'escalation, step' },
+        events: { severity: 'got worse', opened: 'new incident', reopened: 'back again', handed_over: 'handed over', maintenance_ended: 'maintenance ended', escalation: 'escalation, step' },
       },
       devices: {
         failed: 'The server refused or failed (HTTP {status}); try again, or reload the page.',

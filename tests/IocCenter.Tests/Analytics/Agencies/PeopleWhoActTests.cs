@@ -124,6 +124,21 @@ public sealed class PeopleWhoActTests : IDisposable
     }
 
     [Fact]
+    public async Task Raise_Worse_TheAgencyHearsOfItOncePerSeverityReached()
+    {
+        var service = Start();
+        var incident = await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Minor, Jam);
+        _time.Advance(TimeSpan.FromMinutes(3));
+        await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Critical, Jam);
+        await service.RaiseAsync(IncidentKind.Congestion, "trf-1", "30001", Severity.Critical, Jam);
+
+        var told = service.NotificationsOf(incident.Id).Select(n => n.Notification).ToList();
+        Assert.Equal(["opened", "severity_critical"], told.Select(n => n.Event));
+        Assert.StartsWith("[Tăng mức độ] [Nghiêm trọng]", told[1].Title, StringComparison.Ordinal);
+        Assert.StartsWith("Sự cố nặng thêm, nay ở mức Nghiêm trọng", told[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Outbox_AfterRestart_StillHoldsWhatWasDecided()
     {
         var service = Start();
