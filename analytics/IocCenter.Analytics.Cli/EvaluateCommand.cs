@@ -53,7 +53,8 @@ internal static class EvaluateCommand
                     options.GetValueOrDefault("--truth-out"),
                     models,
                     Geography.ProvincePack.Open(options.GetValueOrDefault("--province")),
-                    double.Parse(options.GetValueOrDefault("--threshold", new AnalyticsOptions().AnomalyThreshold.ToString("R", CultureInfo.InvariantCulture)), NumberStyles.Float, CultureInfo.InvariantCulture));
+                    double.Parse(options.GetValueOrDefault("--threshold", new AnalyticsOptions().AnomalyThreshold.ToString("R", CultureInfo.InvariantCulture)), NumberStyles.Float, CultureInfo.InvariantCulture),
+                    options.GetValueOrDefault("--count-warm-up", "false") == "true");
             }
             finally
             {

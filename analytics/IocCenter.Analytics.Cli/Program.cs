@@ -7,17 +7,19 @@ const string Help = """
     iocc-analytics — phân tích / analytics
 
       evaluate --simulate 24h [--devices 300] [--episodes 10] [--interval 60s] [--seed 42] [--ml true|false] [--province DIR]
-               [--threshold T] [--truth-out F] [--json F] [--details true]
+               [--threshold T] [--truth-out F] [--json F] [--details true] [--count-warm-up true]
           Đánh giá bộ phát hiện trên đội thiết bị mô phỏng có gắn nhãn bất thường (sau một ngày khởi động).
           Runs the simulated fleet through the detectors with labelled anomalies injected (after a warm-up day)
           and prints precision, recall, F1 and detection delay per incident kind. --episodes 0: a clean run.
           --ml: the PCA models, trained on the warm-up day, with ML.NET's AUC (on by default, as live).
           --details: lists missed episodes and false alarms / liệt kê bỏ sót và báo nhầm.
-          --threshold: the anomaly threshold (default: Analytics:AnomalyThreshold, 0.8) / ngưỡng bất thường.
+          --count-warm-up true: counts the warm-up day too (what a fresh start costs: the detectors start empty) /
+               tính cả ngày khởi động (cái giá của một lần khởi động lại).
+          --threshold: the anomaly threshold (default: Analytics:AnomalyThreshold, 0.99999999 = 1 − 10⁻⁸) / ngưỡng bất thường.
       evaluate --truth TRUTH.jsonl --incidents data/analytics/incidents.db [--json F]
           So sánh sự cố đã mở với tệp nhãn / compares the incidents a live run raised with its ground truth.
 
-      evaluate --corpus DIR [--threshold 0.8] [--json F]
+      evaluate --corpus DIR [--threshold 0.99999999] [--json F]
           Chấm bộ phát hiện trên dữ liệu thật có gắn nhãn: mỗi thư mục con có các tệp CSV timestamp,value và labels.json.
           Scores the live detectors on a labelled corpus (dataset folders of timestamp,value CSVs with a labels.json of
           [start, end] windows, as ../shared/anomaly-data): event-level precision, recall, F1, median delay and false

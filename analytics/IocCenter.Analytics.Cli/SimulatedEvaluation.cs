@@ -18,7 +18,7 @@ internal static class SimulatedEvaluation
     public sealed record MlScore(string Domain, string Version, int Readings, int Anomalous, double Auc, double DetectionRateAtFalsePositives, int FalsePositives);
 
     public static (IReadOnlyList<TruthEpisode> Truth, IReadOnlyList<RaisedIncident> Raised, long Samples, IReadOnlyList<MlScore> Ml) Run(
-        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null, Geography.Province? province = null, double anomalyThreshold = 0.8)
+        FleetOptions fleetOptions, TimeSpan window, TimeSpan interval, int episodesPerKind, string? truthOut, string? modelDirectory = null, Geography.Province? province = null, double anomalyThreshold = AnalyticsOptions.DefaultAnomalyThreshold, bool countWarmUp = false)
     {
         // The fleet spreads over the province pack's communes (default: the packaged Đồng Tháp).
         var fleet = FleetPlan.Create(fleetOptions, province ?? Geography.ProvincePack.Open());
@@ -46,7 +46,8 @@ internal static class SimulatedEvaluation
         var changes = new List<ConditionChange>();
         var open = new HashSet<(IncidentKind, string)>();
         var raised = new List<RaisedIncident>();
-        var evaluateFrom = (start + warmUp).ToUnixTimeMilliseconds();
+        // countWarmUp: what a fresh start costs (a new fleet, or the analytics host restarted: detectors start empty).
+        var evaluateFrom = countWarmUp ? start.ToUnixTimeMilliseconds() : (start + warmUp).ToUnixTimeMilliseconds();
         var end = (start + warmUp + window).ToUnixTimeMilliseconds();
         long samples = 0;
         for (var t = start.ToUnixTimeMilliseconds(); t < end; t += (long)interval.TotalMilliseconds)

@@ -12,7 +12,7 @@ static class Diag
             foreach (var (file, w) in labels)
             {
                 var s = LabelledSeries.Load(ds, Path.Combine(folder, file), w);
-                var sc = Proto.Score(spec, s);
+                var sc = spec == "live" ? CorpusEvaluation.LiveScores(s) : Proto.Score(spec, s);
                 bool inA = false;
                 for (var i = 0; i < sc.Length; i++)
                 {

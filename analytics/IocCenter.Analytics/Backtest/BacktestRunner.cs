@@ -17,7 +17,7 @@ public sealed record BacktestSummary(int Rows, int RowsWithoutTime, IReadOnlyLis
 public static class BacktestRunner
 {
     /// <summary>The live default (<c>Analytics:AnomalyThreshold</c>).</summary>
-    public const double OpenAt = 0.8;
+    public const double OpenAt = AnalyticsOptions.DefaultAnomalyThreshold;
 
     public static BacktestSummary Run(TextReader input, TextWriter output)
     {
@@ -49,7 +49,7 @@ public static class BacktestRunner
             output.Write(rows[i].Raw);
             output.Write(rows[i].Time is null
                 ? ",,unparsed_time\n"
-                : string.Create(CultureInfo.InvariantCulture, $",{scores[i].Score:0.000},{scores[i].Detector}\n"));
+                : string.Create(CultureInfo.InvariantCulture, $",{scores[i].Score:0.000#######},{scores[i].Detector}\n"));
         }
 
         return new BacktestSummary(rows.Count, rows.Count(r => r.Time is null), state.ScoredColumns, state.Incidents);

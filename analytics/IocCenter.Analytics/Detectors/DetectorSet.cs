@@ -11,7 +11,12 @@ namespace IocCenter.Analytics.Detectors;
 public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.PcaSupervisor? pca = null)
 {
     private const int QuietSamples = 10;
-    private const double QuietBelow = 0.5;
+
+    /// <summary>
+    /// A series is quiet below a hundred times the threshold's tail probability (at most 0.5): scores are calibrated
+    /// (1 − p), so at 1 − 10⁻⁶ a series is quiet once its readings are no rarer than one in 10,000.
+    /// </summary>
+    private readonly double _quietBelow = 1 - Math.Min(0.5, 100 * (1 - anomalyThreshold));
 
     private readonly RuleEngine _rules = new(rules);
     private readonly Dictionary<(string Device, string Metric), SeriesState> _series = [];
@@ -118,13 +123,13 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
                 var version = metric == "pca" ? string.Join(',', pca?.Versions ?? []) : null;
                 var detail = metric == "pca"
                     ? $"Mô hình học máy: tổ hợp số liệu khác hẳn thường lệ của lĩnh vực (điểm bất thường {Sentences.Vi(score.Score, "0.00")}) / Machine-learning model: the readings together are unlike the domain's usual ones (anomaly score {Sentences.En(score.Score, "0.00")})"
-                    : Sentence(score.Detector, value, score.Baseline);
+                    : Sentence(score.Detector, value, score.Baseline, score.Score);
                 changes.Add(new(IncidentKind.Anomaly, sample.DeviceId, sample.Area, true, Severity.Warning, new Evidence(score.Detector ?? "series", score.Score, metric, value, score.Baseline, version, detail), sample.TimestampMs));
             }
         }
         else if (series.Open)
         {
-            series.Quiet = score.Score < QuietBelow ? series.Quiet + 1 : 0;
+            series.Quiet = score.Score < _quietBelow ? series.Quiet + 1 : 0;
             if (series.Quiet >= QuietSamples)
             {
                 series.Open = false;
@@ -139,11 +144,17 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     }
 
     /// <summary>What the detector saw, in words an officer acts on (the metric, its value and usual level are shown beside it).</summary>
-    private static string Sentence(string? detector, double value, double usual)
+    private static string Sentence(string? detector, double value, double usual, double score)
     {
         var up = value >= usual;
         return detector switch
         {
+            "point" => up
+                ? $"Số liệu cao bất thường so với chính thiết bị này: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Unusually high for this device: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}"
+                : $"Số liệu thấp bất thường so với chính thiết bị này: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Unusually low for this device: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}",
+            "shift" => up
+                ? $"Số liệu cao hơn thường lệ liên tục một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings above their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}"
+                : $"Số liệu thấp hơn thường lệ liên tục một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings below their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}",
             "spike" => up
                 ? $"Giá trị tăng đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden jump: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
                 : $"Giá trị giảm đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden drop: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
@@ -153,6 +164,31 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
 
             _ => $"Số liệu khác thường: {Sentences.Vi(value, "0.##")} / Unusual reading: {Sentences.En(value, "0.##")}",
         };
+    }
+
+    /// <summary>How rare a calibrated score says the reading is, as an officer reads it ("1 lần trong 250 triệu số liệu").</summary>
+    internal static string RarityVi(double score) => Rarity(score, vi: true);
+
+    internal static string RarityEn(double score) => Rarity(score, vi: false);
+
+    private static string Rarity(double score, bool vi)
+    {
+        var p = 1 - score;
+        if (!(p > 1e-12))
+        {
+            return vi ? "thiết bị chưa từng có số liệu nào như vậy" : "the device has never shown anything like it";
+        }
+
+        var n = 1 / p;
+        var (amount, unitVi, unitEn) = n switch
+        {
+            >= 1e9 => (n / 1e9, " tỷ", " billion"),
+            >= 1e6 => (n / 1e6, " triệu", " million"),
+            _ => (n, "", ""),
+        };
+        return vi
+            ? $"hiếm cỡ 1 lần trong {Sentences.Vi(amount, "0")}{unitVi} số liệu của nó"
+            : $"about 1 in {Sentences.En(amount, "0")}{unitEn} of its readings";
     }
 
     /// <summary>A series' detector and whether it holds its device's anomaly open; kept in the map itself.</summary>

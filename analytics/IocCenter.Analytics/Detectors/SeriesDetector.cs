@@ -35,6 +35,7 @@ public sealed class SeriesDetector
     private const double LargestMagnitude = 1e15; // see Representable
     private const double SmallestMagnitude = 1e-20;
     private const double AbsurdSpreads = 64;  // see Learnable
+    private const double RuleFires = 0.8;     // the spike and level-shift rules' own scores at which they fire
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -52,6 +53,7 @@ public sealed class SeriesDetector
     private int _returning;
     private int _filled;
     private float _intervalMs;
+    private Calibrated _calibrated;
 
     public SeriesScore Observe(long timestampMs, double value)
     {
@@ -89,7 +91,7 @@ public sealed class SeriesDetector
             _baseline = new SeasonalBaseline();
         }
 
-        var shift = LevelShift(timestampMs, value, gapHours, out var expected, out var returning);
+        var shift = LevelShift(timestampMs, value, gapHours, out var expected, out var returning, out var seasonal);
         var spike = Spike(value, out var median, out var deviation);
         if (returning)
         {
@@ -98,13 +100,31 @@ public sealed class SeriesDetector
 
         Push(value);
 
-        if (spike >= shift && spike > 0)
+        // Once the seasonal shape is known, the calibrated stage judges the reading net of it (the morning rush is not a shift).
+        var calibrated = _calibrated.Observe(double.IsNaN(seasonal) ? value : value - seasonal, seasonal, RhythmCannotLookLikeAShift(timestampMs), out var calibratedDetector);
+
+        // The two rules fire as they always did (the simulator's guarantees rest on them); when one does, the score is 1.
+        if (spike >= RuleFires && spike >= shift)
         {
-            return new SeriesScore(spike, "spike", median, deviation);
+            return new SeriesScore(1, "spike", median, deviation);
         }
 
-        return shift > 0 ? new SeriesScore(shift, "level_shift", expected, 0) : new SeriesScore(0, null, median, deviation);
+        if (shift >= RuleFires)
+        {
+            return new SeriesScore(1, "level_shift", expected, 0);
+        }
+
+        var usual = double.IsNaN(seasonal) ? _calibrated.Mean : _calibrated.Mean + seasonal;
+        return calibrated > 0 ? new SeriesScore(calibrated, calibratedDetector, usual, deviation) : new SeriesScore(0, null, median, deviation);
     }
+
+    /// <summary>
+    /// Whether a daily rhythm cannot pass for a shift in the calibrated stage: the series has covered a day (the seasonal
+    /// shape is learnt, or there is none), or its readings are so frequent that the stage's mean follows an hour or
+    /// less (a rhythm moves too slowly to show within it; pump sensors read every second).
+    /// </summary>
+    private bool RhythmCannotLookLikeAShift(long timestampMs) =>
+        timestampMs - _firstMs >= 24 * HourMs || (_intervalMs > 0 && Calibrated.FollowsMs(_intervalMs) <= HourMs);
 
     /// <summary>
     /// The state is kept in floats and half-precision bins (a province has hundreds of thousands of series), so a value
@@ -156,7 +176,7 @@ public sealed class SeriesDetector
         return score;
     }
 
-    private double LevelShift(long timestampMs, double value, double gapHours, out double expected, out bool returning)
+    private double LevelShift(long timestampMs, double value, double gapHours, out double expected, out bool returning, out double seasonal)
     {
         returning = false;
         var local = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).ToOffset(TimeSpan.FromHours(7));
@@ -168,7 +188,8 @@ public sealed class SeriesDetector
         var b = weekend + ((low + 25) % 24);
 
         var warmed = _baseline.Warmed(a) && _baseline.Warmed(b) && timestampMs - _firstMs >= 24 * HourMs;
-        expected = warmed ? ((1 - fraction) * _baseline.Mean(a)) + (fraction * _baseline.Mean(b)) + _level : value;
+        seasonal = warmed ? ((1 - fraction) * _baseline.Mean(a)) + (fraction * _baseline.Mean(b)) : double.NaN;
+        expected = warmed ? seasonal + _level : value;
         var spread = warmed ? ((1 - fraction) * _baseline.Deviation(a)) + (fraction * _baseline.Deviation(b)) : 0;
         var score = 0.0;
         if (warmed)
@@ -288,6 +309,114 @@ public sealed class SeriesDetector
         _window[_count % Window] = (float)value;
         _count++;
         _filled++;
+    }
+
+    /// <summary>
+    /// The calibrated stage: a reading's distance from an exponentially weighted mean (span <see cref="Span"/> readings)
+    /// in units of a slower weighted standard deviation (span <see cref="ScaleSpan"/>, corrected for its start) — NAB's
+    /// windowed Gaussian without the window — and a two-sided CUSUM of those distances (Page 1954; slack 1, steps clipped
+    /// at 8), each turned into a tail probability by its own <see cref="TailCalibration"/> (the distance's tail from its
+    /// 97th percentile, the CUSUM's from its 95th). A reading's p is twice the smaller (Bonferroni), its score 1 − p,
+    /// held as the highest of the last <see cref="Hold"/> readings so that one episode is one alarm. Nothing before
+    /// <see cref="WarmUp"/> readings. About 0.45 KB.
+    /// </summary>
+    private struct Calibrated
+    {
+        private const double Span = 300;
+        private const double ScaleSpan = 3000;
+        private const int WarmUp = 240;
+        private const int Hold = 20;
+        private const double Slack = 1;
+        private const double Clip = 8;
+        private const double Alpha = 2 / (Span + 1);
+        private const double Beta = 2 / (ScaleSpan + 1);
+
+        private TailCalibration _pointTail;
+        private TailCalibration _shiftTail;
+        private double _mean;
+        private float _variance;
+        private float _unweighted; // (1 − β)ⁿ: the part of the variance's weight not yet given to any reading
+        private float _up;
+        private float _down;
+        private double _held;
+        private int _seen;
+        private byte _age;
+        private bool _shiftHeld;
+        private bool _seasonal;
+
+        /// <summary>About how much time the stage's mean follows at this interval between readings.</summary>
+        public static double FollowsMs(double intervalMs) => Span * intervalMs;
+
+        /// <summary>The weighted mean of what the stage judges (the reading, or its residual from the seasonal shape).</summary>
+        public readonly double Mean => _mean;
+
+        /// <param name="value">The reading, or its residual from the seasonal shape.</param>
+        /// <param name="seasonal">The seasonal expectation taken off the reading, or NaN when nothing was.</param>
+        /// <param name="dayCovered">Whether a daily rhythm can no longer pass for a shift (see
+        /// <see cref="RhythmCannotLookLikeAShift"/>); until then the CUSUM learns its tail but does not score.</param>
+        public double Observe(double value, double seasonal, bool dayCovered, out string detector)
+        {
+            var hasSeasonal = !double.IsNaN(seasonal);
+            if (_seen == 0)
+            {
+                _pointTail = new TailCalibration(0.97);
+                _shiftTail = new TailCalibration(0.95);
+                _mean = value;
+                _unweighted = 1;
+                _seasonal = hasSeasonal;
+            }
+            else if (hasSeasonal != _seasonal)
+            {
+                // The seasonal shape was learnt (the mean moves to the residual's scale) or forgotten (it starts afresh);
+                // either way the CUSUM starts afresh.
+                _mean = hasSeasonal ? _mean - seasonal : value;
+                _seasonal = hasSeasonal;
+                _up = _down = 0;
+            }
+
+            var score = 0.0;
+            var shiftWins = false;
+            if (_seen >= WarmUp)
+            {
+                var sd = Math.Max(Math.Sqrt(_variance / (1 - _unweighted)), 1e-9 + (1e-6 * Math.Abs(_mean)));
+                var signed = (value - _mean) / sd;
+                var z = Math.Abs(signed);
+                var pointP = _pointTail.PValue(z);
+                _pointTail.Learn(z);
+                var step = Math.Clamp(signed, -Clip, Clip);
+                _up = (float)Math.Max(0, _up + step - Slack);
+                _down = (float)Math.Max(0, _down - step - Slack);
+                var cusum = Math.Max(_up, _down);
+                var shiftP = dayCovered ? _shiftTail.PValue(cusum) : 1;
+                _shiftTail.Learn(cusum);
+                shiftWins = shiftP < pointP;
+                score = 1 - Math.Min(1, 2 * Math.Min(pointP, shiftP));
+            }
+
+            if (_seen > 0)
+            {
+                var d = value - _mean;
+                _mean += Alpha * d;
+                _variance = (float)((1 - Beta) * (_variance + (Beta * d * d)));
+                _unweighted = (float)(_unweighted * (1 - Beta));
+            }
+
+            _seen = Math.Min(_seen + 1, int.MaxValue - 1);
+            if (score >= _held || _age >= Hold)
+            {
+                _held = score;
+                _shiftHeld = shiftWins;
+                _age = 0;
+            }
+            else
+            {
+                _age++;
+            }
+
+            var result = Math.Max(score, _held);
+            detector = (score >= _held ? shiftWins : _shiftHeld) ? "shift" : "point";
+            return result;
+        }
     }
 
     [System.Runtime.CompilerServices.InlineArray(Window)]

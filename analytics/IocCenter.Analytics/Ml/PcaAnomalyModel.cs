@@ -8,7 +8,8 @@ namespace IocCenter.Analytics.Ml;
 /// <summary>
 /// ML.NET's <c>RandomizedPca</c> anomaly detector on one domain's feature vectors (mean-variance normalised).
 /// Its threshold is calibrated on the training window to a target false-alarm rate, per reading and then (see
-/// <see cref="CalibrateIncidents"/>) per device-day, and maps to a score of 0.8 (the anomaly threshold); saved as <c>{domain}-v{version}.zip</c> (<c>mlContext.Model.Save</c>) plus a JSON
+/// <see cref="CalibrateIncidents"/>) per device-day; at or above it the score is 1 (the model fires, whatever the
+/// anomaly threshold), below it 0.8 × the raw score's share of it; saved as <c>{domain}-v{version}.zip</c> (<c>mlContext.Model.Save</c>) plus a JSON
 /// sidecar with the threshold. Scoring is not thread-safe (one prediction engine).
 /// </summary>
 public sealed class PcaAnomalyModel
@@ -107,14 +108,18 @@ public sealed class PcaAnomalyModel
     /// <summary>The same score through ML.NET's prediction engine (slower; the reference the direct scorer is tested against).</summary>
     public float EngineScore(float[] features) => _engine.Predict(new FeatureRow { Features = features }).Score;
 
-    /// <summary>A score in [0, 1]: the calibrated threshold maps to 0.8.</summary>
+    /// <summary>A score in [0, 1]: 1 at or above the calibrated threshold.</summary>
     public double Score(float[] features) => ScoreOf(RawScore(features));
 
-    /// <summary>A raw score (or the smallest of a run of them) as a score in [0, 1]; the threshold maps to 0.8.</summary>
+    /// <summary>
+    /// A raw score (or the smallest of a run of them) as a score in [0, 1]: 1 at or above the calibrated threshold (the
+    /// model fires; its false-alarm rate is set by its own calibration, not by the series' anomaly threshold), below it
+    /// 0.8 × its share of the threshold (shown, never an incident at any threshold above 0.8).
+    /// </summary>
     public double ScoreOf(float raw)
     {
         var ratio = raw / Info.Threshold;
-        return ratio < 1 ? 0.8 * ratio : Math.Min(1, 0.8 + (0.2 * (ratio - 1)));
+        return ratio >= 1 ? 1 : 0.8 * Math.Max(0, ratio);
     }
 
     /// <summary>ML.NET's own anomaly metrics on labelled vectors: AUC, and the detection rate at <paramref name="falsePositives"/> false alarms.</summary>
@@ -227,7 +232,7 @@ public sealed class PcaAnomalyModel
     }
 
     /// <summary>
-    /// What a saved model is: <see cref="Threshold"/> is the raw score that maps to 0.8 (the incident-level one
+    /// What a saved model is: <see cref="Threshold"/> is the raw score at which the model fires (the incident-level one
     /// once calibrated), <see cref="ReadingThreshold"/> the per-reading quantile at <see cref="FalseAlarmRate"/>.
     /// </summary>
     public sealed record ModelInfo(TelemetryDomain Domain, int Version, int Length, int Rank, float Threshold, double FalseAlarmRate, int TrainedOn, DateTimeOffset TrainedAt)

@@ -8,6 +8,9 @@ public sealed record DatasetScore(string Dataset, int Series, EventCounts Counts
 /// <summary>Every dataset and the total at one threshold.</summary>
 public sealed record ThresholdScore(double Threshold, IReadOnlyList<DatasetScore> Datasets, DatasetScore Overall);
 
+/// <summary>One rotation: the threshold chosen on every dataset but <paramref name="HeldOut"/>, its counts there and on the held-out one.</summary>
+public sealed record Rotation(string HeldOut, double Threshold, EventCounts ChosenOn, EventCounts HeldOutCounts);
+
 public sealed record CorpusReport(double Threshold, ThresholdScore AtThreshold, IReadOnlyList<ThresholdScore> Sweep, int Series, long Readings, int UnreadableRows, int EmptyWindows, IReadOnlyList<string> Skipped);
 
 /// <summary>
@@ -75,8 +78,36 @@ public static class CorpusEvaluation
             skipped);
     }
 
-    /// <summary>0.05, 0.10, …, 0.95 and 0.99.</summary>
-    public static IReadOnlyList<double> DefaultSweep { get; } = [.. Enumerable.Range(1, 19).Select(i => Math.Round(i * 0.05, 2)), 0.99];
+    /// <summary>
+    /// 0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, then 1 − 10⁻⁴ … 1 − 10⁻¹⁰: scores are calibrated (1 − p), so the
+    /// useful thresholds are a tail probability apart by factors of ten.
+    /// </summary>
+    public static IReadOnlyList<double> DefaultSweep { get; } = [0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, .. Enumerable.Range(4, 7).Select(k => 1 - Math.Pow(10, -k))];
+
+    /// <summary>
+    /// Generalization, one dataset at a time: the sweep threshold with the best F1 on the other datasets together, and
+    /// what it gives on the one held out. <paramref name="atLeast"/> restricts the choice to thresholds at or above it
+    /// (the ones the simulator's clean day allows), 0 lets it choose any.
+    /// </summary>
+    public static IReadOnlyList<Rotation> Rotations(CorpusReport report, double atLeast = 0)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var candidates = report.Sweep.Append(report.AtThreshold).Where(t => t.Threshold >= atLeast).DistinctBy(t => t.Threshold).ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        var rotations = new List<Rotation>();
+        foreach (var held in report.AtThreshold.Datasets.Select(d => d.Dataset))
+        {
+            EventCounts Others(ThresholdScore t) => t.Datasets.Where(d => d.Dataset != held).Aggregate(EventCounts.Empty, (a, d) => a.Add(d.Counts));
+            var best = candidates.OrderByDescending(t => Others(t).F1).ThenByDescending(t => t.Threshold).First();
+            rotations.Add(new Rotation(held, best.Threshold, Others(best), best.Datasets.First(d => d.Dataset == held).Counts));
+        }
+
+        return rotations;
+    }
 
     private static ThresholdScore At(double threshold, List<(LabelledSeries Series, double[] Scores)> scored)
     {

@@ -1,0 +1,228 @@
+using FsCheck;
+using FsCheck.Fluent;
+using IocCenter.Analytics;
+using IocCenter.Analytics.Detectors;
+
+namespace IocCenter.Tests.Analytics.Detectors;
+
+/// <summary>
+/// Issue 16: scores are calibrated tail probabilities (score = 1 − p), so one threshold means the same on every
+/// series, and the series detector fires on each shape's anomaly while staying quiet on clean data of that shape.
+/// </summary>
+public class CalibratedScoresTests
+{
+    private const long Minute = 60_000;
+    private const double Threshold = AnalyticsOptions.DefaultAnomalyThreshold;
+    private static readonly long Start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    public static TheoryData<string> Statistics() => ["half-normal", "exponential", "uniform"];
+
+    private static double Draw(string law, Random random) => law switch
+    {
+        "half-normal" => Math.Abs(Gaussian(random)),
+        "exponential" => -Math.Log(1 - random.NextDouble()),
+        _ => 3 * random.NextDouble(),
+    };
+
+    /// <summary>
+    /// The tail probability of a statistic, learnt from the statistic itself: after a burn-in, the fraction of values
+    /// with p ≤ α is between α/4 and 2α (α = 5 %, 1 %, 0.1 %). Measured: half-normal 0.34 α at 0.1 % (the tail is
+    /// exponential at an upper confidence bound, so a lighter tail errs on the quiet side); uniform 1.9 α at 5 % (the
+    /// body's log-spaced bins are coarse against a law with a hard end) and 0.03 α at 0.1 % (nothing beyond its end).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Statistics))]
+    public void TailCalibration_FractionAtOrBelowAlpha_IsCloseToAlpha(string law)
+    {
+        var random = new Random(16);
+        var tail = new TailCalibration(0.95);
+        for (var i = 0; i < 20_000; i++)
+        {
+            tail.Learn(Draw(law, random));
+        }
+
+        const int n = 400_000;
+        var p = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var x = Draw(law, random);
+            p[i] = tail.PValue(x);
+            tail.Learn(x);
+        }
+
+        foreach (var alpha in new[] { 0.05, 0.01, 0.001 })
+        {
+            var fraction = p.Count(v => v <= alpha) / (double)n;
+            // A law with a hard end (uniform) has no rare values to find: only the upper bound applies to it.
+            Assert.True(fraction <= 2 * alpha && (law == "uniform" || fraction >= alpha / 4), $"{law}: P(p ≤ {alpha}) = {fraction:0.#####}");
+        }
+    }
+
+    public static TheoryData<string> CleanSeries() => ["gaussian", "lognormal", "poisson-0.5", "ar1"];
+
+    private static double Clean(string shape, Random random, ref double state) => shape switch
+    {
+        "gaussian" => 50 + (5 * Gaussian(random)),
+        "lognormal" => Math.Exp(Gaussian(random)),
+        "poisson-0.5" => Poisson(random, 0.5),
+        _ => state = (0.9 * state) + Gaussian(random),
+    };
+
+    private static int Poisson(Random random, double lambda)
+    {
+        var (limit, k, product) = (Math.Exp(-lambda), 0, random.NextDouble());
+        while (product > limit)
+        {
+            k++;
+            product *= random.NextDouble();
+        }
+
+        return k;
+    }
+
+    /// <summary>
+    /// The whole series detector on clean random series: alarms (runs of readings at or above t) start on at most
+    /// 2·(1 − t) of the readings at t = 0.99 and 0.999 (the score is the smaller of two p's doubled, so it errs on the
+    /// quiet side), and nothing reaches the incident threshold.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CleanSeries))]
+    public void CleanRandomSeries_AlarmStartsAtThresholdT_AreAtMostTwiceOneMinusT(string shape)
+    {
+        var random = new Random(7);
+        var detector = new SeriesDetector();
+        var state = 0.0;
+        var scores = new List<double>();
+        var incidents = new List<string>();
+        for (var i = 0; i < 100_000; i++)
+        {
+            var value = Clean(shape, random, ref state);
+            var score = detector.Observe(Start + (i * Minute), value);
+            scores.Add(score.Score);
+            if (score.Score >= Threshold && (i == 0 || scores[i - 1] < Threshold))
+            {
+                incidents.Add($"reading {i}: {value:0.###} {score.Detector}");
+            }
+        }
+
+        foreach (var t in new[] { 0.99, 0.999 })
+        {
+            var starts = scores.Where((s, i) => s >= t && (i == 0 || scores[i - 1] < t)).Count();
+            var fraction = starts / (double)scores.Count;
+            Assert.True(fraction <= 2 * (1 - t), $"{shape}: alarms start on {fraction:0.#####} of the readings at t = {t}");
+        }
+
+        // Nothing reaches the incident threshold on clean random data, except on the heavy tail: a lognormal with σ = 1
+        // alarms 3 times in these 100,000 readings (readings of 62–77, 4.1–4.3σ in log: P ≈ 10⁻⁵ each), twice by the
+        // spike rule and once by the calibrated stage, whose exponential tail under-states a lognormal's. A known
+        // limit, stated in the README: at 10⁻⁸ a heavy-tailed series is not held to 10⁻⁸.
+        Assert.True(incidents.Count <= (shape == "lognormal" ? 3 : 0), $"{shape}: alarms at the incident threshold in 100,000 clean readings: " + string.Join(", ", incidents.Take(5)));
+    }
+
+    /// <summary>A clean series of one shape and the same series with its anomaly, one reading every 1–2 minutes with gaps.</summary>
+    public static TheoryData<string> Shapes() =>
+        ["irregular-with-gaps", "missing-values", "trend", "daily-season", "heavy-tail", "counts-near-zero", "variance-change", "stuck"];
+
+    private static (long T, double V)[] Shape(string shape, int seed, bool anomaly)
+    {
+        var random = new Random(seed);
+        var series = new List<(long, double)>();
+        var t = Start;
+        const int days = 4;
+        var anomalyAt = Start + ((3 * 24) + 10) * 60 * Minute; // day 4, 10:00
+        var fired = false;
+        while (t < Start + (days * 24 * 60 * Minute))
+        {
+            var hour = ((t - Start) / (60.0 * Minute)) % 24;
+            var day = (t - Start) / (24.0 * 60 * Minute);
+            var value = shape switch
+            {
+                "trend" => 100 + (5 * day) + (2 * Gaussian(random)),
+                "daily-season" => 50 + (30 * Math.Max(0, Math.Sin((hour - 6) / 12 * Math.PI))) + (2 * Gaussian(random)),
+                "heavy-tail" => 20 * Math.Exp(0.5 * Gaussian(random)),
+                "counts-near-zero" => Poisson(random, 0.3),
+                "variance-change" => 30 + ((day < 2 ? 1 : 4) * Gaussian(random)),
+                "stuck" => day < 1.5 ? 12.5 + Gaussian(random) : 12.5,
+                _ => 40 + (3 * Gaussian(random)),
+            };
+
+            if (shape == "missing-values" && random.NextDouble() < 0.1)
+            {
+                value = double.NaN;
+            }
+
+            if (anomaly && t >= anomalyAt && !fired)
+            {
+                // The anomaly: a jump far outside anything the series shows, lasting 30 minutes.
+                value = shape switch
+                {
+                    "counts-near-zero" => 25,
+                    "heavy-tail" => 2_000,
+                    "trend" => 100 + (5 * day) + 60,
+                    _ => (double.IsNaN(value) ? 40 : value) + 60,
+                };
+                fired = t >= anomalyAt + (30 * Minute);
+            }
+
+            series.Add((t, value));
+            var step = shape switch
+            {
+                "irregular-with-gaps" => random.NextDouble() < 0.002 ? (long)(random.Next(10, 180) * Minute) : (long)((0.5 + random.NextDouble()) * 2 * Minute),
+                _ => Minute,
+            };
+            t += step;
+        }
+
+        return [.. series];
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EachShape_QuietWhenClean_FiresOnItsAnomaly(string shape)
+    {
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            var clean = new SeriesDetector();
+            // A noise that quadruples (day 2, 00:00) is worth one look when it happens; the series must not alarm after.
+            var changeAt = Start + (2 * 24 * 60 * Minute);
+            var cleanAt = Shape(shape, seed, anomaly: false).Select(s => (s.T, Score: clean.Observe(s.T, s.V)))
+                .Where(x => x.Score.Score >= Threshold && !(shape == "variance-change" && x.T >= changeAt && x.T < changeAt + (60 * Minute)))
+                .ToList();
+            var cleanHigh = cleanAt.Count;
+            Assert.True(cleanHigh == 0, $"{shape} seed {seed}: {cleanHigh} readings at the incident threshold on clean data: " + string.Join(", ", cleanAt.Take(3).Select(x => $"{(x.T - Start) / 60_000} min {x.Score.Detector}")));
+
+            var withAnomaly = new SeriesDetector();
+            var anomalyAt = Start + (((3 * 24) + 10) * 60 * Minute);
+            var found = Shape(shape, seed, anomaly: true).Any(s => withAnomaly.Observe(s.T, s.V).Score >= Threshold && s.T >= anomalyAt && s.T <= anomalyAt + (45 * Minute));
+            Assert.True(found, $"{shape} seed {seed}: the anomaly at day 4 10:00 did not reach the incident threshold");
+        }
+    }
+
+    /// <summary>Any finite reading, in any order and at any time: the score is a number in [0, 1].</summary>
+    [Fact]
+    public void AnyReadings_ScoreIsAlwaysWithinZeroAndOne()
+    {
+        var values = Gen.OneOf(
+            Gen.Choose(int.MinValue, int.MaxValue).Two().Select(p => BitConverter.Int64BitsToDouble(((long)p.Item1 << 32) | (uint)p.Item2)),
+            Gen.Choose(-1000, 1000).Select(i => i / 10.0));
+        var steps = Gen.Choose(-120, 100_000);
+        Prop.ForAll(Gen.Zip(values, steps).ArrayOf().ToArbitrary(), readings =>
+        {
+            var detector = new SeriesDetector();
+            var t = Start;
+            foreach (var (value, step) in readings)
+            {
+                t += step * 1000L;
+                var score = detector.Observe(t, value).Score;
+                if (!(score >= 0 && score <= 1))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+}
