@@ -60,8 +60,8 @@ public class DetectorSetBenchmarks
             throw new InvalidOperationException("PCA training failed: " + string.Join("; ", pca.LastOutcome.Values));
         }
 
-        _plain = new DetectorSet(new RuleOptions(), 0.8);
-        _withPca = new DetectorSet(new RuleOptions(), 0.8, pca);
+        _plain = new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
+        _withPca = new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold, pca);
 
         // Warm both with two days, as a running service would be.
         _warm = 2 * 24 * 60 * 3;
@@ -95,7 +95,7 @@ public class DetectorSetBenchmarks
     {
         _changes.Clear();
         var (device, domain, t, metrics) = _samples[i];
-        set.Observe(new DeviceSample(device, domain, "sa-dec", t, metrics), _changes);
+        set.Feed(new DeviceSample(device, domain, "sa-dec", t, metrics), _changes);
         return _changes.Count;
     }
 }

@@ -31,10 +31,20 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     /// </summary>
     public (double Score, string? Detector) Observe(in DeviceSample sample, List<ConditionChange> changes)
     {
+        var (score, detector, metric) = Feed(sample, changes);
+        return (score, metric is null ? detector : $"{detector}:{metric}");
+    }
+
+    /// <summary>
+    /// <see cref="Observe"/> as the live loop runs it: the same raises and clears, and the strongest signal's parts
+    /// without joining them into a string (every reading now has a graded score, so that string was made on every sample).
+    /// </summary>
+    public (double Score, string? Detector, string? Metric) Feed(in DeviceSample sample, List<ConditionChange> changes)
+    {
         ArgumentNullException.ThrowIfNull(changes);
         var first = changes.Count;
         _rules.Observe(sample, changes);
-        (double Score, string? Detector) best = (0, null);
+        (double Score, string? Detector, string? Metric) best = (0, null, null);
         foreach (var metric in sample.Metrics)
         {
             ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, metric.Name), out _);
@@ -42,7 +52,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             var score = series.Detector.Observe(sample.TimestampMs, metric.Value);
             if (score.Score > best.Score)
             {
-                best = (score.Score, $"{score.Detector}:{metric.Name}");
+                best = (score.Score, score.Detector, metric.Name);
             }
 
             Track(sample, metric.Name, metric.Value, ref series, score, changes);
@@ -56,7 +66,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, "pca"), out _);
             if (score.Score > best.Score)
             {
-                best = (score.Score, "pca");
+                best = (score.Score, "pca", null);
             }
 
             Track(sample, "pca", score.Score, ref series, score, changes);
@@ -69,7 +79,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             {
                 if (score > best.Score)
                 {
-                    best = (score, "rule:" + kind.Code());
+                    best = (score, "rule:" + kind.Code(), null);
                 }
             }
         }

@@ -318,7 +318,7 @@ public sealed class SeriesDetector
     /// at 8), each turned into a tail probability by its own <see cref="TailCalibration"/> (the distance's tail from its
     /// 97th percentile, the CUSUM's from its 95th). A reading's p is twice the smaller (Bonferroni), its score 1 − p,
     /// held as the highest of the last <see cref="Hold"/> readings so that one episode is one alarm. Nothing before
-    /// <see cref="WarmUp"/> readings. About 0.45 KB.
+    /// <see cref="WarmUp"/> readings. 72 bytes.
     /// </summary>
     private struct Calibrated
     {
@@ -338,7 +338,7 @@ public sealed class SeriesDetector
         private float _unweighted; // (1 − β)ⁿ: the part of the variance's weight not yet given to any reading
         private float _up;
         private float _down;
-        private double _held;
+        private float _heldP; // the held alarm's p (1 − score): a float keeps a tiny p's digits, a score near 1 would not
         private int _seen;
         private byte _age;
         private bool _shiftHeld;
@@ -363,6 +363,7 @@ public sealed class SeriesDetector
                 _shiftTail = new TailCalibration(0.95);
                 _mean = value;
                 _unweighted = 1;
+                _heldP = 1;
                 _seasonal = hasSeasonal;
             }
             else if (hasSeasonal != _seasonal)
@@ -374,7 +375,7 @@ public sealed class SeriesDetector
                 _up = _down = 0;
             }
 
-            var score = 0.0;
+            var p = 1.0;
             var shiftWins = false;
             if (_seen >= WarmUp)
             {
@@ -390,7 +391,7 @@ public sealed class SeriesDetector
                 var shiftP = dayCovered ? _shiftTail.PValue(cusum) : 1;
                 _shiftTail.Learn(cusum);
                 shiftWins = shiftP < pointP;
-                score = 1 - Math.Min(1, 2 * Math.Min(pointP, shiftP));
+                p = Math.Min(1, 2 * Math.Min(pointP, shiftP));
             }
 
             if (_seen > 0)
@@ -402,9 +403,9 @@ public sealed class SeriesDetector
             }
 
             _seen = Math.Min(_seen + 1, int.MaxValue - 1);
-            if (score >= _held || _age >= Hold)
+            if (p <= _heldP || _age >= Hold)
             {
-                _held = score;
+                _heldP = (float)p;
                 _shiftHeld = shiftWins;
                 _age = 0;
             }
@@ -413,9 +414,8 @@ public sealed class SeriesDetector
                 _age++;
             }
 
-            var result = Math.Max(score, _held);
-            detector = (score >= _held ? shiftWins : _shiftHeld) ? "shift" : "point";
-            return result;
+            detector = (p <= _heldP ? shiftWins : _shiftHeld) ? "shift" : "point";
+            return 1 - Math.Min(p, _heldP);
         }
     }
 

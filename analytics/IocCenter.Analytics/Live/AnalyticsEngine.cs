@@ -96,7 +96,7 @@ internal sealed partial class AnalyticsEngine(
             }
 
             domains?.Learn(reading.DeviceId, reading.Domain);
-            _detectors.Observe(new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics), _changes);
+            _detectors.Feed(new DeviceSample(reading.DeviceId, reading.Domain, reading.Area, reading.TimestampMs, reading.Metrics), _changes);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
