@@ -15,11 +15,11 @@ const string Help = """
           --details: lists missed episodes and false alarms / liệt kê bỏ sót và báo nhầm.
           --count-warm-up true: counts the warm-up day too (what a fresh start costs: the detectors start empty) /
                tính cả ngày khởi động (cái giá của một lần khởi động lại).
-          --threshold: the anomaly threshold (default: Analytics:AnomalyThreshold, 0.99999999 = 1 − 10⁻⁸) / ngưỡng bất thường.
+          --threshold: the anomaly threshold (default: Analytics:AnomalyThreshold, 0.999999999 = 1 − 10⁻⁹) / ngưỡng bất thường.
       evaluate --truth TRUTH.jsonl --incidents data/analytics/incidents.db [--json F]
           So sánh sự cố đã mở với tệp nhãn / compares the incidents a live run raised with its ground truth.
 
-      evaluate --corpus DIR [--threshold 0.99999999] [--json F]
+      evaluate --corpus DIR [--threshold 0.999999999] [--json F]
           Chấm bộ phát hiện trên dữ liệu thật có gắn nhãn: mỗi thư mục con có các tệp CSV timestamp,value và labels.json.
           Scores the live detectors on a labelled corpus (dataset folders of timestamp,value CSVs with a labels.json of
           [start, end] windows, as ../shared/anomaly-data): event-level precision, recall, F1, median delay and false

@@ -117,7 +117,7 @@ public class CalibratedScoresTests
         // Nothing reaches the incident threshold on clean random data, except on the heavy tail: a lognormal with σ = 1
         // alarms 3 times in these 100,000 readings (readings of 62–77, 4.1–4.3σ in log: P ≈ 10⁻⁵ each), twice by the
         // spike rule and once by the calibrated stage, whose exponential tail under-states a lognormal's. A known
-        // limit, stated in the README: at 10⁻⁸ a heavy-tailed series is not held to 10⁻⁸.
+        // limit, stated in the README: at 10⁻⁹ a heavy-tailed series is not held to 10⁻⁹.
         Assert.True(incidents.Count <= (shape == "lognormal" ? 3 : 0), $"{shape}: alarms at the incident threshold in 100,000 clean readings: " + string.Join(", ", incidents.Take(5)));
     }
 
@@ -197,6 +197,24 @@ public class CalibratedScoresTests
             var anomalyAt = Start + (((3 * 24) + 10) * 60 * Minute);
             var found = Shape(shape, seed, anomaly: true).Any(s => withAnomaly.Observe(s.T, s.V).Score >= Threshold && s.T >= anomalyAt && s.T <= anomalyAt + (45 * Minute));
             Assert.True(found, $"{shape} seed {seed}: the anomaly at day 4 10:00 did not reach the incident threshold");
+        }
+    }
+
+    /// <summary>An old configuration's 0.8 would raise hundreds of false incidents a day: the host refuses to start with it, naming the key.</summary>
+    [Theory]
+    [InlineData(0.8, false)]
+    [InlineData(0.99, false)]
+    [InlineData(0.999, true)]
+    [InlineData(AnalyticsOptions.DefaultAnomalyThreshold, true)]
+    public void AnomalyThreshold_BelowCalibratedRange_IsRefusedWithTheKeyNamed(double threshold, bool valid)
+    {
+        var options = new AnalyticsOptions { AnomalyThreshold = threshold };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var ok = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+        Assert.Equal(valid, ok);
+        if (!valid)
+        {
+            Assert.Contains(results, r => r.ErrorMessage!.Contains("Analytics:AnomalyThreshold", StringComparison.Ordinal) && r.ErrorMessage.Contains("0,8", StringComparison.Ordinal));
         }
     }
 
