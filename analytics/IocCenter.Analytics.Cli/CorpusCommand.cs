@@ -61,7 +61,9 @@ internal static class CorpusCommand
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best single threshold / ngưỡng tốt nhất: {Threshold(best.Threshold)} F1 {best.Overall.Counts.F1:0.000}"));
         Console.WriteLine();
-        Console.WriteLine("rotations / luân phiên: threshold chosen on the other datasets, F1 on the one held out");
+        Console.WriteLine(report.AtThreshold.Datasets.Count < 2
+            ? "rotations / luân phiên: cần ít nhất hai bộ dữ liệu / need two datasets or more"
+            : "rotations / luân phiên: threshold chosen on the other datasets, F1 on the one held out");
         foreach (var (title, floor) in new[] { ("any sweep threshold / mọi ngưỡng", 0.0), ($"thresholds ≥ {Threshold(threshold)} / ngưỡng ≥ ngưỡng đang dùng", threshold) })
         {
             Console.WriteLine("  " + title);

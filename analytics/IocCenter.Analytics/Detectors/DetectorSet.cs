@@ -163,8 +163,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
                 ? $"Số liệu cao bất thường so với chính thiết bị này: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Unusually high for this device: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}"
                 : $"Số liệu thấp bất thường so với chính thiết bị này: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Unusually low for this device: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}",
             "shift" => up
-                ? $"Số liệu cao hơn thường lệ liên tục một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings above their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}"
-                : $"Số liệu thấp hơn thường lệ liên tục một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings below their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}",
+                ? $"Số liệu cao hơn thường lệ, kéo dài một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings above their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}"
+                : $"Số liệu thấp hơn thường lệ, kéo dài một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings below their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}",
             "spike" => up
                 ? $"Giá trị tăng đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden jump: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
                 : $"Giá trị giảm đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden drop: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",
@@ -186,7 +186,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         var p = 1 - score;
         if (!(p > 1e-12))
         {
-            return vi ? "thiết bị chưa từng có số liệu nào như vậy" : "the device has never shown anything like it";
+            return vi ? "ước tính thiết bị chưa từng có số liệu nào như vậy" : "by estimate the device has never shown anything like it";
         }
 
         var n = 1 / p;
@@ -197,8 +197,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             _ => (n, "", ""),
         };
         return vi
-            ? $"hiếm cỡ 1 lần trong {Sentences.Vi(amount, "0")}{unitVi} số liệu của nó"
-            : $"about 1 in {Sentences.En(amount, "0")}{unitEn} of its readings";
+            ? $"ước tính khoảng 1 lần trong {Sentences.Vi(amount, "0")}{unitVi} lần đo của thiết bị"
+            : $"estimated at about 1 in {Sentences.En(amount, "0")}{unitEn} of its readings";
     }
 
     /// <summary>A series' detector and whether it holds its device's anomaly open; kept in the map itself.</summary>

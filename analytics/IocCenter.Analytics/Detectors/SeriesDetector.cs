@@ -101,7 +101,7 @@ public sealed class SeriesDetector
         Push(value);
 
         // Once the seasonal shape is known, the calibrated stage judges the reading net of it (the morning rush is not a shift).
-        var calibrated = _calibrated.Observe(double.IsNaN(seasonal) ? value : value - seasonal, seasonal, RhythmCannotLookLikeAShift(timestampMs), out var calibratedDetector);
+        var calibrated = _calibrated.Observe(double.IsNaN(seasonal) ? value : value - seasonal, seasonal, RhythmCannotLookLikeAShift(timestampMs), _allIntegers, out var calibratedDetector, out var usual);
 
         // The two rules fire as they always did (the simulator's guarantees rest on them); when one does, the score is 1.
         if (spike >= RuleFires && spike >= shift)
@@ -114,7 +114,6 @@ public sealed class SeriesDetector
             return new SeriesScore(1, "level_shift", expected, 0);
         }
 
-        var usual = double.IsNaN(seasonal) ? _calibrated.Mean : _calibrated.Mean + seasonal;
         return calibrated > 0 ? new SeriesScore(calibrated, calibratedDetector, usual, deviation) : new SeriesScore(0, null, median, deviation);
     }
 
@@ -179,7 +178,9 @@ public sealed class SeriesDetector
     private double LevelShift(long timestampMs, double value, double gapHours, out double expected, out bool returning, out double seasonal)
     {
         returning = false;
-        var local = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).ToOffset(TimeSpan.FromHours(7));
+        // A backtest may hold any epoch (live readings are held to the contract's window): outside years 1–9999 the
+        // hour of day is read at the nearest end instead of throwing.
+        var local = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(timestampMs, -62_135_596_800_000L + (7 * HourMs), 253_402_300_799_999L - (7 * HourMs))).ToOffset(TimeSpan.FromHours(7));
         var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 24 : 0;
         var position = local.Hour + (local.Minute / 60.0) - 0.5; // bin centres are at half past
         var low = (int)Math.Floor(position);
@@ -354,7 +355,9 @@ public sealed class SeriesDetector
         /// <param name="seasonal">The seasonal expectation taken off the reading, or NaN when nothing was.</param>
         /// <param name="dayCovered">Whether a daily rhythm can no longer pass for a shift (see
         /// <see cref="RhythmCannotLookLikeAShift"/>); until then the CUSUM learns its tail but does not score.</param>
-        public double Observe(double value, double seasonal, bool dayCovered, out string detector)
+        /// <param name="integers">Whether the series has only ever sent integers (counts): its deviation is at least √level.</param>
+        /// <param name="usual">What the reading was judged against (the mean before this reading, seasonal shape added back).</param>
+        public double Observe(double value, double seasonal, bool dayCovered, bool integers, out string detector, out double usual)
         {
             var hasSeasonal = !double.IsNaN(seasonal);
             if (_seen == 0)
@@ -377,9 +380,16 @@ public sealed class SeriesDetector
 
             var p = 1.0;
             var shiftWins = false;
+            var level = Math.Abs(_mean + (hasSeasonal ? seasonal : 0));
+            usual = _mean + (hasSeasonal ? seasonal : 0);
+
+            // Floors, as the spike rule has: a series held at one value, or counts that are mostly 0, must not make a
+            // step of one unit (or of a millionth) "never seen". A count moves like Poisson noise, √n; anything else by
+            // at least 10⁻⁴ of its level.
+            var floor = Math.Max(1e-9 + (1e-4 * level), integers ? Math.Sqrt(Math.Max(1, level)) : 0);
+            var sd = Math.Max(Math.Sqrt(_variance / Math.Max(1e-9, 1 - _unweighted)), floor);
             if (_seen >= WarmUp)
             {
-                var sd = Math.Max(Math.Sqrt(_variance / (1 - _unweighted)), 1e-9 + (1e-6 * Math.Abs(_mean)));
                 var signed = (value - _mean) / sd;
                 var z = Math.Abs(signed);
                 var pointP = _pointTail.PValue(z);
@@ -396,7 +406,14 @@ public sealed class SeriesDetector
 
             if (_seen > 0)
             {
+                // Clipped at 8 deviations once judged (Huber): one sentinel (65535, 10¹⁵) must not move the mean or
+                // inflate the deviation for weeks; a lasting shift still moves them, 8 deviations a step.
                 var d = value - _mean;
+                if (_seen >= WarmUp)
+                {
+                    d = Math.Clamp(d, -Clip * sd, Clip * sd);
+                }
+
                 _mean += Alpha * d;
                 _variance = (float)((1 - Beta) * (_variance + (Beta * d * d)));
                 _unweighted = (float)(_unweighted * (1 - Beta));

@@ -22,6 +22,7 @@ internal struct TailCalibration
     public const double PeakHalfLife = 200;
     public const double PriorPeaks = 10;
     public const double ScaleBound = 2;
+    public const double LearnCap = 20;
 
     private static readonly double PeakKeep = Math.Pow(0.5, 1 / PeakHalfLife);
 
@@ -71,8 +72,11 @@ internal struct TailCalibration
 
         if (x > _u)
         {
+            // An excess is learnt at most LearnCap mean excesses deep (p ≈ 10⁻⁴): one absurd value (a sentinel, an
+            // anomaly) cannot make the tail expect it for weeks (SPOT leaves alarms out altogether; then a series whose
+            // normal life has big jumps would alarm on each). Jumps that keep coming widen the tail step by step.
             _peaks = (float)((_peaks * PeakKeep) + 1);
-            _meanExcess += (float)((x - _u - _meanExcess) / _peaks);
+            _meanExcess += (float)((Math.Min(x - _u, LearnCap * _meanExcess) - _meanExcess) / _peaks);
         }
 
         // The quantile, tracked by stochastic approximation (multiplicative, so it stays positive).

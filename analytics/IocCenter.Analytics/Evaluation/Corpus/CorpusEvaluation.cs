@@ -55,13 +55,23 @@ public static class CorpusEvaluation
             skipped.AddRange(Directory.GetFiles(folder, "*.csv").Select(Path.GetFileName).Where(f => !labels.ContainsKey(f!)).Select(f => $"{dataset}/{f}: not in labels.json / không có trong labels.json")!);
             var series = labels.Where(l => File.Exists(Path.Combine(folder, l.Key))).OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
             skipped.AddRange(labels.Keys.Where(k => !File.Exists(Path.Combine(folder, k))).Select(k => $"{dataset}/{k}: file missing / thiếu tệp"));
-            var results = new (LabelledSeries, double[])[series.Count];
+            var results = new (LabelledSeries, double[])?[series.Count];
+            var unreadable = new string?[series.Count];
             Parallel.For(0, series.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
-                var one = LabelledSeries.Load(dataset, Path.Combine(folder, series[i].Key), series[i].Value);
-                results[i] = (one, scorer(one));
+                try
+                {
+                    var one = LabelledSeries.Load(dataset, Path.Combine(folder, series[i].Key), series[i].Value);
+                    results[i] = (one, scorer(one));
+                }
+                catch (Exception e) when (e is InvalidDataException or FormatException or IOException or ArgumentException or System.Text.Json.JsonException)
+                {
+                    // One unreadable file (or label) is skipped with its reason; the rest of the corpus is still scored.
+                    unreadable[i] = $"{dataset}/{series[i].Key}: {e.Message} / không đọc được";
+                }
             });
-            scored.AddRange(results);
+            scored.AddRange(results.Where(r => r is not null).Select(r => r!.Value));
+            skipped.AddRange(unreadable.Where(u => u is not null)!);
             progress?.Invoke($"{dataset}: {series.Count} series");
         }
 
@@ -93,7 +103,7 @@ public static class CorpusEvaluation
     {
         ArgumentNullException.ThrowIfNull(report);
         var candidates = report.Sweep.Append(report.AtThreshold).Where(t => t.Threshold >= atLeast).DistinctBy(t => t.Threshold).ToList();
-        if (candidates.Count == 0)
+        if (candidates.Count == 0 || report.AtThreshold.Datasets.Count < 2)
         {
             return [];
         }

@@ -218,6 +218,62 @@ public class CalibratedScoresTests
         }
     }
 
+    /// <summary>
+    /// Found by review: one sentinel (65535, 10¹⁵) in a warm series blinded the calibrated stage for weeks (the mean,
+    /// the deviation and the tail all learnt it). Now a 3σ shift five days later is still an incident.
+    /// </summary>
+    [Theory]
+    [InlineData(65535.0)]
+    [InlineData(1e15)]
+    public void OneSentinel_DoesNotBlindTheSeries_AShiftDaysLaterIsStillFound(double sentinel)
+    {
+        var random = new Random(5);
+        var detector = new SeriesDetector();
+        var found = false;
+        for (var i = 0; i < 8 * 24 * 60; i++)
+        {
+            var value = 20 + Gaussian(random);
+            if (i == (3 * 24 * 60) + 600)
+            {
+                value = sentinel;
+            }
+
+            var inShift = i >= (6 * 24 * 60) + 600 && i < (6 * 24 * 60) + 780; // day 7, 10:00–13:00
+            var score = detector.Observe(Start + (i * Minute), inShift ? value + 3 : value);
+            found |= inShift && score.Score >= Threshold;
+        }
+
+        Assert.True(found, $"a 3σ shift three days after one reading of {sentinel} was not found");
+    }
+
+    /// <summary>Found by review: counts that are mostly 0, and a series held at one value, made one unit's step "never seen".</summary>
+    [Theory]
+    [InlineData("zeros-then-one")]
+    [InlineData("rare-ones")]
+    [InlineData("integer-held-then-step")]
+    [InlineData("decimal-held-then-tiny-step")]
+    public void CountsAndHeldSeries_OneUnitStep_IsNotAnIncident(string shape)
+    {
+        var random = new Random(9);
+        var detector = new SeriesDetector();
+        var incidents = 0;
+        var n = shape == "rare-ones" ? 200_000 : 12_000;
+        for (var i = 0; i < n; i++)
+        {
+            var value = shape switch
+            {
+                "zeros-then-one" => i == 2000 ? 1 : 0,
+                "rare-ones" => random.NextDouble() < 0.002 ? 1 : 0,
+                "integer-held-then-step" => i < 11_520 ? 28 : 29,
+                _ => i < 11_520 ? 100 : 100.001,
+            };
+            var score = detector.Observe(Start + (i * Minute), value).Score;
+            incidents += score >= Threshold ? 1 : 0;
+        }
+
+        Assert.True(incidents == 0, $"{shape}: {incidents} readings at the incident threshold");
+    }
+
     /// <summary>Any finite reading, in any order and at any time: the score is a number in [0, 1].</summary>
     [Fact]
     public void AnyReadings_ScoreIsAlwaysWithinZeroAndOne()
