@@ -5,7 +5,9 @@ public readonly record struct SeriesScore(double Score, string? Detector, double
 
 /// <summary>
 /// Streaming anomaly scores for one numeric series (a device's metric, a CSV column), with nothing configured
-/// per series: the sampling interval and the daily/weekly rhythm are learned from the timestamps.
+/// per series: the sampling interval and the daily/weekly rhythm are learned from the timestamps. Every reading gets a
+/// calibrated score, 1 − p, from the calibrated stage (<see cref="Calibrated"/>, in SeriesDetector.Calibrated.cs); the
+/// two rules below score 1 when they fire (at their own 0.8), and the strongest wins.
 /// <list type="bullet">
 /// <item><b>spike</b>: distance from the median of the last 7 samples, in units of the series' typical
 /// sample-to-median deviation (an EWMA, so it follows noisier hours), scored beyond the series' own
@@ -17,10 +19,10 @@ public readonly record struct SeriesScore(double Score, string? Detector, double
 /// not bend it, and a return to the seasonal norm drops the level instead of raising a second alarm.</item>
 /// </list>
 /// After a silence of several usual intervals the recent window is stale and refills before spikes are scored.
-/// A sample's score depends only on it and earlier samples. O(1) time and about 0.4 KB per series, in one object
+/// A sample's score depends only on it and earlier samples. O(1) time and about 0.5 KB per series, in one object
 /// (a province has hundreds of thousands of series): the window and the <see cref="SeasonalBaseline"/> are inline.
 /// </summary>
-public sealed class SeriesDetector
+public sealed partial class SeriesDetector
 {
     private const int Window = 7;
     private const long HourMs = 3_600_000;
@@ -310,130 +312,6 @@ public sealed class SeriesDetector
         _window[_count % Window] = (float)value;
         _count++;
         _filled++;
-    }
-
-    /// <summary>
-    /// The calibrated stage: a reading's distance from an exponentially weighted mean (span <see cref="Span"/> readings)
-    /// in units of a slower weighted standard deviation (span <see cref="ScaleSpan"/>, corrected for its start) — NAB's
-    /// windowed Gaussian without the window — and a two-sided CUSUM of those distances (Page 1954; slack 1, steps clipped
-    /// at 8), each turned into a tail probability by its own <see cref="TailCalibration"/> (the distance's tail from its
-    /// 97th percentile, the CUSUM's from its 95th). A reading's p is twice the smaller (Bonferroni), its score 1 − p,
-    /// held as the highest of the last <see cref="Hold"/> readings so that one episode is one alarm. Nothing before
-    /// <see cref="WarmUp"/> readings. 72 bytes.
-    /// </summary>
-    private struct Calibrated
-    {
-        private const double Span = 300;
-        private const double ScaleSpan = 3000;
-        private const int WarmUp = 240;
-        private const int Hold = 20;
-        private const double Slack = 1;
-        private const double Clip = 8;
-        private const double Alpha = 2 / (Span + 1);
-        private const double Beta = 2 / (ScaleSpan + 1);
-
-        private TailCalibration _pointTail;
-        private TailCalibration _shiftTail;
-        private double _mean;
-        private float _variance;
-        private float _unweighted; // (1 − β)ⁿ: the part of the variance's weight not yet given to any reading
-        private float _up;
-        private float _down;
-        private float _heldP; // the held alarm's p (1 − score): a float keeps a tiny p's digits, a score near 1 would not
-        private int _seen;
-        private byte _age;
-        private bool _shiftHeld;
-        private bool _seasonal;
-
-        /// <summary>About how much time the stage's mean follows at this interval between readings.</summary>
-        public static double FollowsMs(double intervalMs) => Span * intervalMs;
-
-        /// <summary>The weighted mean of what the stage judges (the reading, or its residual from the seasonal shape).</summary>
-        public readonly double Mean => _mean;
-
-        /// <param name="value">The reading, or its residual from the seasonal shape.</param>
-        /// <param name="seasonal">The seasonal expectation taken off the reading, or NaN when nothing was.</param>
-        /// <param name="dayCovered">Whether a daily rhythm can no longer pass for a shift (see
-        /// <see cref="RhythmCannotLookLikeAShift"/>); until then the CUSUM learns its tail but does not score.</param>
-        /// <param name="integers">Whether the series has only ever sent integers (counts): its deviation is at least √level.</param>
-        /// <param name="usual">What the reading was judged against (the mean before this reading, seasonal shape added back).</param>
-        public double Observe(double value, double seasonal, bool dayCovered, bool integers, out string detector, out double usual)
-        {
-            var hasSeasonal = !double.IsNaN(seasonal);
-            if (_seen == 0)
-            {
-                _pointTail = new TailCalibration(0.97);
-                _shiftTail = new TailCalibration(0.95);
-                _mean = value;
-                _unweighted = 1;
-                _heldP = 1;
-                _seasonal = hasSeasonal;
-            }
-            else if (hasSeasonal != _seasonal)
-            {
-                // The seasonal shape was learnt (the mean moves to the residual's scale) or forgotten (it starts afresh);
-                // either way the CUSUM starts afresh.
-                _mean = hasSeasonal ? _mean - seasonal : value;
-                _seasonal = hasSeasonal;
-                _up = _down = 0;
-            }
-
-            var p = 1.0;
-            var shiftWins = false;
-            var level = Math.Abs(_mean + (hasSeasonal ? seasonal : 0));
-            usual = _mean + (hasSeasonal ? seasonal : 0);
-
-            // Floors, as the spike rule has: a series held at one value, or counts that are mostly 0, must not make a
-            // step of one unit (or of a millionth) "never seen". A count moves like Poisson noise, √n; anything else by
-            // at least 10⁻⁴ of its level.
-            var floor = Math.Max(1e-9 + (1e-4 * level), integers ? Math.Sqrt(Math.Max(1, level)) : 0);
-            var sd = Math.Max(Math.Sqrt(_variance / Math.Max(1e-9, 1 - _unweighted)), floor);
-            if (_seen >= WarmUp)
-            {
-                var signed = (value - _mean) / sd;
-                var z = Math.Abs(signed);
-                var pointP = _pointTail.PValue(z);
-                _pointTail.Learn(z);
-                var step = Math.Clamp(signed, -Clip, Clip);
-                _up = (float)Math.Max(0, _up + step - Slack);
-                _down = (float)Math.Max(0, _down - step - Slack);
-                var cusum = Math.Max(_up, _down);
-                var shiftP = dayCovered ? _shiftTail.PValue(cusum) : 1;
-                _shiftTail.Learn(cusum);
-                shiftWins = shiftP < pointP;
-                p = Math.Min(1, 2 * Math.Min(pointP, shiftP));
-            }
-
-            if (_seen > 0)
-            {
-                // Clipped at 8 deviations once judged (Huber): one sentinel (65535, 10¹⁵) must not move the mean or
-                // inflate the deviation for weeks; a lasting shift still moves them, 8 deviations a step.
-                var d = value - _mean;
-                if (_seen >= WarmUp)
-                {
-                    d = Math.Clamp(d, -Clip * sd, Clip * sd);
-                }
-
-                _mean += Alpha * d;
-                _variance = (float)((1 - Beta) * (_variance + (Beta * d * d)));
-                _unweighted = (float)(_unweighted * (1 - Beta));
-            }
-
-            _seen = Math.Min(_seen + 1, int.MaxValue - 1);
-            if (p <= _heldP || _age >= Hold)
-            {
-                _heldP = (float)p;
-                _shiftHeld = shiftWins;
-                _age = 0;
-            }
-            else
-            {
-                _age++;
-            }
-
-            detector = (p <= _heldP ? shiftWins : _shiftHeld) ? "shift" : "point";
-            return 1 - Math.Min(p, _heldP);
-        }
     }
 
     [System.Runtime.CompilerServices.InlineArray(Window)]
