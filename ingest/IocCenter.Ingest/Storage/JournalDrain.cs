@@ -50,8 +50,17 @@ internal sealed partial class JournalDrain(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Keep draining for a while; whatever is left is written at the next start.
-        _abandon.CancelAfter(ingestOptions.Value.ShutdownDrainTimeout);
+        // Keep draining for a while; whatever is left is written at the next start. A host that disposed the service
+        // before stopping it (seen once in a test's WebApplicationFactory teardown) has nothing left to drain.
+        try
+        {
+            _abandon.CancelAfter(ingestOptions.Value.ShutdownDrainTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
         await base.StopAsync(cancellationToken);
     }
 
