@@ -39,17 +39,21 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             (await admin.PostAsync("api/users", new StringContent("""{"userName":"man-hinh","displayName":"Màn hình phòng họp","role":"viewer","password":"man-hinh-2026-xem-thoi"}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
             // A registered traffic device with readings says it goes offline: an incident whose evidence chart has points.
+            // Its readings must span more than two of the evidence's buckets (an hour and a half and more over 200, so
+            // 30 s at most while this class runs), or the chart is one interval said in words, not drawn.
             using var devices = JsonDocument.Parse(await admin.GetStringAsync("api/devices?domain=traffic"));
             Device = devices.RootElement[0].GetProperty("id").GetString()!;
             await Eventually.WaitAsync(
                 async () =>
                 {
                     using var history = JsonDocument.Parse(await admin.GetStringAsync($"api/devices/{Device}/history?metric=avg_speed_kmh&range=1h"));
-                    return history.RootElement.GetProperty("points").GetArrayLength();
+                    var points = history.RootElement.GetProperty("points");
+                    var n = points.GetArrayLength();
+                    return n < 2 ? 0 : (points[n - 1].GetProperty("startMs").GetInt64() - points[0].GetProperty("startMs").GetInt64()) / 1000;
                 },
-                n => n >= 2,
-                TimeSpan.FromSeconds(60),
-                "two readings of the device in the store");
+                seconds => seconds >= 90,
+                TimeSpan.FromSeconds(150),
+                "the device's readings in the store over 90 seconds");
             await MosquittoClients.PublishAsync(Server.BrokerPort, "layout-test", $"ioc/v1/traffic/{Device}/status", "offline", retain: true);
 
             using (var mqtt = new MQTTnet.MqttClientFactory().CreateMqttClient())
@@ -211,6 +215,8 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             <!DOCTYPE html><html><body style="margin:0">
             <div style="width:120px;overflow:hidden;white-space:nowrap">Thiết bị mất tín hiệu ở phường Long Thuận</div>
             <span style="position:absolute;left:10px;top:100px">Nghiêm trọng</span><span style="position:absolute;left:20px;top:104px">Cao</span>
+            <div id="scrolled" style="position:absolute;left:600px;top:300px;width:200px;height:40px;overflow-y:auto"><p style="margin:0">Nhật ký xử lý</p><p style="margin:0;height:200px">Tiếp nhận</p></div>
+            <span style="position:absolute;left:600px;top:282px">Ghi chú phía trên</span>
             <form style="width:200px"><input style="width:400px"></form>
             <div class="uplot" data-xticks='[{"label":"21:44","x":10,"w":40},{"label":"21:44","x":100,"w":40},{"label":"21:45","x":120,"w":40}]'></div>
             <div class="uplot" data-xspan="604800" data-xticks='[{"label":"08:00:00\n28/11","x":300,"w":60},{"label":"16:00:00\n28/11","x":500,"w":60}]'></div>
@@ -218,8 +224,11 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             </body></html>
             """);
 
+        await page.EvaluateAsync("() => document.getElementById('scrolled').scrollTop = 30");
         var found = await page.EvaluateAsync<string[]>(LayoutProblems);
 
+        // A text scrolled out of its box is hidden, not over the text above the box.
+        Assert.DoesNotContain(found, p => p.Contains("Nhật ký xử lý", StringComparison.Ordinal));
         Assert.Contains(found, p => p.StartsWith("text \"Thiết bị mất tín hiệu", StringComparison.Ordinal) && p.Contains("is cut by", StringComparison.Ordinal));
         Assert.Contains(found, p => p.Contains("\"Nghiêm trọng\"", StringComparison.Ordinal) && p.Contains("overlaps \"Cao\"", StringComparison.Ordinal));
         Assert.Contains(found, p => p.StartsWith("<input> sticks out of <form>", StringComparison.Ordinal));
@@ -265,7 +274,17 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             if (lines.length === 0) continue;
             const box = { left: Math.min(...lines.map(r => r.left)), top: Math.min(...lines.map(r => r.top)), right: Math.max(...lines.map(r => r.right)), bottom: Math.max(...lines.map(r => r.bottom)) };
             const text = own.map(n => n.textContent.trim()).join(' ').slice(0, 50);
-            texts.push({ el, lines, text });
+            // What a person sees of it: its lines within every box that clips or scrolls (a detail panel scrolled down
+            // hides its title; that title overlaps nothing on the screen).
+            let seen = lines;
+            for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+              const s = getComputedStyle(a);
+              if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+              const b = a.getBoundingClientRect();
+              seen = seen.map(r => ({ left: Math.max(r.left, b.left), top: Math.max(r.top, b.top), right: Math.min(r.right, b.right), bottom: Math.min(r.bottom, b.bottom) }))
+                .filter(r => r.right - r.left >= 1 && r.bottom - r.top >= 1);
+            }
+            texts.push({ el, lines: seen, text });
             const self = el.getBoundingClientRect();
             if (!clips(getComputedStyle(el)) && (box.right > self.right + 2 || box.left < self.left - 2 || box.bottom > self.bottom + 2)) problems.push(`text "${text}" sticks out of its box ${name(el)}`);
             for (let a = el; a && a !== document.documentElement; a = a.parentElement) {

@@ -113,7 +113,8 @@ window.IocCharts = (() => {
 
   /**
    * A downsampled series (mean with its min–max) from the history API into <paramref name="element"/>; the console's
-   * evidence and the device page. A series of one reading or none is a sentence, not a chart.
+   * evidence and the device page. A series of one reading or none is a sentence, not a chart. <paramref name="labels"/>:
+   * the series' names, and optionally the time range, colours and aspect (height ÷ width; 0.45 unless given).
    */
   function draw(element, response, labels) {
     element.replaceChildren();
@@ -142,7 +143,7 @@ window.IocCharts = (() => {
     const width = element.clientWidth || 400;
     const series = (label, stroke, dash) => ({ label, stroke, width: Math.max(1.5, r / (dash ? 12 : 8)), ...(dash ? { dash: [0.3 * r, 0.3 * r] } : {}), value: (u, v) => v == null ? '—' : formatNumber(v, 2) + (unit ? ' ' + unit : '') });
     return new uPlot({
-      width, height: Math.max(10 * r, Math.round(width * 0.45)),
+      width, height: Math.max(10 * r, Math.round(width * (labels.aspect || 0.45))),
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), zone),
       // The axis covers the range the person chose (1 hour, 24 hours, 7 days), not only where there are readings.
       scales: labels.range ? { x: { time: true, range: () => [labels.range.from / 1000, labels.range.to / 1000] } } : {},

@@ -156,11 +156,12 @@
     $('d-device').textContent = c.devicePage;
     $('d-device').href = `/device?id=${encodeURIComponent(incident.deviceId || '')}${lang === 'en' ? '&lang=en' : ''}`;
     $('d-chart').replaceChildren();
+    delete $('d-chart').dataset.chart; delete $('d-chart').dataset.points; // the last incident's, until this one's arrive
     if (incident.deviceId) {
       api(`/api/incidents/${id}/evidence`).then(series => {
         if (state.selected !== id) return;
         $('d-chart').dataset.points = String(series.points.length);
-        window.IocCharts.draw($('d-chart'), series, { mean: `${window.IocCharts.metricLabel(series.metric)} (${c.mean})`, min: c.min, max: c.max });
+        window.IocCharts.draw($('d-chart'), series, { mean: `${window.IocCharts.metricLabel(series.metric)} (${c.mean})`, min: c.min, max: c.max, aspect: 0.3 });
       }).catch(() => { });
     }
     $('d-ack').disabled = incident.state !== 'open';
