@@ -2,6 +2,9 @@ namespace IocCenter.Analytics.Detectors;
 
 public sealed partial class SeriesDetector
 {
+    /// <summary>The calibrated stage's size in a series detector (a test holds it to 72 bytes).</summary>
+    internal static int CalibratedBytes => System.Runtime.CompilerServices.Unsafe.SizeOf<Calibrated>();
+
     /// <summary>
     /// The calibrated stage: a reading's distance from an exponentially weighted mean (span <see cref="Span"/> readings)
     /// in units of a slower weighted standard deviation (span <see cref="ScaleSpan"/>, corrected for its start) — NAB's
@@ -9,7 +12,11 @@ public sealed partial class SeriesDetector
     /// at 8), each turned into a tail probability by its own <see cref="TailCalibration"/> (the distance's tail from its
     /// 97th percentile, the CUSUM's from its 95th). A reading's p is twice the smaller (Bonferroni), its score 1 − p,
     /// held as the highest of the last <see cref="Hold"/> readings so that one episode is one alarm. Nothing before
-    /// <see cref="WarmUp"/> readings. 72 bytes.
+    /// <see cref="WarmUp"/> readings. While a shift is under way (its CUSUM rarer than 10⁻³) the CUSUM's tail does not
+    /// learn the climb, for 20 readings at most or while both sides move (a noisier series, not a shift), as SPOT leaves
+    /// alarms out of its tail; and a reading back within 1.5 deviations of where the series was before the shift (within
+    /// 250 readings, once 20 have passed) puts the mean back there and restarts the CUSUMs, as the level-shift rule drops
+    /// its level on a return. 72 bytes (<see cref="CalibratedBytes"/>).
     /// </summary>
     private struct Calibrated
     {
@@ -21,6 +28,10 @@ public sealed partial class SeriesDetector
         private const double Clip = 8;
         private const double Alpha = 2 / (Span + 1);
         private const double Beta = 2 / (ScaleSpan + 1);
+        private const double Unlearnt = 1e-3;  // a CUSUM this rare is a shift under way, not a peak to learn (SPOT)
+        private const int LearnAgainAfter = 20; // ...unless it lasts this many readings: then it is the series' new way
+        private const double ReturnWithin = 1.5; // deviations from where the series was before a shift: a return
+        private const int AnchorFor = 250;     // readings after a shift during which a return to before it is looked for
 
         private TailCalibration _pointTail;
         private TailCalibration _shiftTail;
@@ -30,8 +41,10 @@ public sealed partial class SeriesDetector
         private float _up;
         private float _down;
         private float _heldP; // the held alarm's p (1 − score): a float keeps a tiny p's digits, a score near 1 would not
+        private float _anchor; // the mean before the shift under way (see _anchored)
         private int _seen;
         private byte _age;
+        private byte _anchored; // readings since a shift began (up to AnchorFor), 0 when none is under way
         private bool _shiftHeld;
         private bool _seasonal;
 
@@ -80,6 +93,19 @@ public sealed partial class SeriesDetector
             var sd = Math.Max(Math.Sqrt(_variance / Math.Max(1e-9, 1 - _unweighted)), floor);
             if (_seen >= WarmUp)
             {
+                if (_anchored >= Hold && Math.Abs(value - _anchor) <= ReturnWithin * sd)
+                {
+                    // Back where it was before the shift (a plume over, a pump restarted): the mean returns there at
+                    // once and the CUSUMs start afresh, so the way back is not a second shift.
+                    _mean = _anchor;
+                    _up = _down = 0;
+                    _anchored = 0;
+                }
+                else if (_anchored > 0)
+                {
+                    _anchored = (byte)(_anchored >= AnchorFor ? 0 : _anchored + 1);
+                }
+
                 var signed = (value - _mean) / sd;
                 var z = Math.Abs(signed);
                 var pointP = _pointTail.PValue(z);
@@ -89,7 +115,20 @@ public sealed partial class SeriesDetector
                 _down = (float)Math.Max(0, _down - step - Slack);
                 var cusum = Math.Max(_up, _down);
                 var shiftP = dayCovered ? _shiftTail.PValue(cusum) : 1;
-                _shiftTail.Learn(cusum);
+                if (shiftP < Unlearnt && _anchored == 0)
+                {
+                    _anchor = (float)_mean;
+                    _anchored = 1;
+                }
+
+                // A CUSUM climbs reading after reading through a shift: learning each height as an ordinary peak made
+                // the shift its own norm while it lasted (a 4σ shift of 30 readings peaked at p = 3·10⁻⁴). So a rare
+                // height is not learnt (SPOT leaves alarms out of its tail the same way), for 60 readings at most.
+                if (!(shiftP < Unlearnt) || _anchored > LearnAgainAfter || Math.Min(_up, _down) > 0)
+                {
+                    _shiftTail.Learn(cusum);
+                }
+
                 shiftWins = shiftP < pointP;
                 p = Math.Min(1, 2 * Math.Min(pointP, shiftP));
             }

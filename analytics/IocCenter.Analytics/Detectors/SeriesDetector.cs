@@ -103,7 +103,7 @@ public sealed partial class SeriesDetector
         Push(value);
 
         // Once the seasonal shape is known, the calibrated stage judges the reading net of it (the morning rush is not a shift).
-        var calibrated = _calibrated.Observe(double.IsNaN(seasonal) ? value : value - seasonal, seasonal, RhythmCannotLookLikeAShift(timestampMs), _allIntegers, out var calibratedDetector, out var usual);
+        var calibrated = _calibrated.Observe(double.IsNaN(seasonal) ? value : value - seasonal, seasonal, RhythmCannotLookLikeAShift(timestampMs, seasonal), _allIntegers, out var calibratedDetector, out var usual);
 
         // The two rules fire as they always did (the simulator's guarantees rest on them); when one does, the score is 1.
         if (spike >= RuleFires && spike >= shift)
@@ -120,12 +120,13 @@ public sealed partial class SeriesDetector
     }
 
     /// <summary>
-    /// Whether a daily rhythm cannot pass for a shift in the calibrated stage: the series has covered a day (the seasonal
-    /// shape is learnt, or there is none), or its readings are so frequent that the stage's mean follows an hour or
-    /// less (a rhythm moves too slowly to show within it; pump sensors read every second).
+    /// Whether a daily rhythm cannot pass for a shift in the calibrated stage: the series has covered a day and its
+    /// seasonal shape is known at this hour (the first weekend's hours are not, until they are seen), or its readings
+    /// are so frequent that the stage's mean follows an hour or less (a rhythm moves too slowly to show within it; pump
+    /// sensors read every second).
     /// </summary>
-    private bool RhythmCannotLookLikeAShift(long timestampMs) =>
-        timestampMs - _firstMs >= 24 * HourMs || (_intervalMs > 0 && Calibrated.FollowsMs(_intervalMs) <= HourMs);
+    private bool RhythmCannotLookLikeAShift(long timestampMs, double seasonal) =>
+        (!double.IsNaN(seasonal) && timestampMs - _firstMs >= 24 * HourMs) || (_intervalMs > 0 && Calibrated.FollowsMs(_intervalMs) <= HourMs);
 
     /// <summary>
     /// The state is kept in floats and half-precision bins (a province has hundreds of thousands of series), so a value

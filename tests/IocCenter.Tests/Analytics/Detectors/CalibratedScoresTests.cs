@@ -121,6 +121,38 @@ public class CalibratedScoresTests
         Assert.True(incidents.Count <= (shape == "lognormal" ? 3 : 0), $"{shape}: alarms at the incident threshold in 100,000 clean readings: " + string.Join(", ", incidents.Take(5)));
     }
 
+    /// <summary>The calibrated stage adds 72 bytes to each series (the 50,000-device sizing counts on it).</summary>
+    [Fact]
+    public void TheCalibratedStage_Takes72BytesASeries() => Assert.Equal(72, SeriesDetector.CalibratedBytes);
+
+    /// <summary>
+    /// A young series (six hours, one reading every 10 s) that moves 4 deviations for 30 readings and comes back: the
+    /// move is found while it lasts, and the way back is not a second alarm. Before the CUSUM's tail left a shift under
+    /// way out of what it learns, its own climb became its norm and this found nothing (p bottomed at 3·10⁻⁴).
+    /// </summary>
+    [Fact]
+    public void ASustainedShift_OnAYoungSeries_IsFound_AndItsEndIsNotASecondAlarm()
+    {
+        foreach (var seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            const int before = 2_000, during = 30, after = 600;
+            var scores = new List<double>();
+            for (var i = 0; i < before + during + after; i++)
+            {
+                var shifted = i >= before && i < before + during;
+                scores.Add(detector.Observe(Start + (i * 10_000L), 50 + (shifted ? 8 : 0) + (2 * Gaussian(random))).Score);
+            }
+
+            Assert.True(scores.Skip(before).Take(during).Max() >= Threshold, $"seed {seed}: the shift scored at most {scores.Skip(before).Take(during).Max()}");
+            Assert.True(scores.Take(before).All(s => s < Threshold), $"seed {seed}: an alarm before the shift");
+            // The alarm is held 20 readings past the last one that raised it; after that, nothing.
+            var late = scores.Skip(before + during + 20).Select((s, k) => (s, k)).Where(x => x.s >= Threshold).Select(x => x.k).ToList();
+            Assert.True(late.Count == 0, $"seed {seed}: {late.Count} readings at the threshold after the shift ended, first {late.FirstOrDefault()} readings after the hold");
+        }
+    }
+
     /// <summary>A clean series of one shape and the same series with its anomaly, one reading every 1–2 minutes with gaps.</summary>
     public static TheoryData<string> Shapes() =>
         ["irregular-with-gaps", "missing-values", "trend", "daily-season", "heavy-tail", "counts-near-zero", "variance-change", "stuck"];
