@@ -21,6 +21,7 @@ namespace IocCenter.Bench;
 internal static class HostBenchmark
 {
     private const string ApiKey = "bench-host-api-key-2026";
+    private const string AnalyticsGen0Size = "0x200000";
 
     public static async Task<int> RunAsync(string part, double rate, int devices, TimeSpan duration, TimeSpan warmUp)
     {
@@ -36,6 +37,12 @@ internal static class HostBenchmark
             {
                 var path = Path.Combine(root, dll);
                 var start = new ProcessStartInfo("dotnet") { WorkingDirectory = data, RedirectStandardOutput = true, RedirectStandardError = true };
+                if (dll.EndsWith("iocc-analytics-host.dll", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is null)
+                {
+                    // The analytics host as deployed (deploy/docker/analytics/Dockerfile): a 2 MB first generation.
+                    start.Environment["DOTNET_GCgen0size"] = AnalyticsGen0Size;
+                }
+
                 foreach (var a in (string[])[path, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning", .. settings])
                 {
                     start.ArgumentList.Add(a);
