@@ -55,12 +55,14 @@ public sealed partial class SeriesDetector
         public readonly double Mean => _mean;
 
         /// <param name="value">The reading, or its residual from the seasonal shape.</param>
+        /// <param name="recent">The median of the last readings before this one, on the same scale as the value: where
+        /// the series is now, robust to one odd reading.</param>
         /// <param name="seasonal">The seasonal expectation taken off the reading, or NaN when nothing was.</param>
         /// <param name="dayCovered">Whether a daily rhythm can no longer pass for a shift (see
         /// <see cref="RhythmCannotLookLikeAShift"/>); until then the CUSUM learns its tail but does not score.</param>
         /// <param name="integers">Whether the series has only ever sent integers (counts): its deviation is at least √level.</param>
         /// <param name="usual">What the reading was judged against (the mean before this reading, seasonal shape added back).</param>
-        public double Observe(double value, double seasonal, bool dayCovered, bool integers, out string detector, out double usual)
+        public double Observe(double value, double recent, double seasonal, bool dayCovered, bool integers, out string detector, out double usual)
         {
             var hasSeasonal = !double.IsNaN(seasonal);
             if (_seen == 0)
@@ -74,11 +76,14 @@ public sealed partial class SeriesDetector
             }
             else if (hasSeasonal != _seasonal)
             {
-                // The seasonal shape was learnt (the mean moves to the residual's scale) or forgotten (it starts afresh);
-                // either way the CUSUM starts afresh.
-                _mean = hasSeasonal ? _mean - seasonal : value;
+                // The seasonal shape was learnt (the mean moves to the residual's scale) or is not known at this hour
+                // (the first weekend: it restarts from the recent median, not from one reading, whose noise the CUSUM
+                // would take for a shift); either way the CUSUM starts afresh and a shift's anchor, on the old scale,
+                // is dropped.
+                _mean = hasSeasonal ? _mean - seasonal : (double.IsFinite(recent) ? recent : value);
                 _seasonal = hasSeasonal;
                 _up = _down = 0;
+                _anchored = 0;
             }
 
             var p = 1.0;
@@ -93,10 +98,11 @@ public sealed partial class SeriesDetector
             var sd = Math.Max(Math.Sqrt(_variance / Math.Max(1e-9, 1 - _unweighted)), floor);
             if (_seen >= WarmUp)
             {
-                if (_anchored >= Hold && Math.Abs(value - _anchor) <= ReturnWithin * sd)
+                if (_anchored >= Hold && Math.Abs(value - _anchor) <= ReturnWithin * sd && Math.Abs(recent - _anchor) <= ReturnWithin * sd)
                 {
-                    // Back where it was before the shift (a plume over, a pump restarted): the mean returns there at
-                    // once and the CUSUMs start afresh, so the way back is not a second shift.
+                    // Back where it was before the shift (a plume over, a pump restarted), by this reading and by the
+                    // median of the last ones (one reading near it during a small shift is noise): the mean returns
+                    // there at once and the CUSUMs start afresh, so the way back is not a second shift.
                     _mean = _anchor;
                     _up = _down = 0;
                     _anchored = 0;
@@ -123,7 +129,7 @@ public sealed partial class SeriesDetector
 
                 // A CUSUM climbs reading after reading through a shift: learning each height as an ordinary peak made
                 // the shift its own norm while it lasted (a 4σ shift of 30 readings peaked at p = 3·10⁻⁴). So a rare
-                // height is not learnt (SPOT leaves alarms out of its tail the same way), for 60 readings at most.
+                // height is not learnt (SPOT leaves alarms out of its tail the same way), for 20 readings at most.
                 if (!(shiftP < Unlearnt) || _anchored > LearnAgainAfter || Math.Min(_up, _down) > 0)
                 {
                     _shiftTail.Learn(cusum);

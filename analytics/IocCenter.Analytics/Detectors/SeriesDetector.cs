@@ -103,7 +103,8 @@ public sealed partial class SeriesDetector
         Push(value);
 
         // Once the seasonal shape is known, the calibrated stage judges the reading net of it (the morning rush is not a shift).
-        var calibrated = _calibrated.Observe(double.IsNaN(seasonal) ? value : value - seasonal, seasonal, RhythmCannotLookLikeAShift(timestampMs, seasonal), _allIntegers, out var calibratedDetector, out var usual);
+        var net = double.IsNaN(seasonal) ? 0 : seasonal;
+        var calibrated = _calibrated.Observe(value - net, median - net, seasonal, RhythmCannotLookLikeAShift(timestampMs, seasonal), _allIntegers, out var calibratedDetector, out var usual);
 
         // The two rules fire as they always did (the simulator's guarantees rest on them); when one does, the score is 1.
         if (spike >= RuleFires && spike >= shift)

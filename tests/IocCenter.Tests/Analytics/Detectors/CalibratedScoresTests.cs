@@ -153,6 +153,63 @@ public class CalibratedScoresTests
         }
     }
 
+    /// <summary>
+    /// A 3σ shift that lasts 1,000 readings (10 s apart) is one alarm: no reading near the old level during it is
+    /// taken for the way back (the review found the mean snapping back every ~25 readings of a 2σ shift), and its end
+    /// raises nothing. Alarm starts are counted as DetectorSet opens incidents (at the threshold, after the hold).
+    /// </summary>
+    [Fact]
+    public void ALongShift_IsOneAlarm_NotOnePerNoisyReadingNearTheOldLevel()
+    {
+        foreach (var seed in Enumerable.Range(1, 10))
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            const int before = 2_000, during = 1_000, after = 1_500;
+            var starts = new List<int>();
+            var above = false;
+            for (var i = 0; i < before + during + after; i++)
+            {
+                var shifted = i >= before && i < before + during;
+                var score = detector.Observe(Start + (i * 10_000L), 50 + (shifted ? 6 : 0) + (2 * Gaussian(random))).Score;
+                if (score >= Threshold && !above)
+                {
+                    starts.Add(i - before);
+                }
+
+                above = score >= Threshold;
+            }
+
+            Assert.True(starts.Count == 1 && starts[0] >= 0 && starts[0] < during, $"seed {seed}: alarm starts at {string.Join(", ", starts)} (readings from the shift's start)");
+        }
+    }
+
+    /// <summary>
+    /// Eight clean days from a Monday, a reading every 10 s with a daily rhythm: the first Saturday's hours, not yet
+    /// learnt, restart the stage from the recent median, not from one noisy reading (which alarmed at Saturday 00:00).
+    /// </summary>
+    [Fact]
+    public void TheFirstWeekend_OnAFastCleanSeries_RaisesNothing()
+    {
+        foreach (var seed in Enumerable.Range(1, 5))
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            const int perDay = 8_640;
+            var alarms = new List<double>();
+            for (var i = 0; i < 8 * perDay; i++)
+            {
+                var value = 50 + (5 * Math.Sin(2 * Math.PI * (i % perDay) / perDay)) + (2 * Gaussian(random));
+                if (detector.Observe(Start + (i * 10_000L), value).Score >= Threshold)
+                {
+                    alarms.Add(i / (double)perDay);
+                }
+            }
+
+            Assert.True(alarms.Count == 0, $"seed {seed}: {alarms.Count} readings at the threshold, first on day {alarms.FirstOrDefault():0.000}");
+        }
+    }
+
     /// <summary>A clean series of one shape and the same series with its anomaly, one reading every 1–2 minutes with gaps.</summary>
     public static TheoryData<string> Shapes() =>
         ["irregular-with-gaps", "missing-values", "trend", "daily-season", "heavy-tail", "counts-near-zero", "variance-change", "stuck"];
