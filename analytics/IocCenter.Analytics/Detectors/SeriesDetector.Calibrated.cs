@@ -14,9 +14,9 @@ public sealed partial class SeriesDetector
     /// held as the highest of the last <see cref="Hold"/> readings so that one episode is one alarm. Nothing before
     /// <see cref="WarmUp"/> readings. While a shift is under way (its CUSUM rarer than 10⁻³) the CUSUM's tail does not
     /// learn the climb, for 20 readings at most or while both sides move (a noisier series, not a shift), as SPOT leaves
-    /// alarms out of its tail; and a reading back within 1.5 deviations of where the series was before the shift (within
-    /// 250 readings, once 20 have passed) puts the mean back there and restarts the CUSUMs, as the level-shift rule drops
-    /// its level on a return. 72 bytes (<see cref="CalibratedBytes"/>).
+    /// alarms out of its tail; and a reading back within 1.5 deviations of where the series was before the shift, with the
+    /// median of the last 7 there too (within 250 readings, once 20 have passed), puts the mean back there and restarts
+    /// the CUSUMs, as the level-shift rule drops its level on a return. 72 bytes (<see cref="CalibratedBytes"/>).
     /// </summary>
     private struct Calibrated
     {
