@@ -5,6 +5,7 @@ var corpus = Environment.GetEnvironmentVariable("CORPUS") ?? Path.GetFullPath(".
 var spec = args.Length > 0 ? args[0] : "live";
 var prior = Environment.GetEnvironmentVariable("PRIOR");
 if (prior == "cheb") Multi.PriorTail = Tail.Cheb; else if (prior == "cant") Multi.PriorTail = Tail.Cantelli; else if (prior == "cubic") Multi.PriorTail = Tail.Cubic;
+if (args.Length > 1 && args[0] == "attrib") { Attrib.Run(double.Parse(args[1], CultureInfo.InvariantCulture)); return; }
 if (args.Length > 2 && args[1] == "diag") { Diag.Run(spec, double.Parse(args[2], CultureInfo.InvariantCulture)); return; }
 var only = args.Length > 1 ? args[1] : null;
 double[] sweep = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99995, 0.99999, 0.999999, 0.9999999, 0.99999999, 0.999999999, 0.9999999999];

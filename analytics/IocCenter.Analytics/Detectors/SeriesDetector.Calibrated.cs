@@ -61,8 +61,9 @@ public sealed partial class SeriesDetector
         /// <param name="dayCovered">Whether a daily rhythm can no longer pass for a shift (see
         /// <see cref="RhythmCannotLookLikeAShift"/>); until then the CUSUM learns its tail but does not score.</param>
         /// <param name="integers">Whether the series has only ever sent integers (counts): its deviation is at least √level.</param>
+        /// <param name="resolution">The smallest move the series makes (<see cref="Resolution"/>): its deviation is at least that.</param>
         /// <param name="usual">What the reading was judged against (the mean before this reading, seasonal shape added back).</param>
-        public double Observe(double value, double recent, double seasonal, bool dayCovered, bool integers, out string detector, out double usual)
+        public double Observe(double value, double recent, double seasonal, bool dayCovered, bool integers, double resolution, out string detector, out double usual)
         {
             var hasSeasonal = !double.IsNaN(seasonal);
             if (_seen == 0)
@@ -93,8 +94,8 @@ public sealed partial class SeriesDetector
 
             // Floors, as the spike rule has: a series held at one value, or counts that are mostly 0, must not make a
             // step of one unit (or of a millionth) "never seen". A count moves like Poisson noise, √n; anything else by
-            // at least 10⁻⁴ of its level.
-            var floor = Math.Max(1e-9 + (1e-4 * level), integers ? Math.Sqrt(Math.Max(1, level)) : 0);
+            // at least 10⁻⁴ of its level, and by at least the smallest move it makes (a sparse rate's 0.125).
+            var floor = Math.Max(Math.Max(1e-9 + (1e-4 * level), resolution), integers ? Math.Sqrt(Math.Max(1, level)) : 0);
             var sd = Math.Max(Math.Sqrt(_variance / Math.Max(1e-9, 1 - _unweighted)), floor);
             if (_seen >= WarmUp)
             {

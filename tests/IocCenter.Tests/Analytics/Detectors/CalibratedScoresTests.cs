@@ -363,6 +363,55 @@ public class CalibratedScoresTests
         Assert.True(incidents == 0, $"{shape}: {incidents} readings at the incident threshold");
     }
 
+    /// <summary>
+    /// Found on the real corpus (an AIOps KPI: 99 % zeros, otherwise small fractions such as 0.125 or ⅙, averages over
+    /// a few events): the spike rule's learnt noise decayed towards 0 between them, so a reading of 0.125 was "10⁸
+    /// deviations" and one series alarmed 118 times. The smallest move the series makes now floors the scales; a burst
+    /// of hundreds, as the labelled anomalies are, is still an incident. Only the readings before the burst are
+    /// counted: the seasonal shape learns part of a burst (it is absurd to the window only until the window fills with
+    /// it), and on a series this quiet that bend alarms again later (known limit, in the README).
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(6)]
+    public void AFractionalRateThatIsMostlyZero_ItsSmallReadingsAreQuiet_ABurstIsAnIncident(int per)
+    {
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            const int n = 60_000;
+            const int burstAt = 50_000;
+            var falseAlarms = new List<string>();
+            var found = false;
+            var alarming = false;
+            for (var i = 0; i < n; i++)
+            {
+                var value = random.NextDouble() < 0.01 ? random.Next(1, 3 * per) / (double)per : 0;
+                var inBurst = i >= burstAt && i < burstAt + 10;
+                if (inBurst)
+                {
+                    value = 300 + (20 * Gaussian(random));
+                }
+
+                var score = detector.Observe(Start + (i * Minute), value);
+                var high = score.Score >= Threshold;
+                found |= inBurst && high;
+
+                // An alarm is a run of readings at the threshold (as the corpus evaluation counts them).
+                if (high && !alarming && i < burstAt)
+                {
+                    falseAlarms.Add($"{i} {score.Detector} {value}");
+                }
+
+                alarming = high;
+            }
+
+            Assert.True(falseAlarms.Count == 0, $"1/{per} seed {seed}: {falseAlarms.Count} alarms before the burst: {string.Join(", ", falseAlarms.Take(5))}");
+            Assert.True(found, $"1/{per} seed {seed}: the burst of 300 was not an incident");
+        }
+    }
+
     /// <summary>Any finite reading, in any order and at any time: the score is a number in [0, 1].</summary>
     [Fact]
     public void AnyReadings_ScoreIsAlwaysWithinZeroAndOne()
