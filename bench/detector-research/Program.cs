@@ -5,6 +5,7 @@ var corpus = Environment.GetEnvironmentVariable("CORPUS") ?? Path.GetFullPath(".
 var spec = args.Length > 0 ? args[0] : "live";
 var prior = Environment.GetEnvironmentVariable("PRIOR");
 if (prior == "cheb") Multi.PriorTail = Tail.Cheb; else if (prior == "cant") Multi.PriorTail = Tail.Cantelli; else if (prior == "cubic") Multi.PriorTail = Tail.Cubic;
+if (args.Length > 0 && args[0] == "missed") { Missed.Run(); return; }
 if (args.Length > 1 && args[0] == "attrib") { Attrib.Run(double.Parse(args[1], CultureInfo.InvariantCulture)); return; }
 if (args.Length > 2 && args[1] == "diag") { Diag.Run(spec, double.Parse(args[2], CultureInfo.InvariantCulture)); return; }
 var only = args.Length > 1 ? args[1] : null;

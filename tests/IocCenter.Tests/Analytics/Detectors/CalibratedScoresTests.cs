@@ -412,6 +412,43 @@ public class CalibratedScoresTests
         }
     }
 
+    /// <summary>
+    /// Found on the real corpus: the spike rule judged nothing before 240 readings, ten days of an hourly series (82 of
+    /// the cloud-monitoring dataset's 299 labelled windows came before that). It now judges after a day with at least
+    /// 24 readings: a crash rate's jump on day 3 is an incident, and a clean hourly series of a month raises nothing.
+    /// </summary>
+    [Fact]
+    public void AnHourlySeries_IsJudgedAfterADay_NotAfterTenDays()
+    {
+        const long hour = 60 * Minute;
+        foreach (var seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var random = new Random(seed);
+            var clean = new SeriesDetector();
+            var withJump = new SeriesDetector();
+            var falseAlarms = new List<int>();
+            var found = false;
+            for (var i = 0; i < 30 * 24; i++)
+            {
+                var value = 20 + (3 * Math.Sin(2 * Math.PI * i / 24)) + Gaussian(random);
+                if (clean.Observe(Start + (i * hour), value).Score >= Threshold)
+                {
+                    falseAlarms.Add(i);
+                }
+
+                var jump = i == (2 * 24) + 10; // day 3, 10:00
+                found |= jump && withJump.Observe(Start + (i * hour), value + 40).Score >= Threshold;
+                if (!jump)
+                {
+                    withJump.Observe(Start + (i * hour), value);
+                }
+            }
+
+            Assert.True(falseAlarms.Count == 0, $"seed {seed}: {falseAlarms.Count} hourly readings at the threshold, first at hour {falseAlarms.FirstOrDefault()}");
+            Assert.True(found, $"seed {seed}: a jump of 40 deviations on day 3 of an hourly series was not an incident");
+        }
+    }
+
     /// <summary>Any finite reading, in any order and at any time: the score is a number in [0, 1].</summary>
     [Fact]
     public void AnyReadings_ScoreIsAlwaysWithinZeroAndOne()
