@@ -19,6 +19,12 @@ if ! docker info >/dev/null 2>&1; then
     apt_install docker.io
   fi
   if ! docker info >/dev/null 2>&1; then
+    # A pid file left by a dockerd that died (a crash, a container or machine stopped without clean-up) makes a new
+    # one refuse to start: "pid file found, ensure docker is not running". Removed only when no such process runs.
+    if [ -f /var/run/docker.pid ] && ! ps -p "$(cat /var/run/docker.pid 2>/dev/null)" >/dev/null 2>&1; then
+      log "removing a stale /var/run/docker.pid (no dockerd runs with its pid)"
+      as_root rm -f /var/run/docker.pid
+    fi
     log "starting dockerd"
     as_root bash -c 'nohup dockerd >/var/log/iocc-dockerd.log 2>&1 &'
     for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done

@@ -123,7 +123,8 @@ internal sealed partial class AnalyticsEngine(
     {
         if (change.Present)
         {
-            await incidents.RaiseAsync(change.Kind, change.DeviceId, change.Area, change.Severity, change.Evidence);
+            // The reading's own time goes with the evidence (a device that sends late raised it with an older reading).
+            await incidents.RaiseAsync(change.Kind, change.DeviceId, change.Area, change.Severity, change.Evidence with { ReadingAt = DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs) });
         }
         else
         {

@@ -118,9 +118,7 @@ public static class ApiEndpoints
 
             // The metric the detector judged (or the kind's usual one) from an hour before to half an hour after.
             var metric = incident.Evidence.Metric is { } m && m != "pca" && MetricCatalog.IsValidName(m) ? m : EvidenceMetric(incident.Kind, domain);
-            var since = incident.OpenedAt.AddHours(-1);
-            var end = (incident.ResolvedAt ?? incident.ClearedAt ?? time.GetUtcNow()).AddMinutes(30);
-            var until = end > time.GetUtcNow() ? time.GetUtcNow() : end;
+            var (since, until) = EvidenceWindow(incident, time.GetUtcNow());
             var bucket = TimeSpan.FromSeconds(Math.Max(10, Math.Ceiling((until - since).TotalSeconds / 200)));
             var points = await history.SeriesAsync(domain, incident.DeviceId, metric, since, until, bucket, cancellationToken);
             return Results.Ok(new SeriesResponse(incident.DeviceId, metric, (long)bucket.TotalSeconds, points));
@@ -161,6 +159,21 @@ public static class ApiEndpoints
             live.DisconnectKiosk(id);
             return Results.NoContent();
         }).AddEndpointFilter(ValidateAntiforgery);
+    }
+
+    /// <summary>
+    /// The time an incident's chart covers: from an hour before it opened to half an hour after it ended (or now). When
+    /// the reading that raised it is older than the incident by more than five minutes — a device that kept its
+    /// readings through an outage and sent them late — the hour before that reading to half an hour after it instead:
+    /// the chart shows what the detector saw, not the hour the readings arrived in.
+    /// </summary>
+    public static (DateTimeOffset Since, DateTimeOffset Until) EvidenceWindow(Incident incident, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var end = incident.Evidence.ReadingAt is { } reading && reading < incident.OpenedAt.AddMinutes(-5)
+            ? (Since: reading.AddHours(-1), End: reading.AddMinutes(30))
+            : (Since: incident.OpenedAt.AddHours(-1), End: (incident.ResolvedAt ?? incident.ClearedAt ?? now).AddMinutes(30));
+        return (end.Since, end.End > now ? now : end.End);
     }
 
     private static string EvidenceMetric(IncidentKind kind, TelemetryDomain domain) => kind switch

@@ -142,7 +142,10 @@
     $('detail').hidden = false;
     $('d-title').textContent = `#${incident.id} ${t.kind[incident.kind] || incident.kind}${incident.evidence?.provisional ? ` (${t.provisional})` : ''} — ${t.severity[incident.severity]}`;
     const facts = [[c.subject, subjectName(incident, true)], [c.area, areaName(map.areaOfIncident(incident) ?? incident.area)], [c.state, t.state[incident.state] + (incident.active || incident.state === 'resolved' ? '' : ' · ' + t.cleared)],
-      [c.opened, time(incident.openedAt)], [c.lastSeen, time(incident.lastSeenAt)], [c.occurrences, incident.occurrences],
+      [c.opened, time(incident.openedAt)],
+      // A device that sent late (readings kept through an outage): when the reading that raised it was taken.
+      ...(lateReading(incident) ? [[c.readingAt, time(incident.evidence.readingAt)]] : []),
+      [c.lastSeen, time(incident.lastSeenAt)], [c.occurrences, incident.occurrences],
       [c.acknowledgedBy, incident.acknowledgedBy ? `${incident.acknowledgedBy} · ${time(incident.acknowledgedAt)}` : '—'],
       [c.agency, agencyName(incident.agency)], [c.assignee, incident.assignee || '—'],
       ...(incident.maintenanceId ? [[t.maintenance, c.duringMaintenance]] : [])];
@@ -171,6 +174,11 @@
     $('d-agency').value = '';
     $('d-maint').hidden = !incident.deviceId;
     $('d-error').textContent = '';
+  }
+  // The reading that raised it is older than the incident by more than five minutes (the server's chart window follows it then).
+  function lateReading(incident) {
+    const at = incident.evidence?.readingAt;
+    return !!at && Date.parse(incident.openedAt) - Date.parse(at) > 5 * 60_000;
   }
   // The evidence in words: what was measured (the metric's name and unit), against what (a rule's threshold, or the
   // series' usual level for the anomaly detectors), and which detector saw it, in plain language.
