@@ -117,7 +117,7 @@ public static class ApiEndpoints
             }
 
             // The metric the detector judged (or the kind's usual one) from an hour before to half an hour after.
-            var metric = incident.Evidence.Metric is { } m && m != "pca" && MetricCatalog.IsValidName(m) ? m : EvidenceMetric(incident.Kind, domain);
+            var metric = incident.Evidence.Metric is { } m && m != "pca" && MetricCatalog.IsValidName(m) ? m : EvidenceMetric(incident.Kind, domain, device.Values);
             var (since, until) = EvidenceWindow(incident, time.GetUtcNow());
             var bucket = TimeSpan.FromSeconds(Math.Max(10, Math.Ceiling((until - since).TotalSeconds / 200)));
             var points = await history.SeriesAsync(domain, incident.DeviceId, metric, since, until, bucket, cancellationToken);
@@ -165,24 +165,47 @@ public static class ApiEndpoints
     /// The time an incident's chart covers: from an hour before it opened to half an hour after it ended (or now). When
     /// the reading that raised it is older than the incident by more than five minutes — a device that kept its
     /// readings through an outage and sent them late — the hour before that reading to half an hour after it instead:
-    /// the chart shows what the detector saw, not the hour the readings arrived in.
+    /// the chart shows what the detector saw, not the hour the readings arrived in. A device offline for a silence is
+    /// charted from an hour before its last reading.
     /// </summary>
     public static (DateTimeOffset Since, DateTimeOffset Until) EvidenceWindow(Incident incident, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        var end = incident.Evidence.ReadingAt is { } reading && reading < incident.OpenedAt.AddMinutes(-5)
+        // A device that fell silent: from an hour before its last reading (the silence rule's evidence says how long
+        // before the incident that was, up to a week), so the chart shows where it stopped, not an empty hour.
+        var silence = incident.Kind == IncidentKind.DeviceOffline && incident.Evidence.Detector == "rule.silence" && incident.Evidence.Value is > 0 and var seconds
+            ? TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(7).TotalSeconds))
+            : TimeSpan.Zero;
+        var end = incident.Evidence.ReadingAt is { } reading && reading < incident.OpenedAt.AddMinutes(-5) && silence == TimeSpan.Zero
             ? (Since: reading.AddHours(-1), End: reading.AddMinutes(30))
-            : (Since: incident.OpenedAt.AddHours(-1), End: (incident.ResolvedAt ?? incident.ClearedAt ?? now).AddMinutes(30));
+            : (Since: incident.OpenedAt - silence - TimeSpan.FromHours(1), End: (incident.ResolvedAt ?? incident.ClearedAt ?? now).AddMinutes(30));
         return (end.Since, end.End > now ? now : end.End);
     }
 
-    private static string EvidenceMetric(IncidentKind kind, TelemetryDomain domain) => kind switch
+    /// <summary>
+    /// The metric an incident without one of its own (a device offline) is charted by: the kind's usual one, or the
+    /// domain's first, when the device sends it; otherwise one it does send (a water-level station is an environment
+    /// device without PM2.5, and its offline incident's chart was empty).
+    /// </summary>
+    internal static string EvidenceMetric(IncidentKind kind, TelemetryDomain domain, IReadOnlyDictionary<string, double> values)
     {
-        IncidentKind.Congestion => "avg_speed_kmh",
-        IncidentKind.AirQuality => "pm25_ugm3",
-        IncidentKind.ConnectivityDegraded => "packet_loss_pct",
-        _ => MetricCatalog.For(domain).First().Name,
-    };
+        ArgumentNullException.ThrowIfNull(values);
+        var usual = kind switch
+        {
+            IncidentKind.Congestion => "avg_speed_kmh",
+            IncidentKind.AirQuality => "pm25_ugm3",
+            IncidentKind.ConnectivityDegraded => "packet_loss_pct",
+            _ => MetricCatalog.For(domain).First().Name,
+        };
+        if (values.Count == 0 || values.ContainsKey(usual))
+        {
+            return usual;
+        }
+
+        return MetricCatalog.For(domain).Select(m => m.Name).FirstOrDefault(values.ContainsKey)
+            ?? values.Keys.Where(k => MetricCatalog.IsValidName(k)).Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? usual;
+    }
 
     /// <summary>A dashboard running apart could not reach the incident writer; nothing was changed.</summary>
     public const string Unavailable = "Hệ thống phân tích không phản hồi, thao tác chưa được ghi nhận — hãy thử lại / The incident service did not answer; nothing was recorded, try again";
