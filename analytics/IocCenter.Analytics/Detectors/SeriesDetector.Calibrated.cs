@@ -26,6 +26,7 @@ public sealed partial class SeriesDetector
         private const int Hold = 20;
         private const double Slack = 1;
         private const double Clip = 8;
+        private const double Absurd = 64; // while warming up, distances from the recent median beyond this many are not learnt in full
         private const double Alpha = 2 / (Span + 1);
         private const double Beta = 2 / (ScaleSpan + 1);
         private const double Unlearnt = 1e-3;  // a CUSUM this rare is a shift under way, not a peak to learn (SPOT)
@@ -62,8 +63,10 @@ public sealed partial class SeriesDetector
         /// <see cref="RhythmCannotLookLikeAShift"/>); until then the CUSUM learns its tail but does not score.</param>
         /// <param name="integers">Whether the series has only ever sent integers (counts): its deviation is at least √level.</param>
         /// <param name="resolution">The smallest move the series makes (<see cref="Resolution"/>): its deviation is at least that.</param>
+        /// <param name="robust">The series' typical move from its recent median (the spike rule's noise) before this reading:
+        /// while warming up, what the mean and deviation learn is clipped at 8 of it too.</param>
         /// <param name="usual">What the reading was judged against (the mean before this reading, seasonal shape added back).</param>
-        public double Observe(double value, double recent, double seasonal, bool dayCovered, bool integers, double resolution, out string detector, out double usual)
+        public double Observe(double value, double recent, double seasonal, bool dayCovered, bool integers, double resolution, double robust, out string detector, out double usual)
         {
             var hasSeasonal = !double.IsNaN(seasonal);
             if (_seen == 0)
@@ -144,10 +147,15 @@ public sealed partial class SeriesDetector
             {
                 // Clipped at 8 deviations once judged (Huber): one sentinel (65535, 10¹⁵) must not move the mean or
                 // inflate the deviation for weeks; a lasting shift still moves them, 8 deviations a step.
+                // While warming up the deviation is not yet known: a reading is clipped only when it is absurdly far (64
+                // of the larger of it and the recent typical move) from the recent median — one glitch, 65535 at the
+                // tenth reading of a held series, taught the deviation for weeks — so a sparse rate's ordinary readings
+                // still teach it, and a mean that starts far off (an absurd first reading) still follows the series.
                 var d = value - _mean;
-                if (_seen >= WarmUp)
+                var bound = _seen >= WarmUp ? sd : Math.Max(sd, robust);
+                if (_seen >= WarmUp || Math.Abs(value - recent) > Absurd * bound)
                 {
-                    d = Math.Clamp(d, -Clip * sd, Clip * sd);
+                    d = Math.Clamp(d, -Clip * bound, Clip * bound);
                 }
 
                 _mean += Alpha * d;

@@ -41,6 +41,9 @@ public sealed partial class SeriesDetector
     private const double RuleFires = 0.8;     // the spike and level-shift rules' own scores at which they fire
     private const double ResolutionQuantile = 0.05;
     private const double ResolutionRate = 0.05;
+    private const int ResolutionMoves = 16;   // among the first moves, a far smaller one resets the smallest move (see Resolution)
+    private const int MovesToJudge = 8;       // the spike rule judges once the series has moved this often (see SpikeWarm)
+    private const int NoiseAveraged = 50;     // the first distances are averaged plainly, then forgotten at 2 % a reading
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -52,6 +55,8 @@ public sealed partial class SeriesDetector
     private float _cusumLow;
     private bool _allIntegers = true;
     private float _resolution; // see Resolution
+    private byte _moves; // readings that moved from the recent median (up to 255)
+    private float _coveredHours; // the time the readings cover, each gap counted up to 2 hours (see SpikeWarm)
     private float _residualScale;
     private float _tail = (float)SpikeStart;
     private float _recentResidual;
@@ -75,6 +80,7 @@ public sealed partial class SeriesDetector
             // The usual interval (learned from ordinary gaps). After a silence the recent window is stale: a
             // reading is not compared with what the series did before the gap, the window refills first.
             var gap = timestampMs - _lastMs;
+            _coveredHours = (float)Math.Min(_coveredHours + Math.Min(gap / (double)HourMs, 2), 1e6);
             if (_intervalMs > 0 && gap > GapIntervals * _intervalMs)
             {
                 _filled = 0;
@@ -92,11 +98,15 @@ public sealed partial class SeriesDetector
 
         _lastMs = Math.Max(_lastMs, timestampMs);
         _allIntegers &= value == Math.Floor(value);
-        if (_count == Window && FirstValueWasAbsurd())
+        // Looked at again two and four windows in: a boot that sent several absurd readings (five of 10¹²) fills the
+        // first window, so its median looked ordinary and the seasonal bins kept 10¹² for that hour of every day.
+        if ((_count == Window || _count == 2 * Window || _count == 4 * Window) && FirstValueWasAbsurd())
         {
             _baseline = new SeasonalBaseline();
         }
 
+        var resolution = _resolution; // as it was before this reading
+        var noise = _noise;
         var shift = LevelShift(timestampMs, value, gapHours, out var expected, out var returning, out var seasonal);
         var spike = Spike(value, out var median, out var deviation);
         if (returning)
@@ -108,7 +118,7 @@ public sealed partial class SeriesDetector
 
         // Once the seasonal shape is known, the calibrated stage judges the reading net of it (the morning rush is not a shift).
         var net = double.IsNaN(seasonal) ? 0 : seasonal;
-        var calibrated = _calibrated.Observe(value - net, median - net, seasonal, RhythmCannotLookLikeAShift(timestampMs, seasonal), _allIntegers, _resolution, out var calibratedDetector, out var usual);
+        var calibrated = _calibrated.Observe(value - net, median - net, seasonal, RhythmCannotLookLikeAShift(timestampMs, seasonal), _allIntegers, resolution, Math.Max(noise, resolution), out var calibratedDetector, out var usual);
 
         // The two rules fire as they always did (the simulator's guarantees rest on them); when one does, the score is 1.
         if (spike >= RuleFires && spike >= shift)
@@ -178,35 +188,46 @@ public sealed partial class SeriesDetector
         // Learn the noise from ordinary samples only, so an outage or a spike does not teach it to expect them.
         if (deviation < SpikeStart || _noise == 0)
         {
-            _noise = (float)(_noise == 0 ? distance : (0.98 * _noise) + (0.02 * distance));
+            // A plain average of the first ones: at 2 % from the start, the first distance still weighed 70 % at the
+            // 24th reading, so one odd first move set the scale of an hourly series' second day.
+            var weight = Math.Max(0.02, 1.0 / Math.Min(_count + 1, NoiseAveraged));
+            _noise = (float)(_noise == 0 ? distance : ((1 - weight) * _noise) + (weight * distance));
         }
 
         return score;
     }
 
     /// <summary>
-    /// Whether the spike rule judges yet: after 240 readings, or after a day of the series with at least 24 readings.
-    /// At a reading a minute that is 4 hours; an hourly series (the cloud-monitoring crash rates) waited 10 days, and
-    /// 82 of that dataset's 299 labelled windows came before it (one week of hourly readings was never judged at all).
+    /// Whether the spike rule judges yet: once the series has moved from its recent median 8 times (its smallest move is
+    /// known: before that, an hourly rate that was 0 for a day made its first 2.75 "10⁹ deviations"), and after 240
+    /// readings or a day of readings with at least 24 of them. A day is the time the readings cover, each gap counted up
+    /// to 2 hours, so a first timestamp of 1970 (a clock not yet set) or a day of silence after the first readings does
+    /// not count as one. At a reading a minute that is 4 hours; an hourly series (the cloud-monitoring crash rates)
+    /// waited 10 days, and 82 of that dataset's 299 labelled windows came before it.
     /// </summary>
-    private bool SpikeWarm => _count >= WarmUpSamples || (_count >= WarmUpDaySamples && _lastMs - _firstMs >= 24 * HourMs);
+    private bool SpikeWarm => _moves >= MovesToJudge && (_count >= WarmUpSamples || (_count >= WarmUpDaySamples && _coveredHours >= 24));
 
     /// <summary>
     /// The smallest move the series makes: the 5th percentile of its readings' non-zero distances from the recent median
-    /// (stochastic approximation in log space). It floors every scale, so a move of that size is never a spike or a
-    /// "never seen" distance however quiet the series was: a rate that is 0 for hours between readings of 0.125 or ⅙ (an
-    /// AIOps KPI) alarmed 118 times when its learnt noise had decayed towards 0. On a continuous series it is a small
-    /// fraction of the noise (about 0.06 of a Gaussian's deviation) and changes nothing.
+    /// (stochastic approximation in log space). It floors every scale, so a
+    /// move of that size is never a spike or a "never seen" distance however quiet the series was: a rate that is 0 for
+    /// hours between readings of 0.125 or ⅙ (an AIOps KPI) alarmed 118 times when its learnt noise had decayed towards 0.
+    /// On a continuous series it is a small fraction of the noise (about 0.06 of a Gaussian's deviation) and changes
+    /// nothing. Among the first 16 moves, one 64 times smaller than it sets it at once: on a held series a first move of 65535 (a glitch) was
+    /// otherwise the smallest move for good, since a held series makes no smaller one to correct it — it blinded the
+    /// series.
     /// </summary>
     private void Resolution(double distance)
     {
         if (distance > 0)
         {
-            // Fast while warming up (a first move of 10¹⁵ is forgotten within about 70 readings), then settled.
+            // Fast while warming up, then settled; among the first 16 moves, one 64 times smaller than it sets it at
+            // once (see above). Not later: a rate averaged in floats moves by 10⁻⁸ now and then.
             var rate = _count < WarmUpSamples ? 10 * ResolutionRate : ResolutionRate;
-            _resolution = _resolution == 0
+            _resolution = _resolution == 0 || (_moves < ResolutionMoves && distance * AbsurdSpreads < _resolution)
                 ? (float)distance
                 : (float)(_resolution * Math.Exp(rate * (ResolutionQuantile - (distance < _resolution ? 1 : 0))));
+            _moves = (byte)Math.Min(_moves + 1, byte.MaxValue);
         }
     }
 
@@ -327,9 +348,9 @@ public sealed partial class SeriesDetector
     }
 
     /// <summary>
-    /// At the first full window: the unit the first value set is over a million times the window's median (ordinary
-    /// series are about 10⁴ times), so that value was absurd, and the few samples learnt since are dropped rather than
-    /// kept at a unit that would round everything after them to 0.
+    /// At the first full window (and two and four windows in): the unit the first value set is over a million times the
+    /// window's median (ordinary series are about 10⁴ times), so that value was absurd, and the few samples learnt since
+    /// are dropped rather than kept at a unit that would round everything after them to 0.
     /// </summary>
     private bool FirstValueWasAbsurd()
     {
