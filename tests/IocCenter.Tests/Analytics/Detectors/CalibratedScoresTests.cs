@@ -453,8 +453,10 @@ public class CalibratedScoresTests
     /// Found by an independent review: the smallest move started at the first move, and a held series makes no smaller
     /// one to correct it, so one glitch early on (10¹² at the tenth reading of a water level held at exactly 1.25) made
     /// every later flood of +0.3 "a fraction of one move" — none of nine was found (a glitch of 9,999: 5 of 9). The
-    /// first 16 moves now set it by their minimum, and while warming up a reading far from the recent median does not
-    /// teach the calibrated stage's mean and deviation.
+    /// first 16 moves can now reset it (one 64 times smaller does), and while warming up a reading absurdly far from the
+    /// recent median does not teach the calibrated stage's mean and deviation. The flood is 1.55, a decimal: with a
+    /// flood exact in binary (1.5) only the first of nine is found — a known limit (README), since each flood is then
+    /// exactly the series' smallest move; 1.55 in the float window differs from its median by 2·10⁻⁸, which lowers it.
     /// </summary>
     [Theory]
     [InlineData(1e12)]
