@@ -196,4 +196,42 @@ public sealed class LiveStateDevicesTests : IDisposable
             File.Delete(path);
         }
     }
+
+    /// <summary>
+    /// Seen once in a clean-clone CI run: the host disposed the store while the keeper's timer was still saving, and
+    /// Dispose threw "cannot rollback - no transaction is active". Saves and disposal now take the same lock; a save
+    /// that comes after disposal (the host is stopping; the last save ran in the keeper's StopAsync) does nothing.
+    /// </summary>
+    [Fact]
+    public async Task SavesRacingDisposal_NeitherThrows()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var path = Path.Combine(Path.GetTempPath(), "iocc-devices-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+            try
+            {
+                var devices = Enumerable.Range(0, 500).Select(i => new SavedDeviceState($"tb-{i}", IocCenter.Telemetry.TelemetryDomain.Traffic, "29905", null, null, null, true, i, new Dictionary<string, double> { ["avg_speed_kmh"] = i }, null, null)).ToList();
+                var store = new DeviceStateStore(path);
+                using var started = new ManualResetEventSlim();
+                var saving = Task.Run(() =>
+                {
+                    started.Set();
+                    for (var i = 0; i < 50; i++)
+                    {
+                        store.Save(devices);
+                        store.Delete([$"tb-{i}"]);
+                    }
+                });
+                started.Wait();
+                store.Dispose();
+                await saving.WaitAsync(TimeSpan.FromSeconds(30)); // throws what the saving thread threw
+                store.Save(devices); // after disposal: nothing, no exception
+            }
+            finally
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                File.Delete(path);
+            }
+        }
+    }
 }

@@ -29,6 +29,7 @@ public sealed class DeviceStateStore : IDisposable
     private static readonly string[] ParameterNames = ["$id", "$domain", "$area", "$name", "$lat", "$lon", "$online", "$last", "$values", "$aqi", "$dominant", "$heard"];
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     public DeviceStateStore(string path)
     {
@@ -67,6 +68,11 @@ public sealed class DeviceStateStore : IDisposable
 
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return; // the host is stopping: its last save ran in the keeper's StopAsync
+            }
+
             using var transaction = _connection.BeginTransaction();
             using var command = _connection.CreateCommand();
             command.Transaction = transaction;
@@ -92,6 +98,11 @@ public sealed class DeviceStateStore : IDisposable
 
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return; // the host is stopping: its last save ran in the keeper's StopAsync
+            }
+
             using var transaction = _connection.BeginTransaction();
             using var command = _connection.CreateCommand();
             command.Transaction = transaction;
@@ -156,7 +167,19 @@ public sealed class DeviceStateStore : IDisposable
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>
+    /// Under the same lock as the writes: a save still running on the keeper's timer when the host disposed its services
+    /// (its stop had timed out) had the connection closed under its transaction, and Dispose threw "cannot rollback -
+    /// no transaction is active" (seen once in a clean-clone CI run).
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _connection.Dispose();
+        }
+    }
 }
 
 /// <summary>
