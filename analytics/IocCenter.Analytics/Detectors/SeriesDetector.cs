@@ -209,13 +209,13 @@ public sealed partial class SeriesDetector
 
     /// <summary>
     /// The smallest move the series makes: the 5th percentile of its readings' non-zero distances from the recent median
-    /// (stochastic approximation in log space). It floors every scale, so a
-    /// move of that size is never a spike or a "never seen" distance however quiet the series was: a rate that is 0 for
-    /// hours between readings of 0.125 or ⅙ (an AIOps KPI) alarmed 118 times when its learnt noise had decayed towards 0.
-    /// On a continuous series it is a small fraction of the noise (about 0.06 of a Gaussian's deviation) and changes
-    /// nothing. Among the first 16 moves, one 64 times smaller than it sets it at once: on a held series a first move of 65535 (a glitch) was
-    /// otherwise the smallest move for good, since a held series makes no smaller one to correct it — it blinded the
-    /// series.
+    /// (stochastic approximation in log space). It floors every scale, so a move of that size is never a spike or a
+    /// "never seen" distance however quiet the series was: a rate that is 0 for hours between readings of 0.125 or ⅙ (an
+    /// AIOps KPI) alarmed 118 times when its learnt noise had decayed towards 0. On a continuous series it is a small
+    /// fraction of the noise (about 0.06 of a Gaussian's deviation) and changes nothing. Among the first 16 moves, one 64
+    /// times smaller than it sets it at once: on a held series a first move of 65535 (a glitch) was otherwise the
+    /// smallest move for good, since a held series makes no smaller one to correct it. Known limit: on a series held at
+    /// an exact value, an event the size of its smallest move is not a spike (README, "A second independent review").
     /// </summary>
     private void Resolution(double distance)
     {
