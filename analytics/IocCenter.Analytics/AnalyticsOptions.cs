@@ -38,6 +38,14 @@ public sealed class AnalyticsOptions
     /// </summary>
     public bool WatchUnregisteredDevices { get; set; } = true;
 
+    /// <summary>
+    /// How often what the detectors learnt is saved (<c>detectors.state</c> beside <see cref="DatabasePath"/>; also at
+    /// every stop, and read at every start), so a restart does not start every series afresh. 00:00:00: never saved or
+    /// read (the detectors start afresh at every start).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Analytics:DetectorStateEvery phải từ 00:00:00 (không lưu) đến 1.00:00:00 / must be between 00:00:00 (never saved) and 1.00:00:00")]
+    public TimeSpan DetectorStateEvery { get; set; } = TimeSpan.FromMinutes(30);
+
     public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The analytics loop is stuck (and <c>/health</c> Unhealthy) when it has made no progress for this long.</summary>

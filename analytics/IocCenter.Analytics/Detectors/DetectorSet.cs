@@ -25,6 +25,79 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
 
     public int DeviceCount => _rules.DeviceCount;
 
+    /// <summary>The series watched: one per (device, metric), and one per device its domain's PCA model scores.</summary>
+    public int SeriesCount => _series.Count;
+
+    /// <summary>
+    /// Writes every series' detector and whether it holds its device's anomaly open (<see cref="Live.DetectorState"/>
+    /// keeps them across restarts); returns how many series it wrote.
+    /// </summary>
+    internal int Save(BinaryWriter writer)
+    {
+        writer.Write(_series.Count);
+        foreach (var ((device, metric), state) in _series)
+        {
+            writer.Write(device);
+            writer.Write(metric);
+            writer.Write((byte)((state.Open ? 1 : 0) | (state.Detector is null ? 0 : 2)));
+            writer.Write(state.Quiet);
+            state.Detector?.Save(writer);
+        }
+
+        return _series.Count;
+    }
+
+    /// <summary>Series as <see cref="Save"/> wrote them, not yet watched: <see cref="Restore"/> takes them once the whole file checks out.</summary>
+    internal static SavedSeries Read(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        if (count < 0)
+        {
+            throw new InvalidDataException($"{count} series");
+        }
+
+        var series = new Dictionary<(string Device, string Metric), SeriesState>();
+        for (var i = 0; i < count; i++)
+        {
+            var key = (reader.ReadString(), reader.ReadString());
+            var flags = reader.ReadByte();
+            var state = new SeriesState { Open = (flags & 1) != 0, Quiet = reader.ReadInt32() };
+            if ((flags & 2) != 0)
+            {
+                state.Detector = SeriesDetector.Load(reader);
+            }
+
+            series[key] = state;
+        }
+
+        return new SavedSeries(series);
+    }
+
+    /// <summary>
+    /// Watches the saved series from where they were; a series already seen since the start keeps what it learnt now
+    /// (it is newer). Returns how many saved series were taken.
+    /// </summary>
+    internal int Restore(SavedSeries saved)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        var taken = 0;
+        foreach (var (key, state) in saved.Series)
+        {
+            taken += _series.TryAdd(key, state) ? 1 : 0;
+        }
+
+        _anomalousMetrics.Clear();
+        foreach (var ((device, _), state) in _series)
+        {
+            if (state.Open)
+            {
+                _anomalousMetrics[device] = _anomalousMetrics.GetValueOrDefault(device) + 1;
+            }
+        }
+
+        return taken;
+    }
+
     /// <summary>
     /// Feeds one reading; appends the raises and clears it causes, and returns the strongest signal on this
     /// sample: a series score, or an active rule condition of the device.
@@ -201,8 +274,18 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             : $"estimated at about 1 in {Sentences.En(amount, "0")}{unitEn} of its readings";
     }
 
+    /// <summary>Series read from a saved state (<see cref="Read"/>), for <see cref="Restore"/>.</summary>
+    internal sealed class SavedSeries
+    {
+        internal SavedSeries(Dictionary<(string Device, string Metric), SeriesState> series) => Series = series;
+
+        public int Count => Series.Count;
+
+        internal Dictionary<(string Device, string Metric), SeriesState> Series { get; }
+    }
+
     /// <summary>A series' detector and whether it holds its device's anomaly open; kept in the map itself.</summary>
-    private struct SeriesState
+    internal struct SeriesState
     {
         public SeriesDetector? Detector;
         public bool Open;

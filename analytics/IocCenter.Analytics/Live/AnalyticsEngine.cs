@@ -31,12 +31,19 @@ internal sealed partial class AnalyticsEngine(
     private readonly DetectorSet _detectors = new(ruleOptions.Value, options.Value.AnomalyThreshold, pca);
     private readonly List<ConditionChange> _changes = [];
     private readonly PendingConditions _writes = new(change => WriteAsync(incidents, change), time, options.Value.IncidentWriteRetryMax);
+    private readonly string? _statePath = options.Value.DetectorStateEvery > TimeSpan.Zero
+        ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Value.DatabasePath)) ?? ".", DetectorState.FileName)
+        : null;
+
     private long _lastReadingErrorLog = long.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // reading the saved state must not hold up the host's start
+        LoadState();
         var interval = options.Value.SilenceCheckInterval;
         var lastSilenceCheck = time.GetTimestamp();
+        var lastSave = time.GetTimestamp();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -66,6 +73,12 @@ internal sealed partial class AnalyticsEngine(
                 }
 
                 await ApplyAsync();
+                if (_statePath is not null && time.GetElapsedTime(lastSave) >= options.Value.DetectorStateEvery)
+                {
+                    lastSave = time.GetTimestamp();
+                    SaveState();
+                }
+
                 watchdog.Beat();
             }
         }
@@ -74,9 +87,55 @@ internal sealed partial class AnalyticsEngine(
             // Stopping.
         }
 
-        // One last try for what is waiting; what still fails is logged (the detectors start afresh at the next start).
+        // One last try for what is waiting; what still fails is logged. What the detectors learnt is saved for the next start.
         await ApplyAsync();
+        SaveState();
         LogStopped(logger, _detectors.DeviceCount, _writes.Count);
+    }
+
+    private void LoadState()
+    {
+        if (_statePath is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var started = time.GetTimestamp();
+            if (DetectorState.Load(_detectors, _statePath) is { } loaded)
+            {
+                var seconds = time.GetElapsedTime(started).TotalSeconds;
+                LogStateLoaded(logger, loaded.Series, loaded.SavedAt, seconds);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never a reason not to start: learning afresh is what happened before the state was kept, and the next
+            // save replaces the file.
+            LogStateUnreadable(logger, _statePath, e.Message);
+        }
+    }
+
+    private void SaveState()
+    {
+        if (_statePath is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var started = time.GetTimestamp();
+            var series = DetectorState.Save(_detectors, _statePath, time.GetUtcNow());
+            var seconds = time.GetElapsedTime(started).TotalSeconds;
+            LogStateSaved(logger, series, seconds);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A full or read-only disk must not stop detection; the last good state stays.
+            LogStateNotSaved(logger, e, _statePath);
+        }
     }
 
     private void Process(LiveReading reading)
@@ -137,6 +196,18 @@ internal sealed partial class AnalyticsEngine(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bỏ qua một bản ghi của {Device}: bộ phát hiện gặp lỗi / Skipped a reading of {Device}: a detector failed on it")]
     private static partial void LogReadingFailed(ILogger logger, Exception exception, string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã nạp những gì bộ phát hiện đã học của {Series} chuỗi số liệu (lưu lúc {SavedAt:u}, {Seconds:0.0} s) / Detector state restored for {Series} series (saved at {SavedAt:u}, {Seconds:0.0} s)")]
+    private static partial void LogStateLoaded(ILogger logger, int series, DateTimeOffset savedAt, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Không đọc được {Path} ({Why}): các bộ phát hiện học lại từ đầu / Could not read {Path} ({Why}): the detectors learn afresh")]
+    private static partial void LogStateUnreadable(ILogger logger, string path, string why);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Detector state saved: {Series} series in {Seconds:0.00} s")]
+    private static partial void LogStateSaved(ILogger logger, int series, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Không lưu được {Path}: lần khởi động sau sẽ dùng bản lưu trước / Could not save {Path}; the next start uses the previous save")]
+    private static partial void LogStateNotSaved(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analytics stopped after watching {Devices} devices; {Unwritten} incident changes could not be written")]
     private static partial void LogStopped(ILogger logger, int devices, int unwritten);

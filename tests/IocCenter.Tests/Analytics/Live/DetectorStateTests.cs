@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using FsCheck;
+using FsCheck.Fluent;
+using IocCenter.Analytics;
+using IocCenter.Analytics.Detectors;
+using IocCenter.Analytics.Live;
+using IocCenter.Telemetry;
+
+namespace IocCenter.Tests.Analytics.Live;
+
+/// <summary>The detectors' state file: what a restart reads back, and what it refuses (then the detectors learn afresh).</summary>
+public sealed class DetectorStateTests : IDisposable
+{
+    private const long Minute = 60_000;
+    private static readonly long Start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+    private readonly string _folder = Directory.CreateTempSubdirectory("iocc-state-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void SavedThenLoaded_TheNewSetScoresEveryDeviceAsTheOldOne()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        var (old, t) = Watched(devices: 5, readings: 300);
+        var savedAt = DateTimeOffset.FromUnixTimeMilliseconds(t);
+        Assert.Equal(10, DetectorState.Save(old, path, savedAt));
+        Assert.False(File.Exists(path + ".tmp"));
+
+        var restarted = NewSet();
+        Assert.Equal((10, savedAt), DetectorState.Load(restarted, path));
+        var random = new Random(11);
+        for (var i = 0; i < 200; i++, t += Minute)
+        {
+            for (var d = 0; d < 5; d++)
+            {
+                // A flood on device 2 after 100 readings: both sets must say the same of it too.
+                var level = 50 + (d * 10) + random.NextDouble() + (d == 2 && i > 100 ? 40 : 0);
+                Assert.Equal(Observe(old, d, t, level, []), Observe(restarted, d, t, level, []));
+            }
+        }
+    }
+
+    [Fact]
+    public void NoFile_LoadsNothing()
+    {
+        var set = NewSet();
+        Assert.Null(DetectorState.Load(set, Path.Combine(_folder, "none", DetectorState.FileName)));
+        Assert.Equal(0, set.SeriesCount);
+    }
+
+    [Fact]
+    public void AnyByteDamaged_TheFileIsRefused_AndTheSetIsUnchanged()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        DetectorState.Save(Watched(devices: 2, readings: 50).Set, path, DateTimeOffset.UnixEpoch);
+        var good = File.ReadAllBytes(path);
+        Prop.ForAll(Gen.Choose(0, good.Length - 1).ToArbitrary(), Gen.Choose(1, 255).ToArbitrary(), (at, flip) =>
+        {
+            var bad = (byte[])good.Clone();
+            bad[at] ^= (byte)flip;
+            return Refused(bad);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void CutShortAnywhere_OrWithBytesAfterIt_TheFileIsRefused()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        DetectorState.Save(Watched(devices: 2, readings: 50).Set, path, DateTimeOffset.UnixEpoch);
+        var good = File.ReadAllBytes(path);
+        for (var length = 0; length < good.Length; length += 7)
+        {
+            Assert.True(Refused(good[..length]), $"cut at {length} of {good.Length}");
+        }
+
+        Assert.True(Refused([.. good, 0]));
+    }
+
+    [Fact]
+    public void AnyBytes_AreRefused_WithAReason_NeverAnotherError()
+    {
+        // Random files, and random files that start like a state file (so the reader gets past its first checks).
+        var prefix = File.ReadAllBytes(SaveSmall())[..20];
+        var files = Gen.OneOf(
+            Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf(),
+            Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf().Select(tail => prefix.Concat(tail).ToArray()));
+        Prop.ForAll(files.ToArbitrary(), Refused).QuickCheckThrowOnFailure();
+    }
+
+    /// <summary>
+    /// Past the checksum (a file a faulty build wrote whole): a good header and any bytes after it are read or refused
+    /// with a reason, never another error (a FormatException escaped the engine's start before the checksum came first).
+    /// </summary>
+    [Fact]
+    public void AnyBodyWithAGoodChecksum_IsReadOrRefusedWithAReason_NeverAnotherError()
+    {
+        var header = File.ReadAllBytes(SaveSmall())[..20];
+        var bodies = Gen.OneOf(
+            Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf(),
+            Gen.Choose(1, 1000).Select(n => BitConverter.GetBytes(n).Concat(Enumerable.Repeat((byte)0xFF, n % 64)).ToArray()));
+        Prop.ForAll(bodies.ToArbitrary(), body =>
+        {
+            byte[] bytes = [.. header, .. body, .. new byte[32]];
+            SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
+            var path = Path.Combine(_folder, "faulty.state");
+            File.WriteAllBytes(path, bytes);
+            var set = NewSet();
+            try
+            {
+                return DetectorState.Load(set, path) is { } loaded && loaded.Series == set.SeriesCount;
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+            {
+                return set.SeriesCount == 0;
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void WrittenByABuildWhoseDetectorsKeepOtherFields_IsRefused_EvenWithAGoodChecksum()
+    {
+        var bytes = File.ReadAllBytes(SaveSmall());
+        BitConverter.GetBytes(SeriesDetector.StateLayout + 1).CopyTo(bytes, 8);
+        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
+        var path = Path.Combine(_folder, "other-build.state");
+        File.WriteAllBytes(path, bytes);
+        var set = NewSet();
+        var refused = Assert.Throws<InvalidDataException>(() => DetectorState.Load(set, path));
+        Assert.Contains("other fields", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, set.SeriesCount);
+    }
+
+    [Fact]
+    public void ATemporaryFileThatCannotBeWritten_SaveFailsWithAnIoError_AndTheLastStateStays()
+    {
+        var path = SaveSmall();
+        var before = File.ReadAllBytes(path);
+        Directory.CreateDirectory(path + ".tmp"); // the temporary file cannot be created where a folder is
+        var failed = Assert.ThrowsAny<Exception>(() => DetectorState.Save(Watched(devices: 3, readings: 10).Set, path, DateTimeOffset.UnixEpoch));
+        Assert.True(failed is IOException or UnauthorizedAccessException, failed.ToString());
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    private string SaveSmall()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        DetectorState.Save(Watched(devices: 2, readings: 50).Set, path, DateTimeOffset.UnixEpoch);
+        return path;
+    }
+
+    /// <summary>Whether the bytes are refused with a reason (and the set left as it was), as the engine expects.</summary>
+    private bool Refused(byte[] bytes)
+    {
+        var path = Path.Combine(_folder, "candidate.state");
+        File.WriteAllBytes(path, bytes);
+        var set = NewSet();
+        try
+        {
+            DetectorState.Load(set, path);
+            return false;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            return set.SeriesCount == 0;
+        }
+    }
+
+    private static DetectorSet NewSet() => new(new RuleOptions(), AnalyticsOptions.DefaultAnomalyThreshold);
+
+    /// <summary>A set that has watched <paramref name="devices"/> devices with two metrics each.</summary>
+    private static (DetectorSet Set, long Next) Watched(int devices, int readings)
+    {
+        var set = NewSet();
+        var random = new Random(5);
+        var t = Start;
+        for (var i = 0; i < readings; i++, t += Minute)
+        {
+            for (var d = 0; d < devices; d++)
+            {
+                Observe(set, d, t, 50 + (d * 10) + random.NextDouble(), []);
+            }
+        }
+
+        return (set, t);
+    }
+
+    private static (double, string?) Observe(DetectorSet set, int device, long t, double level, List<ConditionChange> changes)
+    {
+        MetricValue[] metrics = [new("water_level_cm", level, false), new("rain_mm", Math.Round(level / 10), true)];
+        return set.Observe(new DeviceSample($"wl-{device}", TelemetryDomain.Environment, "29905", t, metrics), changes);
+    }
+}
