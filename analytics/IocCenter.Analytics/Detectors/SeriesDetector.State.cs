@@ -5,11 +5,17 @@ namespace IocCenter.Analytics.Detectors;
 
 public sealed partial class SeriesDetector
 {
+    /// <summary>What <see cref="Save"/> writes, version by version: raise it when a field is added or changes meaning.</summary>
+    private const int StateVersion = 1;
+
     /// <summary>
-    /// Changes whenever what <see cref="Save"/> writes changes (a field added, a struct's layout): a state saved by
-    /// another build is then not read, and the detectors learn afresh (<see cref="Live.DetectorState"/>).
+    /// Changes whenever what <see cref="Save"/> writes changes (its version, a struct's size): a state saved by another
+    /// build is then not read, and the detectors learn afresh (<see cref="Live.DetectorState"/>). Plain arithmetic, the
+    /// same in every process: <see cref="HashCode"/> is seeded per process, and with it no start could read the state
+    /// the last one saved (found by hand, restarting the all-in-one host).
     /// </summary>
-    internal static int StateLayout { get; } = HashCode.Combine(1, Unsafe.SizeOf<Recent>(), Unsafe.SizeOf<SeasonalBaseline>(), Unsafe.SizeOf<Calibrated>(), Unsafe.SizeOf<TailCalibration>());
+    internal static int StateLayout { get; } =
+        (StateVersion << 24) ^ (Unsafe.SizeOf<Recent>() << 18) ^ (Unsafe.SizeOf<SeasonalBaseline>() << 8) ^ (Unsafe.SizeOf<Calibrated>() << 1) ^ Unsafe.SizeOf<TailCalibration>();
 
     /// <summary>Everything the detector learnt, so that a restart does not start it afresh (see <see cref="Live.DetectorState"/>).</summary>
     internal void Save(BinaryWriter writer)

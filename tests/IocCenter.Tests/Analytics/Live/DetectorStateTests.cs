@@ -40,6 +40,45 @@ public sealed class DetectorStateTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A state another process saved (<c>tests/corpus/state/two-devices.state</c>, saved by this build from the set
+    /// <see cref="Watched"/> makes of 2 devices and 50 readings) is read, and scores as that set does. The layout was
+    /// seeded per process (<see cref="HashCode"/>): every test here passed, and no start of the host read what the last
+    /// one saved. When the detectors' layout changes this fails on purpose: save the fixture again with the new build
+    /// (old files in the field are then refused and learnt afresh).
+    /// </summary>
+    [Fact]
+    public void AStateSavedByAnotherProcess_IsRead_AndScoresAsTheSetThatSavedIt()
+    {
+        var restarted = NewSet();
+        var loaded = DetectorState.Load(restarted, Path.Combine(AppContext.BaseDirectory, "corpus", "state", "two-devices.state"));
+        Assert.Equal((4, DateTimeOffset.UnixEpoch), loaded);
+        var (same, t) = Watched(devices: 2, readings: 50);
+        for (var i = 0; i < 300; i++, t += Minute)
+        {
+            for (var d = 0; d < 2; d++)
+            {
+                var level = 50 + (d * 10) + ((i * 7 % 10) / 10.0) + (i == 250 ? 30 : 0);
+                Assert.Equal(Observe(same, d, t, level, []), Observe(restarted, d, t, level, []));
+            }
+        }
+    }
+
+    public static TheoryData<string> HostileStates() =>
+        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "corpus", "hostile", "state"), "*.state").Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
+
+    /// <summary>The hostile corpus's state files (<c>tests/corpus/hostile/state/</c>): each refused with a reason, the set left empty.</summary>
+    [Theory]
+    [MemberData(nameof(HostileStates))]
+    public void AHostileStateFile_IsRefusedWithAReason(string name)
+    {
+        var set = NewSet();
+        var refused = Assert.ThrowsAny<Exception>(() => DetectorState.Load(set, Path.Combine(AppContext.BaseDirectory, "corpus", "hostile", "state", name)));
+        Assert.True(refused is InvalidDataException or EndOfStreamException, refused.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(refused.Message));
+        Assert.Equal(0, set.SeriesCount);
+    }
+
     [Fact]
     public void NoFile_LoadsNothing()
     {
