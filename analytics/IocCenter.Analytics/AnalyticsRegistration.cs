@@ -28,6 +28,7 @@ public static class AnalyticsRegistration
             .PostConfigure<IServiceProvider>((o, sp) =>
             {
                 o.OfflineAtStart ??= id => sp.GetRequiredService<IncidentService>().IsActive(IncidentKind.DeviceOffline, id);
+                o.AnomalyAtStart ??= id => sp.GetRequiredService<IncidentService>().IsActive(IncidentKind.Anomaly, id);
                 o.AreaName ??= code => sp.GetRequiredService<Geography.Province>().FindArea(code)?.Name ?? code;
             });
         services.TryAddSingleton(TimeProvider.System);

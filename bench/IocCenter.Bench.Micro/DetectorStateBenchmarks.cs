@@ -55,5 +55,5 @@ public class DetectorStateBenchmarks
     public int Save() => DetectorState.Save(_set, _path, DateTimeOffset.UnixEpoch);
 
     [Benchmark(Description = "detector state: load 50,000 devices")]
-    public int Load() => DetectorState.Load(new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold), _path)?.Series ?? 0;
+    public int Load() => DetectorState.Load(new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold), _path, DateTimeOffset.UnixEpoch)?.Series ?? 0;
 }

@@ -29,14 +29,34 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     public int SeriesCount => _series.Count;
 
     /// <summary>
-    /// Writes every series' detector and whether it holds its device's anomaly open (<see cref="Live.DetectorState"/>
-    /// keeps them across restarts); returns how many series it wrote.
+    /// What <see cref="Save"/> writes, as plain arithmetic (the same in every process): the series detectors' layout and
+    /// the rules' reporting rhythm's. A state with another layout is not read.
     /// </summary>
-    internal int Save(BinaryWriter writer)
+    internal static int StateLayout { get; } = unchecked((SeriesDetector.StateLayout * 31) + StateBytes.Layout(typeof(Devices.ReportingRhythm), 1));
+
+    /// <summary>
+    /// Writes every series' detector and whether it holds its device's anomaly open, then each device's reporting rhythm
+    /// (<see cref="Live.DetectorState"/> keeps them across restarts); returns how many series it wrote. A series or a
+    /// device not heard for <see cref="ForgetAfterMs"/> before <paramref name="nowMs"/> is left out (a device taken away;
+    /// one that comes back starts afresh), so that years of replaced devices do not pile up in the file.
+    /// </summary>
+    internal int Save(BinaryWriter writer, long nowMs)
     {
-        writer.Write(_series.Count);
+        var cutoff = nowMs - ForgetAfterMs;
+        var count = 0;
+        foreach (var state in _series.Values)
+        {
+            count += Kept(state, cutoff) ? 1 : 0;
+        }
+
+        writer.Write(count);
         foreach (var ((device, metric), state) in _series)
         {
+            if (!Kept(state, cutoff))
+            {
+                continue;
+            }
+
             writer.Write(device);
             writer.Write(metric);
             writer.Write((byte)((state.Open ? 1 : 0) | (state.Detector is null ? 0 : 2)));
@@ -44,8 +64,14 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             state.Detector?.Save(writer);
         }
 
-        return _series.Count;
+        _rules.Save(writer, cutoff);
+        return count;
     }
+
+    /// <summary>30 days.</summary>
+    internal const long ForgetAfterMs = 30L * 24 * 3_600_000;
+
+    private static bool Kept(in SeriesState state, long cutoff) => state.Open || state.Detector is not { } detector || detector.LastMs >= cutoff;
 
     /// <summary>Series as <see cref="Save"/> wrote them, not yet watched: <see cref="Restore"/> takes them once the whole file checks out.</summary>
     internal static SavedSeries Read(BinaryReader reader)
@@ -70,20 +96,26 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             series[key] = state;
         }
 
-        return new SavedSeries(series);
+        return new SavedSeries(series, RuleEngine.Read(reader));
     }
 
     /// <summary>
     /// Watches the saved series from where they were; a series already seen since the start keeps what it learnt now
-    /// (it is newer). Returns how many saved series were taken.
+    /// (it is newer). The rules know the saved devices again, their silences timed from <paramref name="startMs"/>
+    /// (<see cref="RuleEngine.Restore"/>). Returns how many saved series were taken.
     /// </summary>
-    internal int Restore(SavedSeries saved)
+    internal int Restore(SavedSeries saved, long startMs)
     {
         ArgumentNullException.ThrowIfNull(saved);
+        _rules.Restore(saved.Devices, startMs);
         var taken = 0;
         foreach (var (key, state) in saved.Series)
         {
-            taken += _series.TryAdd(key, state) ? 1 : 0;
+            // A device whose anomaly the store has active (raised after the last save, then a crash) is held open by its
+            // series, so it clears when they are calm. One the store no longer has active stays held as saved: its
+            // detector still holds the episode's score for a few readings, and must not raise again what an officer resolved.
+            var restored = rules.AnomalyAtStart is { } active && !state.Open ? state with { Open = active(key.Device) } : state;
+            taken += _series.TryAdd(key, restored) ? 1 : 0;
         }
 
         _anomalousMetrics.Clear();
@@ -120,9 +152,26 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         (double Score, string? Detector, string? Metric) best = (0, null, null);
         foreach (var metric in sample.Metrics)
         {
-            ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, metric.Name), out _);
+            ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, metric.Name), out var known);
+            if (!known)
+            {
+                OpenIfActiveAtStart(sample.DeviceId, ref series);
+            }
+
             series.Detector ??= new SeriesDetector();
-            var score = series.Detector.Observe(sample.TimestampMs, metric.Value);
+            SeriesScore score;
+            try
+            {
+                score = series.Detector.Observe(sample.TimestampMs, metric.Value);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A detector that throws once would throw again on every reading of its device (a state no reading could
+                // make, from a crafted state file): it starts afresh, and this reading is skipped by the loop and counted.
+                series.Detector = new SeriesDetector();
+                throw;
+            }
+
             if (score.Score > best.Score)
             {
                 best = (score.Score, score.Detector, metric.Name);
@@ -136,7 +185,12 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             // The domain's PCA model, when it has one, is one more series of the device (scored by the model, so
             // it has no detector of its own).
             var score = pca.Observe(sample);
-            ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, "pca"), out _);
+            ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, "pca"), out var known);
+            if (!known)
+            {
+                OpenIfActiveAtStart(sample.DeviceId, ref series);
+            }
+
             if (score.Score > best.Score)
             {
                 best = (score.Score, "pca", null);
@@ -158,6 +212,16 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         }
 
         return best;
+    }
+
+    /// <summary>A new series of a device whose anomaly is still active from before this start holds it open (<see cref="RuleOptions.AnomalyAtStart"/>).</summary>
+    private void OpenIfActiveAtStart(string deviceId, ref SeriesState series)
+    {
+        if (rules.AnomalyAtStart?.Invoke(deviceId) == true)
+        {
+            series.Open = true;
+            _anomalousMetrics[deviceId] = _anomalousMetrics.GetValueOrDefault(deviceId) + 1;
+        }
     }
 
     public void ObserveStatus(string deviceId, string? area, bool online, long atMs, List<ConditionChange> changes) =>
@@ -277,11 +341,14 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     /// <summary>Series read from a saved state (<see cref="Read"/>), for <see cref="Restore"/>.</summary>
     internal sealed class SavedSeries
     {
-        internal SavedSeries(Dictionary<(string Device, string Metric), SeriesState> series) => Series = series;
+        internal SavedSeries(Dictionary<(string Device, string Metric), SeriesState> series, List<(string Device, string? Area, Devices.ReportingRhythm Rhythm)> devices) =>
+            (Series, Devices) = (series, devices);
 
         public int Count => Series.Count;
 
         internal Dictionary<(string Device, string Metric), SeriesState> Series { get; }
+
+        internal List<(string Device, string? Area, Devices.ReportingRhythm Rhythm)> Devices { get; }
     }
 
     /// <summary>A series' detector and whether it holds its device's anomaly open; kept in the map itself.</summary>

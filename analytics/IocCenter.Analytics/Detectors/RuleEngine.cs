@@ -20,6 +20,78 @@ public sealed class RuleEngine(RuleOptions options)
 
     public int DeviceCount => _devices.Count;
 
+    /// <summary>
+    /// Writes each device's area and reporting rhythm (<see cref="Live.DetectorState"/>), so that a device that falls
+    /// silent while the host is down, or stays silent after it, still raises device_offline after a restart: before, a
+    /// device not heard since the start was unknown to the rules, and the wall showed it offline with no incident.
+    /// </summary>
+    internal void Save(BinaryWriter writer, long forgetBeforeMs)
+    {
+        var count = 0;
+        foreach (var rules in _devices.Values)
+        {
+            count += Kept(rules, forgetBeforeMs) ? 1 : 0;
+        }
+
+        writer.Write(count);
+        foreach (var (id, rules) in _devices)
+        {
+            if (!Kept(rules, forgetBeforeMs))
+            {
+                continue;
+            }
+
+            writer.Write(id);
+            writer.Write(rules.Area is not null);
+            if (rules.Area is not null)
+            {
+                writer.Write(rules.Area);
+            }
+
+            StateBytes.Write(writer, rules.Rhythm);
+        }
+    }
+
+    /// <summary>A device heard within the time kept, or offline (its incident is what the screens show), or only ever sent a status.</summary>
+    private static bool Kept(DeviceRules rules, long forgetBeforeMs) => rules.Offline || !rules.Rhythm.Heard || rules.Rhythm.LastMs >= forgetBeforeMs;
+
+    internal static List<(string Device, string? Area, ReportingRhythm Rhythm)> Read(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        if (count < 0)
+        {
+            throw new InvalidDataException($"{count} devices");
+        }
+
+        var devices = new List<(string, string?, ReportingRhythm)>();
+        for (var i = 0; i < count; i++)
+        {
+            devices.Add((reader.ReadString(), reader.ReadBoolean() ? reader.ReadString() : null, StateBytes.Read<ReportingRhythm>(reader)));
+        }
+
+        return devices;
+    }
+
+    /// <summary>
+    /// Knows the saved devices again (one heard since the start keeps what it is now). A device heard before is counted
+    /// as heard at <paramref name="startMs"/>: nobody was listening while the host was down, so a silence is timed from
+    /// the start (otherwise every device would be "offline" at the first check after a restart, until it reported).
+    /// Whether it is offline comes from the incident store, as for any device at start.
+    /// </summary>
+    internal void Restore(List<(string Device, string? Area, ReportingRhythm Rhythm)> saved, long startMs)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        foreach (var (id, area, rhythm) in saved)
+        {
+            ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, id, out var exists);
+            if (!exists)
+            {
+                rules = new DeviceRules(options, id, area);
+                rules.Restore(rhythm, startMs);
+            }
+        }
+    }
+
     /// <summary>Feeds one reading; appends the raises and clears it causes to <paramref name="changes"/>.</summary>
     public void Observe(in DeviceSample sample, List<ConditionChange> changes)
     {
@@ -83,6 +155,8 @@ public sealed class RuleEngine(RuleOptions options)
 
         public bool Offline => _offline;
 
+        public ReportingRhythm Rhythm => _rhythm;
+
 
         // Made when first needed: a device has one domain, so it uses one of them.
         private Debouncer? _congestion;
@@ -118,6 +192,15 @@ public sealed class RuleEngine(RuleOptions options)
             }
 
             Stuck(sample, changes);
+        }
+
+        public void Restore(ReportingRhythm rhythm, long startMs)
+        {
+            _rhythm = rhythm;
+            if (_rhythm.Heard)
+            {
+                _rhythm.Status(startMs);
+            }
         }
 
         public void ObserveStatus(bool online, long atMs, List<ConditionChange> changes)

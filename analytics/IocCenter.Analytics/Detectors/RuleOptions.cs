@@ -50,6 +50,13 @@ public sealed class RuleOptions
     /// </summary>
     public Func<string, bool>? OfflineAtStart { get; set; }
 
+    /// <summary>
+    /// Whether a device still has an active anomaly incident from before this start (set by the host from the incident
+    /// store). Every series of that device then starts holding it open, so the incident clears once the device is calm
+    /// (10 ordinary readings of each series) instead of staying active for good.
+    /// </summary>
+    public Func<string, bool>? AnomalyAtStart { get; set; }
+
     /// <summary>The name of an area (commune) code, for the text of an area outage (set from the province pack, not from configuration).</summary>
     public Func<string, string>? AreaName { get; set; }
 }

@@ -1,28 +1,28 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace IocCenter.Analytics.Detectors;
 
 public sealed partial class SeriesDetector
 {
-    /// <summary>What <see cref="Save"/> writes, version by version: raise it when a field is added or changes meaning.</summary>
+    /// <summary>What <see cref="Save"/> writes, version by version: raise it when a field keeps its name and type but changes meaning.</summary>
     private const int StateVersion = 1;
 
     /// <summary>
-    /// Changes whenever what <see cref="Save"/> writes changes (its version, a struct's size): a state saved by another
-    /// build is then not read, and the detectors learn afresh (<see cref="Live.DetectorState"/>). Plain arithmetic, the
-    /// same in every process: <see cref="HashCode"/> is seeded per process, and with it no start could read the state
-    /// the last one saved (found by hand, restarting the all-in-one host).
+    /// Changes whenever what <see cref="Save"/> writes may change: its version, or any field's name, type or place, in
+    /// the detector and in every struct held inline (<see cref="StateBytes.Layout"/>). A state saved by another build is
+    /// then not read, and the detectors learn afresh (<see cref="Live.DetectorState"/>; <see cref="DetectorSet.StateLayout"/>
+    /// adds the rules' part).
     /// </summary>
-    internal static int StateLayout { get; } =
-        (StateVersion << 24) ^ (Unsafe.SizeOf<Recent>() << 18) ^ (Unsafe.SizeOf<SeasonalBaseline>() << 8) ^ (Unsafe.SizeOf<Calibrated>() << 1) ^ Unsafe.SizeOf<TailCalibration>();
+    internal static int StateLayout { get; } = StateBytes.Layout(typeof(SeriesDetector), StateVersion);
+
+    /// <summary>The time of the latest reading (ms since the epoch), or <see cref="long.MinValue"/> before any.</summary>
+    internal long LastMs => _lastMs;
 
     /// <summary>Everything the detector learnt, so that a restart does not start it afresh (see <see cref="Live.DetectorState"/>).</summary>
     internal void Save(BinaryWriter writer)
     {
-        WriteRaw(writer, in _window);
-        WriteRaw(writer, in _baseline);
-        WriteRaw(writer, in _calibrated);
+        StateBytes.Write(writer, in _window);
+        StateBytes.Write(writer, in _baseline);
+        StateBytes.Write(writer, in _calibrated);
         writer.Write(_count);
         writer.Write(_firstMs);
         writer.Write(_lastMs);
@@ -47,9 +47,9 @@ public sealed partial class SeriesDetector
     {
         var detector = new SeriesDetector
         {
-            _window = ReadRaw<Recent>(reader),
-            _baseline = ReadRaw<SeasonalBaseline>(reader),
-            _calibrated = ReadRaw<Calibrated>(reader),
+            _window = StateBytes.Read<Recent>(reader),
+            _baseline = StateBytes.Read<SeasonalBaseline>(reader),
+            _calibrated = StateBytes.Read<Calibrated>(reader),
             _count = reader.ReadInt32(),
             _firstMs = reader.ReadInt64(),
             _lastMs = reader.ReadInt64(),
@@ -68,29 +68,18 @@ public sealed partial class SeriesDetector
             _filled = reader.ReadInt32(),
             _intervalMs = reader.ReadSingle(),
         };
-        return detector;
-    }
 
-    /// <summary>The inline parts are plain numbers (no references), so their bytes are their state.</summary>
-    private static void WriteRaw<T>(BinaryWriter writer, in T value)
-        where T : unmanaged => writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value)));
-
-    private static T ReadRaw<T>(BinaryReader reader)
-        where T : unmanaged
-    {
-        T value = default;
-        var bytes = MemoryMarshal.AsBytes(new Span<T>(ref value));
-        while (!bytes.IsEmpty)
+        // The checksum says the file is whole, not that a faulty or crafted save made sense: a count below 0 made every
+        // reading of the device throw (an independent review's crafted file).
+        if (detector._count < 0 || detector._filled < 0 || detector._returning < 0 ||
+            !float.IsFinite(detector._noise) || !float.IsFinite(detector._resolution) || !float.IsFinite(detector._tail) ||
+            !float.IsFinite(detector._level) || !float.IsFinite(detector._intervalMs) || !float.IsFinite(detector._residualScale) ||
+            !float.IsFinite(detector._cusumHigh) || !float.IsFinite(detector._cusumLow) || !float.IsFinite(detector._recentResidual) ||
+            !float.IsFinite(detector._coveredHours) || !double.IsFinite(detector._calibrated.Mean))
         {
-            var read = reader.Read(bytes);
-            if (read == 0)
-            {
-                throw new EndOfStreamException();
-            }
-
-            bytes = bytes[read..];
+            throw new InvalidDataException("a series detector's state is out of range");
         }
 
-        return value;
+        return detector;
     }
 }

@@ -103,7 +103,7 @@ internal sealed partial class AnalyticsEngine(
         try
         {
             var started = time.GetTimestamp();
-            if (DetectorState.Load(_detectors, _statePath) is { } loaded)
+            if (DetectorState.Load(_detectors, _statePath, time.GetUtcNow()) is { } loaded)
             {
                 var seconds = time.GetElapsedTime(started).TotalSeconds;
                 LogStateLoaded(logger, loaded.Series, loaded.SavedAt, seconds);

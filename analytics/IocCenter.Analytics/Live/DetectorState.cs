@@ -32,7 +32,10 @@ internal static class DetectorState
         Directory.CreateDirectory(folder);
         var temporary = path + ".tmp";
         int count;
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+
+        // A fresh file: something left at the temporary name (a link to a file elsewhere) is removed, not written through.
+        File.Delete(temporary);
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var hashed = new Hashed(file, long.MaxValue, hash);
@@ -40,9 +43,9 @@ internal static class DetectorState
             using (var writer = new BinaryWriter(buffered, System.Text.Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(Magic);
-                writer.Write(SeriesDetector.StateLayout);
+                writer.Write(DetectorSet.StateLayout);
                 writer.Write(now.ToUnixTimeMilliseconds());
-                count = detectors.Save(writer);
+                count = detectors.Save(writer, now.ToUnixTimeMilliseconds());
             }
 
             file.Write(hash.GetHashAndReset());
@@ -56,11 +59,17 @@ internal static class DetectorState
     /// <summary>
     /// Reads the state at <paramref name="path"/> into the set: null when there is no file; throws
     /// <see cref="InvalidDataException"/> (or an I/O error) saying why one cannot be read, and the set is then unchanged.
-    /// The checksum is checked before anything is parsed.
+    /// The checksum is checked before anything is parsed. <paramref name="now"/> is the start: the rules time a device's
+    /// silence from it.
     /// </summary>
-    public static (int Series, DateTimeOffset SavedAt)? Load(DetectorSet detectors, string path)
+    public static (int Series, DateTimeOffset SavedAt)? Load(DetectorSet detectors, string path, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(detectors);
+        if (Directory.Exists(path))
+        {
+            throw new InvalidDataException("a folder, not a file: it cannot be saved either until it is removed");
+        }
+
         if (!File.Exists(path))
         {
             return null;
@@ -99,7 +108,7 @@ internal static class DetectorState
                     throw new InvalidDataException("not a detector state file");
                 }
 
-                if (reader.ReadInt32() != SeriesDetector.StateLayout)
+                if (reader.ReadInt32() != DetectorSet.StateLayout)
                 {
                     throw new InvalidDataException("written by a build whose detectors keep other fields");
                 }
@@ -117,7 +126,7 @@ internal static class DetectorState
             }
         }
 
-        return (detectors.Restore(saved), savedAt);
+        return (detectors.Restore(saved, now.ToUnixTimeMilliseconds()), savedAt);
     }
 
     /// <summary>Passes bytes through (at most <c>limit</c> of them when reading) and hashes them; disposing it leaves both open.</summary>

@@ -91,14 +91,14 @@ public class SeriesDetectorStateTests
         using var saved = new MemoryStream();
         using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            Assert.Equal(1, set.Save(writer));
+            Assert.Equal(1, set.Save(writer, t));
         }
 
         saved.Position = 0;
         var restarted = new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
         using (var reader = new BinaryReader(saved))
         {
-            Assert.Equal(1, restarted.Restore(DetectorSet.Read(reader)));
+            Assert.Equal(1, restarted.Restore(DetectorSet.Read(reader), 0));
         }
 
         for (var i = 0; i < 100; i++)
@@ -109,6 +109,24 @@ public class SeriesDetectorStateTests
 
         Assert.Contains(changes, c => c is { Kind: IncidentKind.Anomaly, DeviceId: "wl-1", Present: false });
         Assert.DoesNotContain(changes, c => c.Present);
+    }
+
+    /// <summary>
+    /// A detector that throws (a state no reading could make: its count set below 0) would throw on every reading of its
+    /// device; it starts afresh instead, so only that reading is lost (the loop skips and counts it).
+    /// </summary>
+    [Fact]
+    public void ADetectorThatThrows_StartsAfresh_AndTheNextReadingIsJudged()
+    {
+        var set = new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
+        var changes = new List<ConditionChange>();
+        Feed(set, Start, 50, changes);
+        var series = (Dictionary<(string Device, string Metric), DetectorSet.SeriesState>)typeof(DetectorSet).GetField("_series", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(set)!;
+        var broken = series[("wl-1", "water_level_cm")].Detector!;
+        typeof(SeriesDetector).GetField("_count", BindingFlags.Instance | BindingFlags.NonPublic)!.SetValue(broken, -1);
+        Assert.ThrowsAny<Exception>(() => Feed(set, Start + Minute, 50, changes));
+        Feed(set, Start + (2 * Minute), 50, changes);
+        Assert.NotSame(broken, series[("wl-1", "water_level_cm")].Detector);
     }
 
     private static void Feed(DetectorSet set, long t, double value, List<ConditionChange> changes)

@@ -27,7 +27,7 @@ public sealed class DetectorStateTests : IDisposable
         Assert.False(File.Exists(path + ".tmp"));
 
         var restarted = NewSet();
-        Assert.Equal((10, savedAt), DetectorState.Load(restarted, path));
+        Assert.Equal((10, savedAt), DetectorState.Load(restarted, path, DateTimeOffset.UnixEpoch));
         var random = new Random(11);
         for (var i = 0; i < 200; i++, t += Minute)
         {
@@ -51,7 +51,7 @@ public sealed class DetectorStateTests : IDisposable
     public void AStateSavedByAnotherProcess_IsRead_AndScoresAsTheSetThatSavedIt()
     {
         var restarted = NewSet();
-        var loaded = DetectorState.Load(restarted, Path.Combine(AppContext.BaseDirectory, "corpus", "state", "two-devices.state"));
+        var loaded = DetectorState.Load(restarted, Path.Combine(AppContext.BaseDirectory, "corpus", "state", "two-devices.state"), DateTimeOffset.UnixEpoch);
         Assert.Equal((4, DateTimeOffset.UnixEpoch), loaded);
         var (same, t) = Watched(devices: 2, readings: 50);
         for (var i = 0; i < 300; i++, t += Minute)
@@ -73,17 +73,121 @@ public sealed class DetectorStateTests : IDisposable
     public void AHostileStateFile_IsRefusedWithAReason(string name)
     {
         var set = NewSet();
-        var refused = Assert.ThrowsAny<Exception>(() => DetectorState.Load(set, Path.Combine(AppContext.BaseDirectory, "corpus", "hostile", "state", name)));
+        var refused = Assert.ThrowsAny<Exception>(() => DetectorState.Load(set, Path.Combine(AppContext.BaseDirectory, "corpus", "hostile", "state", name), DateTimeOffset.UnixEpoch));
         Assert.True(refused is InvalidDataException or EndOfStreamException, refused.ToString());
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
         Assert.Equal(0, set.SeriesCount);
+    }
+
+    /// <summary>
+    /// A device that fell silent while the host was down is offline after the restart, once its usual silence has
+    /// passed since the start (not at the first check: nobody listened while the host was down). Before the rules'
+    /// rhythms were kept, the restarted rules did not know it: no incident ever, while the wall showed it offline.
+    /// </summary>
+    [Fact]
+    public void ADeviceSilentAcrossARestart_IsOffline_OnceItsUsualSilenceHasPassedSinceTheStart()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        var (old, t) = Watched(devices: 2, readings: 50);
+        DetectorState.Save(old, path, DateTimeOffset.FromUnixTimeMilliseconds(t));
+        var start = t + (10 * Minute);
+        var restarted = NewSet();
+        DetectorState.Load(restarted, path, DateTimeOffset.FromUnixTimeMilliseconds(start));
+        var changes = new List<ConditionChange>();
+        restarted.CheckSilence(start + 5_000, changes);
+        Assert.Empty(changes);
+        restarted.CheckSilence(start + (3 * Minute), changes);
+        Assert.Equal(["wl-0", "wl-1"], changes.Where(c => c is { Kind: IocCenter.Analytics.Incidents.IncidentKind.DeviceOffline, Present: true }).Select(c => c.DeviceId!).Order(StringComparer.Ordinal));
+
+        var notKept = NewSet();
+        notKept.CheckSilence(start + (3 * Minute), changes = []);
+        Assert.Empty(changes);
+    }
+
+    /// <summary>
+    /// At a start, a device whose anomaly the incident store has active (raised after the last save, then a crash) is held
+    /// open by its series and cleared once they are calm: before, such an anomaly stayed active for good (an independent
+    /// review). A saved series that held an anomaly the store no longer has active (an officer resolved it meanwhile)
+    /// still holds it: its detector holds the spike's score for a few more readings, and must not raise it again.
+    /// </summary>
+    [Fact]
+    public void AtAStart_AnAnomalyActiveInTheStoreClearsWhenTheDeviceIsCalm_AndOneResolvedMeanwhileIsNotRaisedAgain()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        var (old, t) = Watched(devices: 2, readings: 300);
+        var changes = new List<ConditionChange>();
+        Observe(old, 0, t, 500, changes); // wl-0's anomaly is open at the save
+        Assert.Contains(changes, c => c is { Kind: IocCenter.Analytics.Incidents.IncidentKind.Anomaly, DeviceId: "wl-0", Present: true });
+        DetectorState.Save(old, path, DateTimeOffset.FromUnixTimeMilliseconds(t));
+
+        // The store: wl-0's anomaly was resolved meanwhile; wl-1 has one active (raised after the save).
+        var restarted = new DetectorSet(new RuleOptions { AnomalyAtStart = id => id == "wl-1" }, AnalyticsOptions.DefaultAnomalyThreshold);
+        DetectorState.Load(restarted, path, DateTimeOffset.FromUnixTimeMilliseconds(t));
+        changes.Clear();
+        var random = new Random(2);
+        for (var i = 1; i <= 30; i++)
+        {
+            Observe(restarted, 0, t + (i * Minute), 50 + random.NextDouble(), changes);
+            Observe(restarted, 1, t + (i * Minute), 60 + random.NextDouble(), changes);
+        }
+
+        Assert.Equal(["wl-0", "wl-1"], changes.Where(c => c is { Kind: IocCenter.Analytics.Incidents.IncidentKind.Anomaly, Present: false }).Select(c => c.DeviceId!).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(changes, c => c.Present);
+    }
+
+    [Fact]
+    public void WithoutAnyState_ADeviceWhoseAnomalyIsStillActive_IsClearedWhenItIsCalm()
+    {
+        var set = new DetectorSet(new RuleOptions { AnomalyAtStart = id => id == "wl-0" }, AnalyticsOptions.DefaultAnomalyThreshold);
+        var changes = new List<ConditionChange>();
+        for (var i = 0; i < 30; i++)
+        {
+            Observe(set, 0, Start + (i * Minute), 50, changes);
+        }
+
+        Assert.Single(changes, c => c is { Kind: IocCenter.Analytics.Incidents.IncidentKind.Anomaly, DeviceId: "wl-0", Present: false });
+    }
+
+    [Fact]
+    public void ASeriesNotHeardFor30Days_IsLeftOutOfTheSave()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        var (set, t) = Watched(devices: 2, readings: 10);
+        Assert.Equal(4, DetectorState.Save(set, path, DateTimeOffset.FromUnixTimeMilliseconds(t + (29 * 24 * 3_600_000L))));
+        Assert.Equal(0, DetectorState.Save(set, path, DateTimeOffset.FromUnixTimeMilliseconds(t + (31 * 24 * 3_600_000L))));
+        var restarted = NewSet();
+        Assert.Equal(0, DetectorState.Load(restarted, path, DateTimeOffset.UnixEpoch)?.Series);
+        restarted.CheckSilence(t + (32 * 24 * 3_600_000L), []);
+        Assert.Equal(0, restarted.DeviceCount);
+    }
+
+    /// <summary>A link left at the temporary name (to a file elsewhere) is replaced, not written through (an independent review).</summary>
+    [Fact]
+    public void ALinkAtTheTemporaryName_IsNotWrittenThrough()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        var victim = Path.Combine(_folder, "victim.txt");
+        File.WriteAllText(victim, "keep me");
+        File.CreateSymbolicLink(path + ".tmp", victim);
+        DetectorState.Save(Watched(devices: 1, readings: 10).Set, path, DateTimeOffset.UnixEpoch);
+        Assert.Equal("keep me", File.ReadAllText(victim));
+        Assert.Equal(2, DetectorState.Load(NewSet(), path, DateTimeOffset.UnixEpoch)?.Series);
+    }
+
+    [Fact]
+    public void AFolderWhereTheFileShouldBe_IsRefusedWithAReason()
+    {
+        var path = Path.Combine(_folder, DetectorState.FileName);
+        Directory.CreateDirectory(path);
+        var refused = Assert.Throws<InvalidDataException>(() => DetectorState.Load(NewSet(), path, DateTimeOffset.UnixEpoch));
+        Assert.Contains("folder", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void NoFile_LoadsNothing()
     {
         var set = NewSet();
-        Assert.Null(DetectorState.Load(set, Path.Combine(_folder, "none", DetectorState.FileName)));
+        Assert.Null(DetectorState.Load(set, Path.Combine(_folder, "none", DetectorState.FileName), DateTimeOffset.UnixEpoch));
         Assert.Equal(0, set.SeriesCount);
     }
 
@@ -146,7 +250,7 @@ public sealed class DetectorStateTests : IDisposable
             var set = NewSet();
             try
             {
-                return DetectorState.Load(set, path) is { } loaded && loaded.Series == set.SeriesCount;
+                return DetectorState.Load(set, path, DateTimeOffset.UnixEpoch) is { } loaded && loaded.Series == set.SeriesCount;
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
             {
@@ -159,12 +263,12 @@ public sealed class DetectorStateTests : IDisposable
     public void WrittenByABuildWhoseDetectorsKeepOtherFields_IsRefused_EvenWithAGoodChecksum()
     {
         var bytes = File.ReadAllBytes(SaveSmall());
-        BitConverter.GetBytes(SeriesDetector.StateLayout + 1).CopyTo(bytes, 8);
+        BitConverter.GetBytes(DetectorSet.StateLayout + 1).CopyTo(bytes, 8);
         SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
         var path = Path.Combine(_folder, "other-build.state");
         File.WriteAllBytes(path, bytes);
         var set = NewSet();
-        var refused = Assert.Throws<InvalidDataException>(() => DetectorState.Load(set, path));
+        var refused = Assert.Throws<InvalidDataException>(() => DetectorState.Load(set, path, DateTimeOffset.UnixEpoch));
         Assert.Contains("other fields", refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, set.SeriesCount);
     }
@@ -195,7 +299,7 @@ public sealed class DetectorStateTests : IDisposable
         var set = NewSet();
         try
         {
-            DetectorState.Load(set, path);
+            DetectorState.Load(set, path, DateTimeOffset.UnixEpoch);
             return false;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
