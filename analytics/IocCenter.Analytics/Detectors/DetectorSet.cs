@@ -44,22 +44,22 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     {
         var cutoff = nowMs - ForgetAfterMs;
         var count = 0;
-        foreach (var state in _series.Values)
+        foreach (var (key, state) in _series)
         {
-            count += Kept(state, cutoff) ? 1 : 0;
+            count += Kept(key.Device, state, cutoff) ? 1 : 0;
         }
 
         writer.Write(count);
         foreach (var ((device, metric), state) in _series)
         {
-            if (!Kept(state, cutoff))
+            if (!Kept(device, state, cutoff))
             {
                 continue;
             }
 
             writer.Write(device);
             writer.Write(metric);
-            writer.Write((byte)((state.Open ? 1 : 0) | (state.Detector is null ? 0 : 2)));
+            writer.Write((byte)((state.Open || state.AwaitsStart ? 1 : 0) | (state.Detector is null ? 0 : 2)));
             writer.Write(state.Quiet);
             state.Detector?.Save(writer);
         }
@@ -71,7 +71,9 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     /// <summary>30 days.</summary>
     internal const long ForgetAfterMs = 30L * 24 * 3_600_000;
 
-    private static bool Kept(in SeriesState state, long cutoff) => state.Open || state.Detector is not { } detector || detector.LastMs >= cutoff;
+    /// <summary>A series heard within the time kept (the PCA model's, which has no detector of its own: its device).</summary>
+    private bool Kept(string device, in SeriesState state, long cutoff) =>
+        (state.Detector is { } detector ? detector.LastMs : _rules.LastHeardMs(device) ?? long.MinValue) >= cutoff;
 
     /// <summary>Series as <see cref="Save"/> wrote them, not yet watched: <see cref="Restore"/> takes them once the whole file checks out.</summary>
     internal static SavedSeries Read(BinaryReader reader)
@@ -111,20 +113,13 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         var taken = 0;
         foreach (var (key, state) in saved.Series)
         {
-            // A device whose anomaly the store has active (raised after the last save, then a crash) is held open by its
-            // series, so it clears when they are calm. One the store no longer has active stays held as saved: its
-            // detector still holds the episode's score for a few readings, and must not raise again what an officer resolved.
-            var restored = rules.AnomalyAtStart is { } active && !state.Open ? state with { Open = active(key.Device) } : state;
+            // A series holds its device's anomaly again once it is heard (AwaitsStart): one that held it at the save (its
+            // detector still holds the episode's score for a few readings, and must not raise again what an officer
+            // resolved meanwhile), and every series of a device whose anomaly the store has active (raised after the last
+            // save, then a crash), so it clears when they are calm. A series never heard again (a metric the device no
+            // longer sends) holds nothing: it kept such an anomaly active for good (a second independent review).
+            var restored = state with { Open = false, Quiet = 0, AwaitsStart = state.Open || rules.AnomalyAtStart?.Invoke(key.Device) == true };
             taken += _series.TryAdd(key, restored) ? 1 : 0;
-        }
-
-        _anomalousMetrics.Clear();
-        foreach (var ((device, _), state) in _series)
-        {
-            if (state.Open)
-            {
-                _anomalousMetrics[device] = _anomalousMetrics.GetValueOrDefault(device) + 1;
-            }
         }
 
         return taken;
@@ -215,14 +210,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     }
 
     /// <summary>A new series of a device whose anomaly is still active from before this start holds it open (<see cref="RuleOptions.AnomalyAtStart"/>).</summary>
-    private void OpenIfActiveAtStart(string deviceId, ref SeriesState series)
-    {
-        if (rules.AnomalyAtStart?.Invoke(deviceId) == true)
-        {
-            series.Open = true;
-            _anomalousMetrics[deviceId] = _anomalousMetrics.GetValueOrDefault(deviceId) + 1;
-        }
-    }
+    private void OpenIfActiveAtStart(string deviceId, ref SeriesState series) =>
+        series.AwaitsStart = rules.AnomalyAtStart?.Invoke(deviceId) == true;
 
     public void ObserveStatus(string deviceId, string? area, bool online, long atMs, List<ConditionChange> changes) =>
         _rules.ObserveStatus(deviceId, area, online, atMs, changes);
@@ -259,6 +248,15 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     /// <summary>One anomaly per device: raised by its first anomalous metric, cleared when none is left.</summary>
     private void Track(in DeviceSample sample, string metric, double value, ref SeriesState series, SeriesScore score, List<ConditionChange> changes)
     {
+        if (series.AwaitsStart)
+        {
+            // Heard after a start while its device's anomaly is held (see Restore): it holds it too, without raising it again.
+            series.AwaitsStart = false;
+            series.Open = true;
+            series.Quiet = 0;
+            _anomalousMetrics[sample.DeviceId] = _anomalousMetrics.GetValueOrDefault(sample.DeviceId) + 1;
+        }
+
         if (!series.Open && score.Score >= anomalyThreshold)
         {
             series.Open = true;
@@ -341,14 +339,14 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     /// <summary>Series read from a saved state (<see cref="Read"/>), for <see cref="Restore"/>.</summary>
     internal sealed class SavedSeries
     {
-        internal SavedSeries(Dictionary<(string Device, string Metric), SeriesState> series, List<(string Device, string? Area, Devices.ReportingRhythm Rhythm)> devices) =>
+        internal SavedSeries(Dictionary<(string Device, string Metric), SeriesState> series, List<RuleEngine.SavedDevice> devices) =>
             (Series, Devices) = (series, devices);
 
         public int Count => Series.Count;
 
         internal Dictionary<(string Device, string Metric), SeriesState> Series { get; }
 
-        internal List<(string Device, string? Area, Devices.ReportingRhythm Rhythm)> Devices { get; }
+        internal List<RuleEngine.SavedDevice> Devices { get; }
     }
 
     /// <summary>A series' detector and whether it holds its device's anomaly open; kept in the map itself.</summary>
@@ -356,6 +354,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     {
         public SeriesDetector? Detector;
         public bool Open;
+        public bool AwaitsStart; // holds its device's anomaly once it is heard after a start (see Restore)
         public int Quiet;
     }
 }

@@ -21,9 +21,10 @@ public sealed class RuleEngine(RuleOptions options)
     public int DeviceCount => _devices.Count;
 
     /// <summary>
-    /// Writes each device's area and reporting rhythm (<see cref="Live.DetectorState"/>), so that a device that falls
-    /// silent while the host is down, or stays silent after it, still raises device_offline after a restart: before, a
-    /// device not heard since the start was unknown to the rules, and the wall showed it offline with no incident.
+    /// Writes each device's area, reporting rhythm and whether it is offline (<see cref="Live.DetectorState"/>), so that a
+    /// device that falls silent while the host is down, or stays silent after it, still raises device_offline after a
+    /// restart: before, a device not heard since the start was unknown to the rules, and the wall showed it offline with
+    /// no incident. A device not heard since <paramref name="forgetBeforeMs"/> (or only ever heard as a status) is left out.
     /// </summary>
     internal void Save(BinaryWriter writer, long forgetBeforeMs)
     {
@@ -48,14 +49,18 @@ public sealed class RuleEngine(RuleOptions options)
                 writer.Write(rules.Area);
             }
 
+            writer.Write(rules.Offline);
             StateBytes.Write(writer, rules.Rhythm);
         }
     }
 
-    /// <summary>A device heard within the time kept, or offline (its incident is what the screens show), or only ever sent a status.</summary>
-    private static bool Kept(DeviceRules rules, long forgetBeforeMs) => rules.Offline || !rules.Rhythm.Heard || rules.Rhythm.LastMs >= forgetBeforeMs;
+    private static bool Kept(DeviceRules rules, long forgetBeforeMs) => rules.Rhythm.Heard && rules.Rhythm.LastMs >= forgetBeforeMs;
 
-    internal static List<(string Device, string? Area, ReportingRhythm Rhythm)> Read(BinaryReader reader)
+    /// <summary>When the device was last heard (ms since the epoch), or null when the rules do not know it.</summary>
+    internal long? LastHeardMs(string deviceId) =>
+        _devices.TryGetValue(deviceId, out var rules) && rules.Rhythm.Heard ? rules.Rhythm.LastMs : null;
+
+    internal static List<SavedDevice> Read(BinaryReader reader)
     {
         var count = reader.ReadInt32();
         if (count < 0)
@@ -63,34 +68,50 @@ public sealed class RuleEngine(RuleOptions options)
             throw new InvalidDataException($"{count} devices");
         }
 
-        var devices = new List<(string, string?, ReportingRhythm)>();
+        var devices = new List<SavedDevice>();
         for (var i = 0; i < count; i++)
         {
-            devices.Add((reader.ReadString(), reader.ReadBoolean() ? reader.ReadString() : null, StateBytes.Read<ReportingRhythm>(reader)));
+            var device = new SavedDevice(reader.ReadString(), reader.ReadBoolean() ? reader.ReadString() : null, reader.ReadBoolean(), StateBytes.Read<ReportingRhythm>(reader));
+            if (!device.Rhythm.Consistent)
+            {
+                throw new InvalidDataException("a device's reporting rhythm is out of range");
+            }
+
+            devices.Add(device);
         }
 
         return devices;
     }
 
     /// <summary>
-    /// Knows the saved devices again (one heard since the start keeps what it is now). A device heard before is counted
-    /// as heard at <paramref name="startMs"/>: nobody was listening while the host was down, so a silence is timed from
-    /// the start (otherwise every device would be "offline" at the first check after a restart, until it reported).
-    /// Whether it is offline comes from the incident store, as for any device at start.
+    /// Knows the saved devices again (one heard since the start keeps what it is now). A device's silence is judged as if
+    /// the time the host was down had not passed (nobody was listening then; otherwise every device would be "offline" at
+    /// the first check after a restart, until it reported), and its incident still says how long it has been silent.
+    /// Whether it is offline comes from the incident store, as for any device at start; a device offline at the save whose
+    /// incident the store no longer has active (an officer resolved it; an admin removed the device) is not known again
+    /// until it reports: otherwise each restart reopened the incidents of every removed device.
     /// </summary>
-    internal void Restore(List<(string Device, string? Area, ReportingRhythm Rhythm)> saved, long startMs)
+    internal void Restore(List<SavedDevice> saved, long startMs)
     {
         ArgumentNullException.ThrowIfNull(saved);
-        foreach (var (id, area, rhythm) in saved)
+        foreach (var device in saved)
         {
-            ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, id, out var exists);
+            if (device.Offline && options.OfflineAtStart?.Invoke(device.Id) != true)
+            {
+                continue;
+            }
+
+            ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, device.Id, out var exists);
             if (!exists)
             {
-                rules = new DeviceRules(options, id, area);
-                rules.Restore(rhythm, startMs);
+                rules = new DeviceRules(options, device.Id, device.Area);
+                rules.Restore(device.Rhythm, startMs);
             }
         }
     }
+
+    /// <summary>A device as <see cref="Save"/> wrote it.</summary>
+    internal readonly record struct SavedDevice(string Id, string? Area, bool Offline, ReportingRhythm Rhythm);
 
     /// <summary>Feeds one reading; appends the raises and clears it causes to <paramref name="changes"/>.</summary>
     public void Observe(in DeviceSample sample, List<ConditionChange> changes)
@@ -98,7 +119,17 @@ public sealed class RuleEngine(RuleOptions options)
         ArgumentNullException.ThrowIfNull(changes);
         ref var rules = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, sample.DeviceId, out _);
         rules ??= new DeviceRules(options, sample.DeviceId, sample.Area);
-        rules.Observe(sample, changes);
+        try
+        {
+            rules.Observe(sample, changes);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Rules that throw once would throw on every reading of the device (a state no reading could make): they
+            // start afresh at its next reading, and this one is skipped by the loop and counted.
+            _devices.Remove(sample.DeviceId);
+            throw;
+        }
     }
 
     /// <summary>
@@ -167,6 +198,8 @@ public sealed class RuleEngine(RuleOptions options)
         private int _stuckCount;
         private int _stuckMetrics;
         private bool _offline = options.OfflineAtStart?.Invoke(deviceId) == true;
+        private long _downSince = long.MaxValue; // the last reading before a restart; a silence since then leaves out...
+        private long _downFor;                   // ...the time the host was down (see Restore)
 
         public void Observe(in DeviceSample sample, List<ConditionChange> changes)
         {
@@ -197,10 +230,8 @@ public sealed class RuleEngine(RuleOptions options)
         public void Restore(ReportingRhythm rhythm, long startMs)
         {
             _rhythm = rhythm;
-            if (_rhythm.Heard)
-            {
-                _rhythm.Status(startMs);
-            }
+            _downSince = rhythm.LastMs;
+            _downFor = Math.Max(0, startMs - rhythm.LastMs);
         }
 
         public void ObserveStatus(bool online, long atMs, List<ConditionChange> changes)
@@ -223,7 +254,9 @@ public sealed class RuleEngine(RuleOptions options)
 
         public void CheckSilence(long nowMs, List<ConditionChange> changes)
         {
-            if (_offline || !_rhythm.IsSilent(nowMs, options.MinSilence, options.SilenceIntervals))
+            // A silence that began before a restart is judged without the time the host was down.
+            var judgedAt = _rhythm.LastMs == _downSince ? nowMs - _downFor : nowMs;
+            if (_offline || !_rhythm.IsSilent(judgedAt, options.MinSilence, options.SilenceIntervals))
             {
                 return;
             }

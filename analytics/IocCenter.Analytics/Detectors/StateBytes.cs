@@ -11,7 +11,7 @@ internal static class StateBytes
 {
     /// <summary>
     /// A fingerprint of what a type's state is made of: its fields' names and types in declaration order, into every
-    /// struct it holds, and <paramref name="version"/>. FNV-1a over those names: the same in every process and build of
+    /// struct it holds, with each inline array's length, and <paramref name="version"/>. FNV-1a over those names: the same in every process and build of
     /// the same code (<see cref="HashCode"/> is seeded per process: with it no start read what the last one saved).
     /// </summary>
     public static int Layout(Type type, int version)
@@ -24,6 +24,10 @@ internal static class StateBytes
     private static uint Describe(Type type, uint hash, int depth)
     {
         hash = Mix(hash, Name(type));
+        if (type.GetCustomAttribute<System.Runtime.CompilerServices.InlineArrayAttribute>() is { } inline)
+        {
+            hash = Mix(hash, inline.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         if (depth > 8 || type.IsPrimitive || type.IsEnum || !type.IsValueType && depth > 0)
         {
             return hash;

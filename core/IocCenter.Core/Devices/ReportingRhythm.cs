@@ -24,6 +24,9 @@ public struct ReportingRhythm
     /// <summary>Whether anything was heard from the device yet.</summary>
     public readonly bool Heard => _heard;
 
+    /// <summary>Whether the state is one readings can make (a saved one is checked before it is used again).</summary>
+    public readonly bool Consistent => _count >= 0;
+
     /// <summary>The latest reading or status time heard (ms since the epoch).</summary>
     public readonly long LastMs => _lastMs;
 
