@@ -113,12 +113,14 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         var taken = 0;
         foreach (var (key, state) in saved.Series)
         {
-            // A series holds its device's anomaly again once it is heard (AwaitsStart): one that held it at the save (its
-            // detector still holds the episode's score for a few readings, and must not raise again what an officer
-            // resolved meanwhile), and every series of a device whose anomaly the store has active (raised after the last
-            // save, then a crash), so it clears when they are calm. A series never heard again (a metric the device no
-            // longer sends) holds nothing: it kept such an anomaly active for good (a second independent review).
-            var restored = state with { Open = false, Quiet = 0, AwaitsStart = state.Open || rules.AnomalyAtStart?.Invoke(key.Device) == true };
+            // Every series of a device whose anomaly the incident store has active (raised after the last save, then a
+            // crash) holds it again once it is heard (AwaitsStart), if the store still has it active then, so it clears
+            // when they are calm. A series never heard again (a metric the device no longer sends) holds nothing: it
+            // kept such an anomaly active for good (a second independent review). One the store no longer has active
+            // (an officer resolved it) is not held: a new episode is raised (a third review: held, a flood three days
+            // later was never raised). Without a store (backtests), what was saved is held.
+            var held = rules.AnomalyAtStart is { } active ? active(key.Device) : state.Open;
+            var restored = state with { Open = false, Quiet = 0, AwaitsStart = held };
             taken += _series.TryAdd(key, restored) ? 1 : 0;
         }
 
@@ -250,11 +252,15 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
     {
         if (series.AwaitsStart)
         {
-            // Heard after a start while its device's anomaly is held (see Restore): it holds it too, without raising it again.
+            // Heard after a start while its device's anomaly is held (see Restore): it holds it too, without raising it
+            // again, if the store still has it active now (it may have cleared since, by the device's other series).
             series.AwaitsStart = false;
-            series.Open = true;
-            series.Quiet = 0;
-            _anomalousMetrics[sample.DeviceId] = _anomalousMetrics.GetValueOrDefault(sample.DeviceId) + 1;
+            if (rules.AnomalyAtStart?.Invoke(sample.DeviceId) ?? true)
+            {
+                series.Open = true;
+                series.Quiet = 0;
+                _anomalousMetrics[sample.DeviceId] = _anomalousMetrics.GetValueOrDefault(sample.DeviceId) + 1;
+            }
         }
 
         if (!series.Open && score.Score >= anomalyThreshold)

@@ -24,7 +24,8 @@ public sealed class RuleEngine(RuleOptions options)
     /// Writes each device's area, reporting rhythm and whether it is offline (<see cref="Live.DetectorState"/>), so that a
     /// device that falls silent while the host is down, or stays silent after it, still raises device_offline after a
     /// restart: before, a device not heard since the start was unknown to the rules, and the wall showed it offline with
-    /// no incident. A device not heard since <paramref name="forgetBeforeMs"/> (or only ever heard as a status) is left out.
+    /// no incident. A device not heard since <paramref name="forgetBeforeMs"/> (or never heard: only an <c>offline</c>
+    /// status) is left out.
     /// </summary>
     internal void Save(BinaryWriter writer, long forgetBeforeMs)
     {
@@ -126,7 +127,8 @@ public sealed class RuleEngine(RuleOptions options)
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Rules that throw once would throw on every reading of the device (a state no reading could make): they
-            // start afresh at its next reading, and this one is skipped by the loop and counted.
+            // start afresh at its next reading, and this one is skipped by the loop and counted. What they had raised
+            // is not cleared by them (the offline state is read from the store again).
             _devices.Remove(sample.DeviceId);
             throw;
         }

@@ -120,8 +120,10 @@ internal static class DetectorState
                     throw new InvalidDataException("bytes after the last series");
                 }
             }
-            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or IOException)
             {
+                // The checksum held, so this is what a faulty save wrote, not the disk: a string length below 0 is an
+                // IOException from BinaryReader (a property test found it in one run of five).
                 throw new InvalidDataException(e.Message, e);
             }
         }

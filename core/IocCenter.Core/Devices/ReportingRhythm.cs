@@ -35,7 +35,8 @@ public struct ReportingRhythm
     {
         if (_heard && timestampMs > _lastMs)
         {
-            _gaps[_count++ % Samples] = (int)Math.Min(int.MaxValue, timestampMs - _lastMs);
+            _gaps[_count % Samples] = (int)Math.Min(int.MaxValue, timestampMs - _lastMs);
+            _count = _count == int.MaxValue ? Samples : _count + 1; // never negative, even after 2³¹ readings
         }
 
         Status(timestampMs);
