@@ -103,8 +103,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
 
     /// <summary>
     /// Watches the saved series from where they were; a series already seen since the start keeps what it learnt now
-    /// (it is newer). The rules know the saved devices again, their silences timed from <paramref name="startMs"/>
-    /// (<see cref="RuleEngine.Restore"/>). Returns how many saved series were taken.
+    /// (it is newer). The rules know the saved devices again, their silences judged without the time up to
+    /// <paramref name="startMs"/> (<see cref="RuleEngine.Restore"/>). Returns how many saved series were taken.
     /// </summary>
     internal int Restore(SavedSeries saved, long startMs)
     {
@@ -152,7 +152,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, metric.Name), out var known);
             if (!known)
             {
-                OpenIfActiveAtStart(sample.DeviceId, ref series);
+                AwaitIfActiveAtStart(sample.DeviceId, ref series);
             }
 
             series.Detector ??= new SeriesDetector();
@@ -185,7 +185,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             ref var series = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, (sample.DeviceId, "pca"), out var known);
             if (!known)
             {
-                OpenIfActiveAtStart(sample.DeviceId, ref series);
+                AwaitIfActiveAtStart(sample.DeviceId, ref series);
             }
 
             if (score.Score > best.Score)
@@ -211,8 +211,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         return best;
     }
 
-    /// <summary>A new series of a device whose anomaly is still active from before this start holds it open (<see cref="RuleOptions.AnomalyAtStart"/>).</summary>
-    private void OpenIfActiveAtStart(string deviceId, ref SeriesState series) =>
+    /// <summary>A new series of a device whose anomaly the store has active holds it once it is heard (<see cref="RuleOptions.AnomalyAtStart"/>, <see cref="Track"/>).</summary>
+    private void AwaitIfActiveAtStart(string deviceId, ref SeriesState series) =>
         series.AwaitsStart = rules.AnomalyAtStart?.Invoke(deviceId) == true;
 
     public void ObserveStatus(string deviceId, string? area, bool online, long atMs, List<ConditionChange> changes) =>
