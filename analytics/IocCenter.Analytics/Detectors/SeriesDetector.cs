@@ -44,6 +44,7 @@ public sealed partial class SeriesDetector
     private const int ResolutionMoves = 16;   // among the first moves, a far smaller one resets the smallest move (see Resolution)
     private const int MovesToJudge = 8;       // the spike rule judges once the series has moved this often (see SpikeWarm)
     private const int NoiseAveraged = 50;     // the first distances are averaged plainly, then forgotten at 2 % a reading
+    private const double LargestTail = 2 * SpikeFull; // a warm-up deviation lifts the spike rule's tail at most this far (a sentinel at boot must not blind it)
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -183,7 +184,22 @@ public sealed partial class SeriesDetector
         var full = start * (SpikeFull / SpikeStart);
         var score = !SpikeWarm ? 0 : Math.Clamp((deviation - start) / (full - start), 0, 1);
         var learning = _count < 2880 ? 0.5 : 0.1; // learn the tail fast at first, then settle
-        _tail = (float)Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
+        // The tail learns only from deviations measured against a noise averaged over its first NoiseAveraged distances:
+        // the first ones are measured against a noise of one or a few distances (the very first against none), and each
+        // one above the tail lifts it 65 % for thousands of readings. An hourly latency series (ms_cloud outbound-01) had
+        // its tail lifted to 8.2 by its very first deviation, 16.6 against no noise yet, and its drop to 0 on day 5 (12.2
+        // deviations, the rule firing from 9) raised nothing. Until the rule judges, the tail is also at least the
+        // largest deviation seen: a tail learnt from a few hundred readings cannot claim that what they showed is rarer
+        // than one in 10,000 (the simulator's links jump by up to 80 ms 1 % of the time, and without this a fresh fleet
+        // raised twice the false spikes in its first hours).
+        if (_count >= Window + NoiseAveraged)
+        {
+            _tail = (float)Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
+            if (!SpikeWarm)
+            {
+                _tail = (float)Math.Max(_tail, Math.Min(deviation, LargestTail));
+            }
+        }
 
         // Learn the noise from ordinary samples only, so an outage or a spike does not teach it to expect them.
         if (deviation < SpikeStart || _noise == 0)

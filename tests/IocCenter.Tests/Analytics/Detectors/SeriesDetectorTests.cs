@@ -69,6 +69,59 @@ public class SeriesDetectorTests
     }
 
     [Fact]
+    public void AnHourlySeries_WhoseFirstHoursMoveSteeply_StillCatchesADropToZeroOnDayFive()
+    {
+        // An hourly latency with a daily rhythm, starting on its steepest slope: the first deviation the spike rule
+        // measures is against no noise yet (13 "deviations" for an ordinary hour). It used to teach the rule's tail
+        // (8.2, firing from 14.8) and a drop to 0 on day 5 (about 12 deviations) raised nothing (ms_cloud outbound-01).
+        foreach (var seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            const int DropAt = 100;
+            var quietBefore = 0;
+            SeriesScore atDrop = default;
+            for (var i = 0; i <= DropAt; i++)
+            {
+                var ordinary = 80 - (12 * Math.Sin(2 * Math.PI * i / 24)) + (1.5 * Normal(random));
+                var score = detector.Observe(Start + (i * 60 * Minute), i == DropAt ? 0 : ordinary);
+                if (i < DropAt && score.Score < 0.8)
+                {
+                    quietBefore++;
+                }
+
+                atDrop = score;
+            }
+
+            Assert.Equal(DropAt, quietBefore);
+            Assert.True(atDrop.Score >= High, $"seed {seed}: the drop to 0 scored {atDrop.Score} ({atDrop.Detector}, {atDrop.Deviation:F1} deviations)");
+            Assert.Equal("spike", atDrop.Detector);
+        }
+    }
+
+    [Fact]
+    public void ASentinelInTheFirstHours_DoesNotBlindTheSpikeRule()
+    {
+        // Until the spike rule judges, its tail is at least the largest deviation seen, but never above 20: a boot
+        // sentinel (65535 among PM2.5 readings of about 30) must not lift it out of reach for weeks.
+        var detector = new SeriesDetector();
+        var series = Series(new EnvironmentModel(4), "pm25_ugm3", days: 3);
+        var spikeAt = (2 * 24 * 60) + (10 * 60); // day 3, 10:00
+        SeriesScore score = default;
+        for (var i = 0; i <= spikeAt; i++)
+        {
+            var value = i == 100 ? 65535 : i == spikeAt ? series[i].V * 4 : series[i].V;
+            score = detector.Observe(series[i].T, value);
+        }
+
+        Assert.Equal("spike", score.Detector);
+        Assert.True(score.Score >= High, $"score {score.Score}");
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Fact]
     public void Spike_ScoresHighOnTheSampleItself()
     {
         var detector = new SeriesDetector();
