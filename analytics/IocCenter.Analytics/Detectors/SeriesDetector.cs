@@ -44,7 +44,6 @@ public sealed partial class SeriesDetector
     private const int ResolutionMoves = 16;   // among the first moves, a far smaller one resets the smallest move (see Resolution)
     private const int MovesToJudge = 8;       // the spike rule judges once the series has moved this often (see SpikeWarm)
     private const int NoiseAveraged = 50;     // the first distances are averaged plainly, then forgotten at 2 % a reading
-    private const double LargestTail = 2 * SpikeFull; // a warm-up deviation lifts the spike rule's tail at most this far (a sentinel at boot must not blind it)
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -191,13 +190,14 @@ public sealed partial class SeriesDetector
         // deviations, the rule firing from 9) raised nothing. Until the rule judges, the tail is also at least the
         // largest deviation seen: a tail learnt from a few hundred readings cannot claim that what they showed is rarer
         // than one in 10,000 (the simulator's links jump by up to 80 ms 1 % of the time, and without this a fresh fleet
-        // raised twice the false spikes in its first hours).
+        // raised 149 anomaly incidents in its first day against 94). A deviation beyond AbsurdSpreads is left out
+        // of that: a sentinel at boot (65535) is a fault, not jitter, and must not blind the rule for weeks.
         if (_count >= Window + NoiseAveraged)
         {
             _tail = (float)Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
-            if (!SpikeWarm)
+            if (!SpikeWarm && deviation <= AbsurdSpreads)
             {
-                _tail = (float)Math.Max(_tail, Math.Min(deviation, LargestTail));
+                _tail = (float)Math.Max(_tail, deviation);
             }
         }
 
