@@ -15,7 +15,7 @@ public class CalibratedScoresTests
     private const double Threshold = AnalyticsOptions.DefaultAnomalyThreshold;
     private static readonly long Start = DateTimeOffset.Parse("2026-11-16T00:00:00+07:00", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
 
-    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    internal static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     public static TheoryData<string> Statistics() => ["half-normal", "exponential", "uniform"];
 
