@@ -44,6 +44,7 @@ public sealed partial class SeriesDetector
     private const int ResolutionMoves = 16;   // among the first moves, a far smaller one resets the smallest move (see Resolution)
     private const int MovesToJudge = 8;       // the spike rule judges once the series has moved this often (see SpikeWarm)
     private const int NoiseAveraged = 50;     // the first distances are averaged plainly, then forgotten at 2 % a reading
+    private const double WarmUpTailAtMost = 2 * SpikeFull; // the floor the first hours' deviations put under the spike rule's tail (see Spike)
 
     private Recent _window;
     private SeasonalBaseline _baseline = new();
@@ -190,14 +191,15 @@ public sealed partial class SeriesDetector
         // deviations, the rule firing from 9) raised nothing. Until the rule judges, the tail is also at least the
         // largest deviation seen: a tail learnt from a few hundred readings cannot claim that what they showed is rarer
         // than one in 10,000 (the simulator's links jump by up to 80 ms 1 % of the time, and without this a fresh fleet
-        // raised 149 anomaly incidents in its first day against 94). A deviation beyond AbsurdSpreads is left out
-        // of that: a sentinel at boot (65535) is a fault, not jitter, and must not blind the rule for weeks.
+        // raised 149 anomaly incidents in its first day against 94). That floor is at most WarmUpTailAtMost: once the
+        // rule judges, a lifted tail falls by only 10⁻⁴ of itself a reading, so one glitch in the first hours (a PM2.5 of
+        // 0, 60 deviations) would have made the rule blind below 107 deviations for weeks; now below 36 at worst.
         if (_count >= Window + NoiseAveraged)
         {
             _tail = (float)Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
-            if (!SpikeWarm && deviation <= AbsurdSpreads)
+            if (!SpikeWarm)
             {
-                _tail = (float)Math.Max(_tail, deviation);
+                _tail = (float)Math.Max(_tail, Math.Min(deviation, WarmUpTailAtMost));
             }
         }
 

@@ -99,28 +99,31 @@ public class SeriesDetectorTests
         }
     }
 
-    [Fact]
-    public void ASentinelInTheFirstHours_DoesNotBlindTheSpikeRule()
+    [Theory]
+    [InlineData(65535.0)] // a boot sentinel, thousands of deviations
+    [InlineData(0.0)]     // a PM2.5 of 0 among readings of about 30: about 60 deviations
+    public void AGlitchInTheFirstHours_DoesNotBlindTheSpikeRule(double glitch)
     {
-        // Until the spike rule judges, its tail is at least the largest deviation seen, but not one beyond 64: a boot
-        // sentinel (65535 among PM2.5 readings of about 30) must not lift it out of reach for weeks.
-        var score = ScoreOfAFourfoldPm25OnDay3(sentinelAt: 100);
+        // Until the spike rule judges, its tail is at least the largest deviation seen, but that floor is at most 20:
+        // one glitch at reading 100 must not lift it out of reach for weeks. A spike of 2.5 times the level on day 3 is
+        // still one; with the floor uncapped (or only deviations beyond 64 left out) both cases failed.
+        var score = ScoreOfAPm25SpikeOnDay3(2.5, glitchAt: 100, glitch);
 
         Assert.Equal("spike", score.Detector);
-        Assert.True(score.Score >= High, $"score {score.Score}");
+        Assert.True(score.Score >= High, $"score {score.Score} at {score.Deviation:F1} deviations");
     }
 
     [Fact]
     public void Spike_ScoresHighOnTheSampleItself()
     {
-        var score = ScoreOfAFourfoldPm25OnDay3(sentinelAt: null);
+        var score = ScoreOfAPm25SpikeOnDay3(4, glitchAt: null, glitch: 0);
 
         Assert.Equal("spike", score.Detector);
         Assert.True(score.Score >= 0.8, $"score {score.Score}");
     }
 
-    /// <summary>A station's PM2.5 at one-minute intervals, four times its value on day 3 at 10:00; optionally 65535 once before.</summary>
-    private static SeriesScore ScoreOfAFourfoldPm25OnDay3(int? sentinelAt)
+    /// <summary>A station's PM2.5 at one-minute intervals, <paramref name="times"/> its value on day 3 at 10:00; optionally a glitch before.</summary>
+    private static SeriesScore ScoreOfAPm25SpikeOnDay3(double times, int? glitchAt, double glitch)
     {
         var detector = new SeriesDetector();
         var series = Series(new EnvironmentModel(4), "pm25_ugm3", days: 3);
@@ -128,7 +131,7 @@ public class SeriesDetectorTests
         SeriesScore score = default;
         for (var i = 0; i <= spikeAt; i++)
         {
-            var value = i == sentinelAt ? 65535 : i == spikeAt ? series[i].V * 4 : series[i].V;
+            var value = i == glitchAt ? glitch : i == spikeAt ? series[i].V * times : series[i].V;
             score = detector.Observe(series[i].T, value);
         }
 
