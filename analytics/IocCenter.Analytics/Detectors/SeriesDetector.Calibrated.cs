@@ -59,9 +59,6 @@ public sealed partial class SeriesDetector
         /// <param name="recent">The median of the last readings before this one, on the same scale as the value: where
         /// the series is now, robust to one odd reading.</param>
         /// <param name="seasonal">The seasonal expectation taken off the reading, or NaN when nothing was.</param>
-        /// <param name="binsSwitched">Whether this reading's seasonal bins are the other set (weekday or weekend) from the last one's.</param>
-        /// <param name="carried">What the other set says at this hour less what this reading's set says (NaN where the other
-        /// set is not known at this hour): on a switch, the mean moves by it.</param>
         /// <param name="dayCovered">Whether a daily rhythm can no longer pass for a shift (see
         /// <see cref="RhythmCannotLookLikeAShift"/>); until then the CUSUM learns its tail but does not score.</param>
         /// <param name="integers">Whether the series has only ever sent integers (counts): its deviation is at least √level.</param>
@@ -69,7 +66,7 @@ public sealed partial class SeriesDetector
         /// <param name="robust">The series' typical move from its recent median (the spike rule's noise) before this reading:
         /// while warming up, what the mean and deviation learn is clipped at 8 of it too.</param>
         /// <param name="usual">What the reading was judged against (the mean before this reading, seasonal shape added back).</param>
-        public double Observe(double value, double recent, double seasonal, bool binsSwitched, double carried, bool dayCovered, bool integers, double resolution, double robust, out string detector, out double usual)
+        public double Observe(double value, double recent, double seasonal, bool dayCovered, bool integers, double resolution, double robust, out string detector, out double usual)
         {
             var hasSeasonal = !double.IsNaN(seasonal);
             if (_seen == 0)
@@ -89,17 +86,6 @@ public sealed partial class SeriesDetector
                 // is dropped.
                 _mean = hasSeasonal ? _mean - seasonal : (double.IsFinite(recent) ? recent : value);
                 _seasonal = hasSeasonal;
-                _up = _down = 0;
-                _anchored = 0;
-            }
-            else if (hasSeasonal && binsSwitched)
-            {
-                // The seasonal bins switch between weekdays and weekends: the new set was learnt days ago, at a level a
-                // trend may have left (a week of a rise of 5 a day looked like a shift at the second Saturday 00:00). The
-                // level the mean stood for is carried over: the mean moves by what the old set says at this hour less
-                // what the new one says, and the CUSUMs start afresh. (Restarting from the median of the last readings
-                // instead misjudged hourly series, whose last 7 readings lag their daily rhythm.)
-                _mean = double.IsFinite(carried) ? _mean + carried : (double.IsFinite(recent) ? recent : value);
                 _up = _down = 0;
                 _anchored = 0;
             }

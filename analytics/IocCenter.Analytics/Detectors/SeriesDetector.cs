@@ -97,7 +97,6 @@ public sealed partial class SeriesDetector
             _firstMs = timestampMs;
         }
 
-        var binsSwitched = _lastMs != long.MinValue && IsWeekend(_lastMs) != IsWeekend(timestampMs);
         _lastMs = Math.Max(_lastMs, timestampMs);
         _allIntegers &= value == Math.Floor(value);
         // Looked at again two and four windows in: a boot that sent several absurd readings (five of 10¹²) fills the
@@ -109,7 +108,7 @@ public sealed partial class SeriesDetector
 
         var resolution = _resolution; // as it was before this reading
         var noise = _noise;
-        var shift = LevelShift(timestampMs, value, gapHours, out var expected, out var returning, out var seasonal, out var otherBins);
+        var shift = LevelShift(timestampMs, value, gapHours, out var expected, out var returning, out var seasonal);
         var spike = Spike(value, out var median, out var deviation);
         if (returning)
         {
@@ -120,7 +119,7 @@ public sealed partial class SeriesDetector
 
         // Once the seasonal shape is known, the calibrated stage judges the reading net of it (the morning rush is not a shift).
         var net = double.IsNaN(seasonal) ? 0 : seasonal;
-        var calibrated = _calibrated.Observe(value - net, median - net, seasonal, binsSwitched, otherBins - seasonal, RhythmCannotLookLikeAShift(timestampMs, seasonal), _allIntegers, resolution, Math.Max(noise, resolution), out var calibratedDetector, out var usual);
+        var calibrated = _calibrated.Observe(value - net, median - net, seasonal, RhythmCannotLookLikeAShift(timestampMs, seasonal), _allIntegers, resolution, Math.Max(noise, resolution), out var calibratedDetector, out var usual);
 
         // The two rules fire as they always did (the simulator's guarantees rest on them); when one does, the score is 1.
         if (spike >= RuleFires && spike >= shift)
@@ -250,21 +249,13 @@ public sealed partial class SeriesDetector
         }
     }
 
-    /// <summary>
-    /// The local time (UTC+7) the seasonal bins go by. A backtest may hold any epoch (live readings are held to the
-    /// contract's window): outside years 1–9999 the time is read at the nearest end instead of throwing.
-    /// </summary>
-    private static DateTimeOffset Local(long timestampMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(timestampMs, -62_135_596_800_000L + (7 * HourMs), 253_402_300_799_999L - (7 * HourMs))).ToOffset(TimeSpan.FromHours(7));
-
-    /// <summary>Whether the reading falls on a weekend, whose hours have their own seasonal bins.</summary>
-    private static bool IsWeekend(long timestampMs) => Local(timestampMs).DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-
-    private double LevelShift(long timestampMs, double value, double gapHours, out double expected, out bool returning, out double seasonal, out double otherBins)
+    private double LevelShift(long timestampMs, double value, double gapHours, out double expected, out bool returning, out double seasonal)
     {
         returning = false;
-        var local = Local(timestampMs);
-        var weekend = IsWeekend(timestampMs) ? 24 : 0;
+        // A backtest may hold any epoch (live readings are held to the contract's window): outside years 1–9999 the
+        // hour of day is read at the nearest end instead of throwing.
+        var local = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(timestampMs, -62_135_596_800_000L + (7 * HourMs), 253_402_300_799_999L - (7 * HourMs))).ToOffset(TimeSpan.FromHours(7));
+        var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 24 : 0;
         var position = local.Hour + (local.Minute / 60.0) - 0.5; // bin centres are at half past
         var low = (int)Math.Floor(position);
         var fraction = position - low;
@@ -273,8 +264,6 @@ public sealed partial class SeriesDetector
 
         var warmed = _baseline.Warmed(a) && _baseline.Warmed(b) && timestampMs - _firstMs >= 24 * HourMs;
         seasonal = warmed ? ((1 - fraction) * _baseline.Mean(a)) + (fraction * _baseline.Mean(b)) : double.NaN;
-        var (otherA, otherB) = ((a + 24) % 48, (b + 24) % 48); // this hour in the other set (weekday or weekend)
-        otherBins = warmed && _baseline.Warmed(otherA) && _baseline.Warmed(otherB) ? ((1 - fraction) * _baseline.Mean(otherA)) + (fraction * _baseline.Mean(otherB)) : double.NaN;
         expected = warmed ? seasonal + _level : value;
         var spread = warmed ? ((1 - fraction) * _baseline.Deviation(a)) + (fraction * _baseline.Deviation(b)) : 0;
         var score = 0.0;

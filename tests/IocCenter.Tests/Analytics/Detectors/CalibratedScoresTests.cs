@@ -267,46 +267,6 @@ public class CalibratedScoresTests
         return [.. series];
     }
 
-    /// <summary>
-    /// A daily rhythm on a rising level, two weeks from a Monday: the weekend hours have their own seasonal bins, learnt a
-    /// week before at a level the trend has since left behind. At the second Saturday 00:00 the switch to them looked like
-    /// a shift of the trend's whole week (5 a day: 21–23 readings at the threshold in each seed; 20 a day: 42). The
-    /// calibrated stage now starts from where the series is whenever the bins switch between weekdays and weekends.
-    /// </summary>
-    [Theory]
-    [InlineData(5.0)]
-    [InlineData(10.0)]
-    [InlineData(20.0)]
-    public void ATrendOnADailyRhythm_StaysQuietThroughTwoWeekends_AndAJumpIsStillFound(double perDay)
-    {
-        foreach (var seed in new[] { 1, 2, 3 })
-        {
-            var random = new Random(seed);
-            var detector = new SeriesDetector();
-            var jumpAt = (12 * 24 * 60) + (10 * 60); // the second Saturday, 10:00
-            var high = new List<int>();
-            var found = false;
-            for (var i = 0; i < 14 * 24 * 60; i++)
-            {
-                var day = i / (24.0 * 60);
-                var value = 100 + (30 * Math.Sin(2 * Math.PI * day)) + (perDay * day) + (2 * Gaussian(random));
-                var jump = i >= jumpAt && i < jumpAt + 30;
-                var score = detector.Observe(Start + (i * Minute), jump ? value + 60 : value).Score;
-                if (score >= Threshold && i >= jumpAt && i < jumpAt + 45)
-                {
-                    found = true;
-                }
-                else if (score >= Threshold && i >= 24 * 60 && (i < jumpAt || i >= jumpAt + 30 + 20))
-                {
-                    high.Add(i);
-                }
-            }
-
-            Assert.True(high.Count == 0, $"{perDay}/day seed {seed}: {high.Count} readings at the threshold, first on day {high.FirstOrDefault() / 1440.0:0.000}");
-            Assert.True(found, $"{perDay}/day seed {seed}: the jump on day 13 at 10:00 did not reach the threshold");
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Shapes))]
     public void EachShape_QuietWhenClean_FiresOnItsAnomaly(string shape)
