@@ -192,8 +192,8 @@ public sealed partial class SeriesDetector
         // largest deviation seen: a tail learnt from a few hundred readings cannot claim that what they showed is rarer
         // than one in 10,000 (the simulator's links jump by up to 80 ms 1 % of the time, and without this a fresh fleet
         // raised 149 anomaly incidents in its first day against 94). That floor is at most WarmUpTailAtMost: once the
-        // rule judges, a lifted tail falls by only 10⁻⁴ of itself a reading, so one glitch in the first hours (a PM2.5 of
-        // 0, 60 deviations) would have made the rule blind below 107 deviations for weeks; now below 36 at worst.
+        // rule judges, a lifted tail falls by only 5·10⁻⁵ of itself a reading, so one glitch in the first hours (a PM2.5
+        // of 0, 60 deviations) would have made the rule blind below 107 deviations for weeks; now below 36 at worst.
         if (_count >= Window + NoiseAveraged)
         {
             _tail = (float)Math.Max(1, _tail * Math.Exp(learning * ((deviation > _tail ? 1 : 0) - 0.0001)));
