@@ -99,6 +99,38 @@ public class SeriesDetectorTests
         }
     }
 
+    [Fact]
+    public void ASeriesOnAGridOfHundredths_IsMeasuredByItsOwnMoves_NotByFloatRounding()
+    {
+        // A quiet link's packet loss, sent with two decimals (0.00–0.25, mostly 0.01–0.05), a reading a minute for two
+        // days. 0.02 is not exact in binary, and the recent window holds floats: a reading equal to the median used to
+        // differ from it by 4·10⁻¹⁰, and when that came first it became the noise (10⁻⁹) for good. Every ordinary move
+        // was then thousands of deviations (80 million here; the simulator's clean links raised spike incidents on
+        // seeds 8, 10, 17 and 19). Now the noise is the typical size of the series' own moves: 0.25 is at most 25 of it.
+        double[] firstEight = [0.02, 0.03, 0.02, 0.01, 0.02, 0.04, 0.03, 0.02];
+        foreach (var seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            var largest = 0.0;
+            var fired = 0;
+            for (var i = 0; i < 2 * 24 * 60; i++)
+            {
+                // The first eight as a link may start: the eighth equal to the median of the seven before it.
+                var loss = i < firstEight.Length ? firstEight[i] : Math.Min(0.25, Math.Round(Math.Abs(CalibratedScoresTests.Gaussian(random)) * 0.04, 2));
+                var score = detector.Observe(Start + (i * Minute), loss);
+                if (i >= 300)
+                {
+                    largest = Math.Max(largest, score.Deviation);
+                    fired += score.Score >= High ? 1 : 0;
+                }
+            }
+
+            Assert.True(largest <= 25, $"seed {seed}: an ordinary move measured {largest:F0} deviations");
+            Assert.Equal(0, fired);
+        }
+    }
+
     [Theory]
     [InlineData(65535.0)] // a boot sentinel, thousands of deviations
     [InlineData(0.0)]     // a PM2.5 of 0 among readings of about 30: about 60 deviations
