@@ -7,11 +7,13 @@ namespace IocCenter.Analytics.Backtest;
 
 /// <summary>
 /// One replay through the live detector set (backtest and corpus evaluation share it), with the conditions it raises
-/// turned into would-be incidents.
+/// turned into would-be incidents. A file is replayed as series whose anomalies count from their first judged reading:
+/// live holds a new series' anomaly incidents for its first day (<see cref="RuleOptions.AnomalyLearning"/>), which
+/// would leave a day's file with none; the scores are the same either way.
 /// </summary>
 internal sealed class Replay(string[] names, int timeColumn, int deviceColumn, double openAt)
 {
-    private readonly DetectorSet _detectors = new(new RuleOptions(), openAt);
+    private readonly DetectorSet _detectors = new(new RuleOptions { AnomalyLearning = TimeSpan.Zero }, openAt);
     private readonly List<ConditionChange> _changes = [];
     private readonly List<MetricValue> _metrics = [];
     private readonly Dictionary<(string Subject, IncidentKind Kind), int> _open = [];

@@ -11,6 +11,7 @@ namespace IocCenter.Analytics.Detectors;
 public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.PcaSupervisor? pca = null)
 {
     private const int QuietSamples = 10;
+    private const int HeldReadings = 20; // how long the calibrated stage holds an alarm's score (SeriesDetector.Calibrated)
 
     /// <summary>
     /// A series is quiet below a hundred times the threshold's tail probability (at most 0.5): scores are calibrated
@@ -59,7 +60,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
 
             writer.Write(device);
             writer.Write(metric);
-            writer.Write((byte)((state.Open || state.AwaitsStart ? 1 : 0) | (state.Detector is null ? 0 : 2)));
+            writer.Write((byte)((state.Open || state.AwaitsStart ? 1 : 0) | (state.Detector is null ? 0 : 2) | (state.Learning ? 4 : 0)));
             writer.Write(state.Quiet);
             state.Detector?.Save(writer);
         }
@@ -89,7 +90,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         {
             var key = (reader.ReadString(), reader.ReadString());
             var flags = reader.ReadByte();
-            var state = new SeriesState { Open = (flags & 1) != 0, Quiet = reader.ReadInt32() };
+            var state = new SeriesState { Open = (flags & 1) != 0, Learning = (flags & 4) != 0, Quiet = reader.ReadInt32() };
             if ((flags & 2) != 0)
             {
                 state.Detector = SeriesDetector.Load(reader);
@@ -263,6 +264,37 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             }
         }
 
+        var learning = series.Detector is { } detector && detector.CoveredHours < rules.AnomalyLearning.TotalHours;
+        if (series.Learning)
+        {
+            // An alarm of the series' learning time (see RuleOptions.AnomalyLearning): nobody was told. It must calm down
+            // like an open one: the calibrated stage holds an alarm's score for 20 readings, and that held score became an
+            // incident the minute the learning time ended, with an ordinary reading as its evidence (simulator seed 123).
+            // An alarm that outlasts a held one after the learning time is raised: a shift that began in its last minutes
+            // (seed 2026: a level shift starting at minute 1,440) is still under way.
+            series.Quiet = score.Score < _quietBelow ? series.Quiet + 1 : 0;
+            series.Outlasting = score.Score >= anomalyThreshold && !learning ? series.Outlasting + 1 : 0;
+            if (series.Quiet >= QuietSamples || series.Outlasting > HeldReadings)
+            {
+                series.Learning = false;
+                series.Quiet = 0;
+            }
+
+            if (series.Learning || series.Outlasting <= HeldReadings)
+            {
+                return;
+            }
+
+            series.Outlasting = 0;
+        }
+        else if (!series.Open && score.Score >= anomalyThreshold && learning)
+        {
+            series.Learning = true;
+            series.Quiet = 0;
+            series.Outlasting = 0;
+            return;
+        }
+
         if (!series.Open && score.Score >= anomalyThreshold)
         {
             series.Open = true;
@@ -361,6 +393,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
         public SeriesDetector? Detector;
         public bool Open;
         public bool AwaitsStart; // holds its device's anomaly once it is heard after a start (see Restore)
+        public bool Learning; // an alarm while the series was learning, raised to nobody, not yet calm (see Track)
+        public int Outlasting; // readings at the threshold since the learning time ended, while Learning (see Track)
         public int Quiet;
     }
 }

@@ -17,6 +17,9 @@ public sealed partial class SeriesDetector
     /// <summary>The time of the latest reading (ms since the epoch), or <see cref="long.MinValue"/> before any.</summary>
     internal long LastMs => _lastMs;
 
+    /// <summary>The time the readings cover, each gap counted up to 2 hours (see <see cref="RuleOptions.AnomalyLearning"/>).</summary>
+    internal double CoveredHours => _coveredHours;
+
     /// <summary>Everything the detector learnt, so that a restart does not start it afresh (see <see cref="Live.DetectorState"/>).</summary>
     internal void Save(BinaryWriter writer)
     {

@@ -175,7 +175,7 @@ public class DetectorRobustnessTests
     /// </summary>
     private static void RunHostileThenOrdinary(double[] run, int seed)
     {
-        var set = new DetectorSet(new RuleOptions(), anomalyThreshold: 0.8);
+        var set = new DetectorSet(new RuleOptions { AnomalyLearning = TimeSpan.Zero }, anomalyThreshold: 0.8);
         var changes = new List<ConditionChange>();
         var t = Start;
         var slowest = TimeSpan.Zero;

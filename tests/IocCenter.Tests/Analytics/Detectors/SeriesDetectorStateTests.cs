@@ -75,7 +75,7 @@ public class SeriesDetectorStateTests
     [Fact]
     public void AnAnomalyOpenAtTheSave_IsClearedAfterTheLoad_WhenTheSeriesCalms()
     {
-        var set = new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
+        var set = new DetectorSet(new RuleOptions { AnomalyLearning = TimeSpan.Zero }, IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
         var changes = new List<ConditionChange>();
         var random = new Random(3);
         var t = Start;
@@ -95,7 +95,7 @@ public class SeriesDetectorStateTests
         }
 
         saved.Position = 0;
-        var restarted = new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
+        var restarted = new DetectorSet(new RuleOptions { AnomalyLearning = TimeSpan.Zero }, IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
         using (var reader = new BinaryReader(saved))
         {
             Assert.Equal(1, restarted.Restore(DetectorSet.Read(reader), 0));
@@ -118,7 +118,7 @@ public class SeriesDetectorStateTests
     [Fact]
     public void ADetectorThatThrows_StartsAfresh_AndTheNextReadingIsJudged()
     {
-        var set = new DetectorSet(new RuleOptions(), IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
+        var set = new DetectorSet(new RuleOptions { AnomalyLearning = TimeSpan.Zero }, IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
         var changes = new List<ConditionChange>();
         Feed(set, Start, 50, changes);
         var series = (Dictionary<(string Device, string Metric), DetectorSet.SeriesState>)typeof(DetectorSet).GetField("_series", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(set)!;

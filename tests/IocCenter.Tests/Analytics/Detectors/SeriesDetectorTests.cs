@@ -131,6 +131,32 @@ public class SeriesDetectorTests
         }
     }
 
+    [Fact]
+    public void ASeriesHeldAtADecimal_AfterABootGlitch_DoesNotAlarmAtItsOwnLevel()
+    {
+        // Found by an independent review of the float-distance noise: held exactly at 0.13, every distance is 0 and the
+        // noise stays 0, so the first move of any size set it. A boot glitch of 65535 became the noise, widened what the
+        // seasonal shape learns, and the held level itself alarmed as a shift a day later (18 false alarms over 20
+        // seeds). While the noise is 0, a move of 64 deviations or more does not set it.
+        foreach (var seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            var events = Enumerable.Range(0, 10).Select(k => 400 + (k * 380) + random.Next(180)).ToHashSet();
+            var falseAlarms = 0;
+            var lastEvent = int.MinValue;
+            for (var i = 0; i < 3 * 24 * 60; i++)
+            {
+                var value = i == 20 ? 0.13 + 65535 : events.Contains(i) ? Math.Round(0.33 + (4.8 * random.NextDouble()), 2) : 0.13;
+                lastEvent = events.Contains(i) ? i : lastEvent;
+                var score = detector.Observe(Start + (i * Minute), value);
+                falseAlarms += score.Score >= High && i > 40 && i - lastEvent > 20 ? 1 : 0;
+            }
+
+            Assert.True(falseAlarms == 0, $"seed {seed}: {falseAlarms} readings of the held level at the threshold");
+        }
+    }
+
     [Theory]
     [InlineData(65535.0)] // a boot sentinel, thousands of deviations
     [InlineData(0.0)]     // a PM2.5 of 0 among readings of about 30: about 60 deviations
