@@ -264,7 +264,8 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             }
         }
 
-        var learning = series.Detector is { } detector && detector.CoveredHours < rules.AnomalyLearning.TotalHours;
+        // The covered time is summed in floats (a day of readings a minute comes to 23.9999 hours): 0.1 % short is the day.
+        var learning = series.Detector is { } detector && detector.CoveredHours < rules.AnomalyLearning.TotalHours * 0.999;
         if (series.Learning)
         {
             // An alarm of the series' learning time (see RuleOptions.AnomalyLearning): nobody was told. It must calm down
