@@ -8,7 +8,7 @@ namespace IocCenter.Analytics.Detectors;
 /// metric) whose scores open and close one <c>anomaly</c> condition per device. The same set runs live, in the
 /// backtest and in the evaluation, so all three judge alike. Not thread-safe: one owner loop.
 /// </summary>
-public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.PcaSupervisor? pca = null)
+public sealed partial class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.PcaSupervisor? pca = null)
 {
     private const int QuietSamples = 10;
     private const int HeldReadings = 20; // how long the calibrated stage holds an alarm's score (SeriesDetector.Calibrated)
@@ -28,105 +28,6 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
 
     /// <summary>The series watched: one per (device, metric), and one per device its domain's PCA model scores.</summary>
     public int SeriesCount => _series.Count;
-
-    /// <summary>
-    /// What <see cref="Save"/> writes, as plain arithmetic (the same in every process): the series detectors' layout and
-    /// the rules' reporting rhythm's. A state with another layout is not read.
-    /// </summary>
-    internal static int StateLayout { get; } = unchecked((SeriesDetector.StateLayout * 31) + StateBytes.Layout(typeof(Devices.ReportingRhythm), 1));
-
-    /// <summary>
-    /// Writes every series' detector and whether it holds its device's anomaly open, then each device's reporting rhythm
-    /// (<see cref="Live.DetectorState"/> keeps them across restarts); returns how many series it wrote. A series or a
-    /// device not heard for <see cref="ForgetAfterMs"/> before <paramref name="nowMs"/> is left out (a device taken away;
-    /// one that comes back starts afresh), so that years of replaced devices do not pile up in the file.
-    /// </summary>
-    internal int Save(BinaryWriter writer, long nowMs)
-    {
-        var cutoff = nowMs - ForgetAfterMs;
-        var count = 0;
-        foreach (var (key, state) in _series)
-        {
-            count += Kept(key.Device, state, cutoff) ? 1 : 0;
-        }
-
-        writer.Write(count);
-        foreach (var ((device, metric), state) in _series)
-        {
-            if (!Kept(device, state, cutoff))
-            {
-                continue;
-            }
-
-            writer.Write(device);
-            writer.Write(metric);
-            writer.Write((byte)((state.Open || state.AwaitsStart ? 1 : 0) | (state.Detector is null ? 0 : 2) | (state.Learning ? 4 : 0)));
-            writer.Write(state.Quiet);
-            state.Detector?.Save(writer);
-        }
-
-        _rules.Save(writer, cutoff);
-        return count;
-    }
-
-    /// <summary>30 days.</summary>
-    internal const long ForgetAfterMs = 30L * 24 * 3_600_000;
-
-    /// <summary>A series heard within the time kept (the PCA model's, which has no detector of its own: its device).</summary>
-    private bool Kept(string device, in SeriesState state, long cutoff) =>
-        (state.Detector is { } detector ? detector.LastMs : _rules.LastHeardMs(device) ?? long.MinValue) >= cutoff;
-
-    /// <summary>Series as <see cref="Save"/> wrote them, not yet watched: <see cref="Restore"/> takes them once the whole file checks out.</summary>
-    internal static SavedSeries Read(BinaryReader reader)
-    {
-        var count = reader.ReadInt32();
-        if (count < 0)
-        {
-            throw new InvalidDataException($"{count} series");
-        }
-
-        var series = new Dictionary<(string Device, string Metric), SeriesState>();
-        for (var i = 0; i < count; i++)
-        {
-            var key = (reader.ReadString(), reader.ReadString());
-            var flags = reader.ReadByte();
-            var state = new SeriesState { Open = (flags & 1) != 0, Learning = (flags & 4) != 0, Quiet = reader.ReadInt32() };
-            if ((flags & 2) != 0)
-            {
-                state.Detector = SeriesDetector.Load(reader);
-            }
-
-            series[key] = state;
-        }
-
-        return new SavedSeries(series, RuleEngine.Read(reader));
-    }
-
-    /// <summary>
-    /// Watches the saved series from where they were; a series already seen since the start keeps what it learnt now
-    /// (it is newer). The rules know the saved devices again, their silences judged without the time up to
-    /// <paramref name="startMs"/> (<see cref="RuleEngine.Restore"/>). Returns how many saved series were taken.
-    /// </summary>
-    internal int Restore(SavedSeries saved, long startMs)
-    {
-        ArgumentNullException.ThrowIfNull(saved);
-        _rules.Restore(saved.Devices, startMs);
-        var taken = 0;
-        foreach (var (key, state) in saved.Series)
-        {
-            // Every series of a device whose anomaly the incident store has active (raised after the last save, then a
-            // crash) holds it again once it is heard (AwaitsStart), if the store still has it active then, so it clears
-            // when they are calm. A series never heard again (a metric the device no longer sends) holds nothing: it
-            // kept such an anomaly active for good (a second independent review). One the store no longer has active
-            // (an officer resolved it) is not held: a new episode is raised (a third review: held, a flood three days
-            // later was never raised). Without a store (backtests), what was saved is held.
-            var held = rules.AnomalyAtStart is { } active ? active(key.Device) : state.Open;
-            var restored = state with { Open = false, Quiet = 0, AwaitsStart = held };
-            taken += _series.TryAdd(key, restored) ? 1 : 0;
-        }
-
-        return taken;
-    }
 
     /// <summary>
     /// Feeds one reading; appends the raises and clears it causes, and returns the strongest signal on this
@@ -272,7 +173,7 @@ public sealed class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.P
             // like an open one: the calibrated stage holds an alarm's score for 20 readings, and that held score became an
             // incident the minute the learning time ended, with an ordinary reading as its evidence (simulator seed 123).
             // An alarm that outlasts a held one after the learning time is raised: a shift that began in its last minutes
-            // (seed 2026: a level shift starting at minute 1,440) is still under way.
+            // is still under way.
             series.Quiet = score.Score < _quietBelow ? series.Quiet + 1 : 0;
             series.Outlasting = score.Score >= anomalyThreshold && !learning ? series.Outlasting + 1 : 0;
             if (series.Quiet >= QuietSamples || series.Outlasting > HeldReadings)

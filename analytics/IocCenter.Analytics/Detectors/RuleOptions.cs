@@ -47,9 +47,10 @@ public sealed class RuleOptions
     /// How much time a series' readings must cover (each gap counted up to 2 hours) before its anomaly can become an
     /// incident; <see cref="TimeSpan.Zero"/> turns the hold off. Its scores are computed and shown from its first
     /// readings; only the incident waits, and the rules (congestion, connectivity, offline, stuck sensor, air quality)
-    /// never do, nor does the domain's PCA model (trained on a day of the domain, it has no series detector). A new device's detectors judge after a few hours, while what is ordinary for it (a link's rare jumps) is
-    /// not yet known: the simulator's fresh fleet raised 76 false anomaly incidents over its first two days at 300 devices
-    /// (seed 1), 1 with this hold.
+    /// never do, nor does the domain's PCA model (trained on a day of the domain, it has no series detector). A new
+    /// device's detectors judge after a few hours, while what is ordinary for it (a link's rare jumps) is not yet known:
+    /// the simulator's fresh fleet raised 76 false anomaly incidents over its first two days at 300 devices (seed 1),
+    /// 1 with this hold.
     /// </summary>
     public TimeSpan AnomalyLearning { get; set; } = TimeSpan.FromDays(1);
 
