@@ -11,7 +11,6 @@ namespace IocCenter.Analytics.Detectors;
 public sealed partial class DetectorSet(RuleOptions rules, double anomalyThreshold, Ml.PcaSupervisor? pca = null)
 {
     private const int QuietSamples = 10;
-    private const int HeldReadings = 20; // how long the calibrated stage holds an alarm's score (SeriesDetector.Calibrated)
 
     /// <summary>
     /// A series is quiet below a hundred times the threshold's tail probability (at most 0.5): scores are calibrated
@@ -176,13 +175,13 @@ public sealed partial class DetectorSet(RuleOptions rules, double anomalyThresho
             // is still under way.
             series.Quiet = score.Score < _quietBelow ? series.Quiet + 1 : 0;
             series.Outlasting = score.Score >= anomalyThreshold && !learning ? series.Outlasting + 1 : 0;
-            if (series.Quiet >= QuietSamples || series.Outlasting > HeldReadings)
+            if (series.Quiet >= QuietSamples || series.Outlasting > SeriesDetector.HeldReadings)
             {
                 series.Learning = false;
                 series.Quiet = 0;
             }
 
-            if (series.Learning || series.Outlasting <= HeldReadings)
+            if (series.Learning || series.Outlasting <= SeriesDetector.HeldReadings)
             {
                 return;
             }

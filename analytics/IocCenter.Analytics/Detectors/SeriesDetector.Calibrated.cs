@@ -5,6 +5,9 @@ public sealed partial class SeriesDetector
     /// <summary>The calibrated stage's size in a series detector (a test holds it to 72 bytes).</summary>
     internal static int CalibratedBytes => System.Runtime.CompilerServices.Unsafe.SizeOf<Calibrated>();
 
+    /// <summary>How many readings the calibrated stage holds an alarm's score (one episode, one alarm).</summary>
+    internal const int HeldReadings = Calibrated.Hold;
+
     /// <summary>
     /// The calibrated stage: a reading's distance from an exponentially weighted mean (span <see cref="Span"/> readings)
     /// in units of a slower weighted standard deviation (span <see cref="ScaleSpan"/>, corrected for its start) — NAB's
@@ -23,7 +26,7 @@ public sealed partial class SeriesDetector
         private const double Span = 300;
         private const double ScaleSpan = 3000;
         private const int WarmUp = 240;
-        private const int Hold = 20;
+        internal const int Hold = 20;
         private const double Slack = 1;
         private const double Clip = 8;
         private const double Absurd = 64; // while warming up, distances from the recent median beyond this many are not learnt in full
