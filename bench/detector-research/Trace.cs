@@ -21,7 +21,7 @@ static class TraceRun
 
 /// <summary>
 /// Sets the calibrated stage's trace (a static <c>Action&lt;string&gt; Trace</c> on SeriesDetector) when the build has one:
-/// main has none; `git apply bench/detector-research/patches/calibrated-trace.patch` adds it (one line per judged reading: mean, deviation, CUSUMs, p, anchor, flags).
+/// main has none; bench/detector-research/patches/calibrated-trace.patch shows the line to add (against the stage before the restart of 2026-12-04: add it by hand) (one line per judged reading: mean, deviation, CUSUMs, p, anchor, flags).
 /// </summary>
 static class TraceHook
 {

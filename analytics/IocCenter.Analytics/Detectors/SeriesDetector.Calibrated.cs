@@ -16,10 +16,18 @@ public sealed partial class SeriesDetector
     /// 97th percentile, the CUSUM's from its 95th). A reading's p is twice the smaller (Bonferroni), its score 1 − p,
     /// held as the highest of the last <see cref="Hold"/> readings so that one episode is one alarm. Nothing before
     /// <see cref="WarmUp"/> readings. While a shift is under way (its CUSUM rarer than 10⁻³) the CUSUM's tail does not
-    /// learn the climb, for 20 readings at most or while both sides move (a noisier series, not a shift), as SPOT leaves
-    /// alarms out of its tail; and a reading back within 1.5 deviations of where the series was before the shift, with the
-    /// median of the last 7 there too (within 250 readings, once 20 have passed), puts the mean back there and restarts
-    /// the CUSUMs, as the level-shift rule drops its level on a return. 72 bytes (<see cref="CalibratedBytes"/>).
+    /// learn the climb unless both sides move (a noisier series, not a shift), as SPOT leaves alarms out of its tail. A
+    /// climb that stays that rare for 20 readings in a row is either a clear new level (the median of the last 7 readings
+    /// <see cref="Step"/> deviations or more from the mean) or not: if not (a drift, a wandering series), the tail learns
+    /// the climb from then on, so that it becomes ordinary. A clear new level restarts the stage (a CUSUM restarted after
+    /// its alarm, as Page's): the mean moves to that median, the CUSUMs start afresh, and the climb's height is kept and learnt only when the episode is over — the
+    /// series came back, or moved to yet another level — until it is no longer rare, so that a change during the episode
+    /// is judged by a tail that did not learn it, and the same episode again is ordinary. Where the series was before the
+    /// shift is kept: a rare climb back towards it, with this reading nearer it than the new level and not past it by more
+    /// than ¾ of the shift, is not scored, and once that climb is rarer than 10⁻⁶ and the median of the last 7 is back
+    /// within 1.5 deviations, the mean returns there, however long the new level held. A shift that is not a new level
+    /// returns the old way: this reading and the median within 1.5 deviations of where it was (within 250 readings, once
+    /// 20 have passed). 72 bytes (<see cref="CalibratedBytes"/>).
     /// </summary>
     private struct Calibrated
     {
@@ -33,30 +41,78 @@ public sealed partial class SeriesDetector
         private const double Alpha = 2 / (Span + 1);
         private const double Beta = 2 / (ScaleSpan + 1);
         private const double Unlearnt = 1e-3;  // a CUSUM this rare is a shift under way, not a peak to learn (SPOT)
-        private const int LearnAgainAfter = 20; // ...unless it lasts this many readings: then it is the series' new way
+        private const int LearnAgainAfter = 20; // ...and this many in a row make it the series' new level: the CUSUMs restart from it
         private const double ReturnWithin = 1.5; // deviations from where the series was before a shift: a return
-        private const int AnchorFor = 250;     // readings after a shift during which a return to before it is looked for
+        private const double ReturnRare = 1e-6; // a climb towards the old level this rare, with the median there, is the way back
+        private const double Past = 0.75;      // of a shift's size: how far past where the series was before it a way back may go
+        private const int MaxEpisodeLearning = 200; // an episode's height is learnt at most this often when it ends
+        private const double Step = 3;         // deviations the recent median must be from the mean for a lasting climb to be a new level
+        private const int AnchorFor = 250;     // readings after a shift not yet a new level during which a return to before it is looked for
 
         private TailCalibration _pointTail;
         private TailCalibration _shiftTail;
         private double _mean;
         private float _variance;
-        private float _unweighted; // (1 − β)ⁿ: the part of the variance's weight not yet given to any reading
+        private float _peak; // the CUSUM's height when the shift under way became a new level (learnt when its episode ends)
         private float _up;
         private float _down;
         private float _heldP; // the held alarm's p (1 − score): a float keeps a tiny p's digits, a score near 1 would not
         private float _anchor; // the mean before the shift under way (see _anchored)
         private int _seen;
         private byte _age;
-        private byte _anchored; // readings since a shift began (up to AnchorFor), 0 when none is under way
-        private bool _shiftHeld;
-        private bool _seasonal;
+        private byte _anchored; // readings since a shift began (up to AnchorFor), 0 when none is under way; on a new level, eighths of readings since the restart
+        private byte _climb; // readings the CUSUM has been rarer than Unlearnt in a row (up to LearnAgainAfter)
+        private Flags _flags;
+
+        [Flags]
+        private enum Flags : byte
+        {
+            None = 0,
+            ShiftHeld = 1, // the held alarm is the CUSUM's
+            Seasonal = 2,  // the stage judges residuals from the seasonal shape
+            Recentred = 4, // the mean was moved to a shift's new level; _anchor is where the series was before it
+            Returning = 8, // ...and the series is on its way back there (see Observe)
+        }
+
+        private bool ShiftHeld
+        {
+            readonly get => (_flags & Flags.ShiftHeld) != 0;
+            set => _flags = value ? _flags | Flags.ShiftHeld : _flags & ~Flags.ShiftHeld;
+        }
+
+        private bool Recentred
+        {
+            readonly get => (_flags & Flags.Recentred) != 0;
+            set => _flags = value ? _flags | Flags.Recentred : _flags & ~Flags.Recentred;
+        }
+
+        private bool Seasonal
+        {
+            readonly get => (_flags & Flags.Seasonal) != 0;
+            set => _flags = value ? _flags | Flags.Seasonal : _flags & ~Flags.Seasonal;
+        }
 
         /// <summary>About how much time the stage's mean follows at this interval between readings.</summary>
         public static double FollowsMs(double intervalMs) => Span * intervalMs;
 
         /// <summary>The weighted mean of what the stage judges (the reading, or its residual from the seasonal shape).</summary>
         public readonly double Mean => _mean;
+
+        /// <summary>
+        /// An episode is over (the series came back; it moved to another level; its new level held for about 2,000
+        /// readings; its seasonal shape is now known): the CUSUM's tail learns the height at which it became a new level
+        /// until that height is no longer rare (at most 200 times) — where learning the climb as it came used to leave
+        /// it — so that the same episode again is ordinary.
+        /// </summary>
+        private void LearnEpisode()
+        {
+            for (var k = 0; k < MaxEpisodeLearning && _peak > 0 && _shiftTail.PValue(_peak) < Unlearnt; k++)
+            {
+                _shiftTail.Learn(_peak);
+            }
+
+            _peak = 0;
+        }
 
         /// <param name="value">The reading, or its residual from the seasonal shape.</param>
         /// <param name="recent">The median of the last readings before this one, on the same scale as the value: where
@@ -77,20 +133,22 @@ public sealed partial class SeriesDetector
                 _pointTail = new TailCalibration(0.97);
                 _shiftTail = new TailCalibration(0.95);
                 _mean = value;
-                _unweighted = 1;
                 _heldP = 1;
-                _seasonal = hasSeasonal;
+                Seasonal = hasSeasonal;
             }
-            else if (hasSeasonal != _seasonal)
+            else if (hasSeasonal != Seasonal)
             {
                 // The seasonal shape was learnt (the mean moves to the residual's scale) or is not known at this hour
                 // (the first weekend: it restarts from the recent median, not from one reading, whose noise the CUSUM
                 // would take for a shift); either way the CUSUM starts afresh and a shift's anchor, on the old scale,
                 // is dropped.
                 _mean = hasSeasonal ? _mean - seasonal : (double.IsFinite(recent) ? recent : value);
-                _seasonal = hasSeasonal;
+                Seasonal = hasSeasonal;
+                LearnEpisode(); // a new level held until now is the series' own: its climb is learnt before the scale changes
                 _up = _down = 0;
                 _anchored = 0;
+                _climb = 0;
+                _flags &= Flags.ShiftHeld | Flags.Seasonal;
             }
 
             var p = 1.0;
@@ -102,10 +160,21 @@ public sealed partial class SeriesDetector
             // step of one unit (or of a millionth) "never seen". A count moves like Poisson noise, √n; anything else by
             // at least 10⁻⁴ of its level, and by at least the smallest move it makes (a sparse rate's 0.125).
             var floor = Math.Max(Math.Max(1e-9 + (1e-4 * level), resolution), integers ? Math.Sqrt(Math.Max(1, level)) : 0);
-            var sd = Math.Max(Math.Sqrt(_variance / Math.Max(1e-9, 1 - _unweighted)), floor);
+            var unweighted = _seen <= 1 ? 1 : _seen > 60_000 ? 0 : Math.Pow(1 - Beta, _seen - 1); // (1 − β)ⁿ: the variance's weight not yet given to any reading
+            var sd = Math.Max(Math.Sqrt(_variance / Math.Max(1e-9, 1 - unweighted)), floor);
             if (_seen >= WarmUp)
             {
-                if (_anchored >= Hold && Math.Abs(value - _anchor) <= ReturnWithin * sd && Math.Abs(recent - _anchor) <= ReturnWithin * sd)
+                var recentred = Recentred;
+                if (recentred && _anchored < AnchorFor && (_seen & 7) == 0 && ++_anchored >= AnchorFor)
+                {
+                    // A new level that has held for about 2,000 readings is the series' own: its climb is learnt now (a
+                    // level that never came back kept the tail tight for good, and alarmed on the seasonal shape's
+                    // small offsets once it was learnt: an independent review, 0 → 45 false alarms over 40 seeds).
+                    // Where the series was is still kept, for the way back.
+                    LearnEpisode();
+                }
+
+                if (!recentred && _anchored >= Hold && Math.Abs(value - _anchor) <= ReturnWithin * sd && Math.Abs(recent - _anchor) <= ReturnWithin * sd)
                 {
                     // Back where it was before the shift (a plume over, a pump restarted), by this reading and by the
                     // median of the last ones (one reading near it during a small shift is noise): the mean returns
@@ -114,7 +183,7 @@ public sealed partial class SeriesDetector
                     _up = _down = 0;
                     _anchored = 0;
                 }
-                else if (_anchored > 0)
+                else if (!recentred && _anchored > 0)
                 {
                     _anchored = (byte)(_anchored >= AnchorFor ? 0 : _anchored + 1);
                 }
@@ -128,18 +197,69 @@ public sealed partial class SeriesDetector
                 _down = (float)Math.Max(0, _down - step - Slack);
                 var cusum = Math.Max(_up, _down);
                 var shiftP = dayCovered ? _shiftTail.PValue(cusum) : 1;
-                if (shiftP < Unlearnt && _anchored == 0)
+                var towardAnchor = _anchor > _mean ? _up > _down : _down > _up;
+                // How far this reading, and the median of the last ones, are from the old level towards the new one
+                // (negative: past the old level), and how far past it a way back may go.
+                var shifted = Math.Abs(_mean - _anchor);
+                var back = (value - _anchor) * Math.Sign(_mean - _anchor);
+                var recentBack = (recent - _anchor) * Math.Sign(_mean - _anchor);
+                var past = Past * shifted;
+                var returning = (_flags & Flags.Returning) != 0 ? recentBack >= -past : back >= -past && back < shifted / 2;
+                if (recentred && shiftP < Unlearnt && towardAnchor && returning)
                 {
-                    _anchor = (float)_mean;
-                    _anchored = 1;
+                    // A shift's new level left for where the series was before it, by its CUSUM (a rare climb that way)
+                    // and by this reading: the way back, not a new shift, however long the level held. Once the median of
+                    // the last readings is back there too, the mean returns there and the CUSUMs start afresh. (A reading
+                    // and the median near the old level alone were not enough here: during a 2σ shift they are, now and
+                    // then, and the mean snapped back only to find the shift again.)
+                    var certain = shiftP < ReturnRare;
+                    shiftP = 1;
+                    _flags |= Flags.Returning;
+                    if (certain && Math.Abs(recent - _anchor) <= ReturnWithin * sd && Math.Abs(recent - _anchor) < Math.Abs(recent - _mean))
+                    {
+                        LearnEpisode();
+                        _mean = _anchor;
+                        _up = _down = 0;
+                        _anchored = _climb = 0;
+                        _flags &= ~(Flags.Recentred | Flags.Returning);
+                    }
                 }
-
-                // A CUSUM climbs reading after reading through a shift: learning each height as an ordinary peak made
-                // the shift its own norm while it lasted (a 4σ shift of 30 readings peaked at p = 3·10⁻⁴). So a rare
-                // height is not learnt (SPOT leaves alarms out of its tail the same way), for 20 readings at most.
-                if (!(shiftP < Unlearnt) || _anchored > LearnAgainAfter || Math.Min(_up, _down) > 0)
+                else
                 {
-                    _shiftTail.Learn(cusum);
+                    _flags &= ~Flags.Returning;
+                    if (shiftP < Unlearnt && _anchored == 0)
+                    {
+                        // A shift begins: where the series was is kept, for its way back (after a restart, it stays the
+                        // level before the first shift: a rare moment on the new level must not replace it).
+                        _anchor = (float)_mean;
+                        _anchored = 1;
+                    }
+
+                    // A CUSUM climbs reading after reading through a shift: learning each height as an ordinary peak
+                    // made the shift its own norm while it lasted (a 4σ shift of 30 readings peaked at p = 3·10⁻⁴). So a
+                    // rare height is not learnt (SPOT leaves alarms out of its tail the same way), unless both sides move
+                    // (a noisier series, not a shift). After 20 rare readings in a row, a climb whose recent median is not
+                    // 3 deviations from the mean (a drift, a wandering series) is learnt from then on, as always; a clear
+                    // new level restarts the stage on it, and its height waits in _peak until the episode is over
+                    // (LearnEpisode). Learning the climb from its 21st reading had meant learning any second change during
+                    // it as it came: a second 5σ step was found on 0 of 20 seeds (20 now). Restarting on every lasting
+                    // climb without learning it made a shift that recurs alarm every time (a duty cycle: 40 → 400 over 40
+                    // seeds), and restarting below 3 deviations made wandering series alarm more (AR 0.99 at 1 s 19 → 31).
+                    _climb = shiftP < Unlearnt ? (byte)Math.Min(_climb + 1, LearnAgainAfter) : (byte)0;
+                    if (!(shiftP < Unlearnt) || Math.Min(_up, _down) > 0 || (_climb >= LearnAgainAfter && !(Math.Abs(recent - _mean) >= Step * sd)))
+                    {
+                        _shiftTail.Learn(cusum);
+                    }
+                    else if (_climb >= LearnAgainAfter)
+                    {
+                        LearnEpisode(); // a new level after another: the one before is over (nothing when there was none)
+                        _peak = (float)cusum;
+                        _mean = double.IsFinite(recent) ? recent : value;
+                        _up = _down = 0;
+                        _climb = 0;
+                        _anchored = 1;
+                        Recentred = true;
+                    }
                 }
 
                 shiftWins = shiftP < pointP;
@@ -162,15 +282,15 @@ public sealed partial class SeriesDetector
                 }
 
                 _mean += Alpha * d;
+
                 _variance = (float)((1 - Beta) * (_variance + (Beta * d * d)));
-                _unweighted = (float)(_unweighted * (1 - Beta));
             }
 
             _seen = Math.Min(_seen + 1, int.MaxValue - 1);
             if (p <= _heldP || _age >= Hold)
             {
                 _heldP = (float)p;
-                _shiftHeld = shiftWins;
+                ShiftHeld = shiftWins;
                 _age = 0;
             }
             else
@@ -178,7 +298,7 @@ public sealed partial class SeriesDetector
                 _age++;
             }
 
-            detector = (p <= _heldP ? shiftWins : _shiftHeld) ? "shift" : "point";
+            detector = (p <= _heldP ? shiftWins : ShiftHeld) ? "shift" : "point";
             return 1 - Math.Min(p, _heldP);
         }
     }
