@@ -56,6 +56,10 @@ public sealed partial class LiveBroadcaster(LiveState state, IIncidents incident
         }
     }
 
+    /// <summary>The connections here of the walls signed in with a kiosk token.</summary>
+    public IReadOnlyList<string> KioskConnectionIds(long tokenId) =>
+        [.. _feeds.Where(f => f.Value.KioskTokenId == tokenId).Select(f => f.Key)];
+
     /// <summary>Disconnects every wall signed in with a kiosk token (it was revoked).</summary>
     public int DisconnectKiosk(long tokenId)
     {

@@ -1,4 +1,5 @@
 using IocCenter.Dashboard.Live;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace IocCenter.Dashboard.Security;
@@ -10,7 +11,7 @@ namespace IocCenter.Dashboard.Security;
 /// makes every instance close them itself too, within <see cref="DashboardSecurityOptions.KioskCheckInterval"/>,
 /// whatever a page does.
 /// </summary>
-internal sealed partial class SessionSweep(LiveBroadcaster broadcaster, UserStore users, IOptions<DashboardSecurityOptions> options, TimeProvider time, ILogger<SessionSweep> logger) : BackgroundService
+internal sealed partial class SessionSweep(LiveBroadcaster broadcaster, UserStore users, IHubContext<IocHub> hub, IOptions<DashboardSecurityOptions> options, TimeProvider time, ILogger<SessionSweep> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +30,7 @@ internal sealed partial class SessionSweep(LiveBroadcaster broadcaster, UserStor
 
             try
             {
-                Sweep();
+                await SweepAsync();
             }
             catch (Microsoft.Data.Sqlite.SqliteException e)
             {
@@ -39,7 +40,7 @@ internal sealed partial class SessionSweep(LiveBroadcaster broadcaster, UserStor
     }
 
     /// <summary>One check: closes what must be closed now.</summary>
-    internal void Sweep()
+    internal async Task SweepAsync()
     {
         var walls = broadcaster.KioskTokenIds();
         if (walls.Count > 0)
@@ -47,6 +48,19 @@ internal sealed partial class SessionSweep(LiveBroadcaster broadcaster, UserStor
             var active = users.ActiveKioskTokenIds();
             foreach (var id in walls.Where(id => !active.Contains(id)))
             {
+                // Each wall is told why before it is closed, as on the instance where the link was revoked: the message
+                // that instance sends through the backplane can come after this check has closed the wall, which then
+                // retried for good without saying it was revoked (a scale-out test caught the race, 1 run in 3).
+                // Telling is best effort (a backplane that is down must not stop the check); closing is not.
+                try
+                {
+                    await hub.Clients.Clients(broadcaster.KioskConnectionIds(id)).SendAsync("revoked");
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogNotTold(logger, id, e.Message);
+                }
+
                 var closed = broadcaster.DisconnectKiosk(id);
                 LogClosed(logger, id, closed);
             }
@@ -65,6 +79,9 @@ internal sealed partial class SessionSweep(LiveBroadcaster broadcaster, UserStor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Đã đóng {Count} màn hình dùng liên kết đã thu hồi / Closed {Count} wall(s) of revoked kiosk link {TokenId}")]
     private static partial void LogClosed(ILogger logger, long tokenId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Không báo được cho màn hình dùng liên kết đã thu hồi {TokenId}, vẫn đóng kết nối / Could not tell the walls of revoked kiosk link {TokenId}; closing them anyway: {Error}")]
+    private static partial void LogNotTold(ILogger logger, long tokenId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Đã đóng {Count} kết nối của người dùng đã hết phiên / Closed {Count} connection(s) of people whose session ended")]
     private static partial void LogPeopleClosed(ILogger logger, int count);
