@@ -8,6 +8,7 @@ if (prior == "cheb") Multi.PriorTail = Tail.Cheb; else if (prior == "cant") Mult
 if (args.Length > 0 && args[0] == "synth") { Synth.Run(int.Parse(args[1]), int.Parse(args[2]), double.Parse(args[3]), int.Parse(args[4]), double.Parse(args[5]), int.Parse(args[6]), int.Parse(args[7])); return; }
 if (args.Length > 0 && args[0] == "learncase") { LearnCase.Run(int.Parse(args[1]), int.Parse(args[2])); return; }
 if (args.Length > 0 && args[0] == "trace") { TraceRun.Run(args[1], args[2], int.Parse(args[3]), int.Parse(args[4])); return; }
+if (args.Length > 0 && args[0] == "simdev") { SimDev.Run(int.Parse(args[1]), args[2], args[3], args.Length > 4 ? int.Parse(args[4]) : 48); return; }
 if (args.Length > 0 && args[0] == "missed") { Missed.Run(); return; }
 if (args.Length > 1 && args[0] == "attrib") { Attrib.Run(double.Parse(args[1], CultureInfo.InvariantCulture)); return; }
 if (args.Length > 2 && args[1] == "diag") { Diag.Run(spec, double.Parse(args[2], CultureInfo.InvariantCulture)); return; }
