@@ -17,7 +17,9 @@ static class SimDev
         var c = d.GetType().GetField("_calibrated", F)!.GetValue(d)!;
         var t = c.GetType().GetField("_pointTail", F)!.GetValue(c)!;
         var sd = c.GetType().GetField("_variance", F)!.GetValue(c)!;
-        return $"var={sd} u={t.GetType().GetField("_u", F)!.GetValue(t)} peaks={t.GetType().GetField("_peaks", F)!.GetValue(t)} me={t.GetType().GetField("_meanExcess", F)!.GetValue(t)}";
+        var held = c.GetType().GetField("_heldP", F)!.GetValue(c)!;
+        var rec = c.GetType().GetField("_record", F)!.GetValue(c)!;
+        return $"heldP={held} rec={rec} var={sd} u={t.GetType().GetField("_u", F)!.GetValue(t)} peaks={t.GetType().GetField("_peaks", F)!.GetValue(t)} me={t.GetType().GetField("_meanExcess", F)!.GetValue(t)}";
     }
 
     public static void Run(int seed, string id, string metric, int hours)

@@ -27,9 +27,7 @@ public sealed partial class SeriesDetector
     /// than ¾ of the shift, is not scored, and once that climb is rarer than 10⁻⁶ and the median of the last 7 is back
     /// within 1.5 deviations, the mean returns there, however long the new level held. A shift that is not a new level
     /// returns the old way: this reading and the median within 1.5 deviations of where it was (within 250 readings, once
-    /// 20 have passed). A point's p is never smaller than the series' record of distances says
-    /// (<see cref="AtMostAsRareAsTheRecord"/>): what it showed within the last few thousand readings is at most one in
-    /// 3,000. 72 bytes (<see cref="CalibratedBytes"/>).
+    /// 20 have passed). 72 bytes (<see cref="CalibratedBytes"/>).
     /// </summary>
     private struct Calibrated
     {
@@ -50,9 +48,6 @@ public sealed partial class SeriesDetector
         private const int MaxEpisodeLearning = 200; // an episode's height is learnt at most this often when it ends
         private const double Step = 3;         // deviations the recent median must be from the mean for a lasting climb to be a new level
         private const int AnchorFor = 250;     // readings after a shift not yet a new level during which a return to before it is looked for
-        private const double RecordReadings = 3000; // the record of distances forgets at 1/this a reading, and a distance seen within about this many readings is at most this rare
-        private const double RecordGrowth = 2;  // a reading lifts the record to at most this many times itself (one absurd value cannot set it)
-        private const int SeenCycle = 60_000;  // beyond this many readings the count only cycles (the start's weight is 0 by then)
 
         private TailCalibration _pointTail;
         private TailCalibration _shiftTail;
@@ -63,8 +58,7 @@ public sealed partial class SeriesDetector
         private float _down;
         private float _heldP; // the held alarm's p (1 − score): a float keeps a tiny p's digits, a score near 1 would not
         private float _anchor; // the mean before the shift under way (see _anchored)
-        private Half _record; // the largest distance lately (see AtMostAsRareAsTheRecord)
-        private ushort _seen; // readings judged, counted on past 60,000 in a cycle that keeps its last three bits (see SeenCycle)
+        private int _seen;
         private byte _age;
         private byte _anchored; // readings since a shift began (up to AnchorFor), 0 when none is under way; on a new level, eighths of readings since the restart
         private byte _climb; // readings the CUSUM has been rarer than Unlearnt in a row (up to LearnAgainAfter)
@@ -118,28 +112,6 @@ public sealed partial class SeriesDetector
             }
 
             _peak = 0;
-        }
-
-        /// <summary>
-        /// The point's p, no smaller than the series' own record says: a distance no larger than the largest of the last
-        /// few thousand readings (forgetting at about 1/<see cref="RecordReadings"/> a reading) is at most that rare, one in
-        /// <see cref="RecordReadings"/>, and beyond it p falls as the tail falls beyond the record. The exponential tail
-        /// is fitted to many small excesses, so a series whose normal life has a few large jumps (a link's latency
-        /// jumping by up to 80 ms one reading in a hundred, a heavy-tailed noise) had its next jump a little larger than
-        /// the last put at one in billions: the simulator's clean days raised 3 of their 7 false incidents so (seeds 3,
-        /// 17, 19), and heavy-tailed noise (Student's t, 3 degrees) 619 false alarms over 40 seeds. A reading lifts the
-        /// record to at most <see cref="RecordGrowth"/> times itself, so one absurd value or anomaly cannot make the next
-        /// ones ordinary: only jumps that keep coming raise it. Then learns this distance.
-        /// </summary>
-        private double AtMostAsRareAsTheRecord(double z, double p)
-        {
-            var record = double.IsFinite((double)_record) && (double)_record > 0 ? (double)_record : 0;
-            var atMost = z <= record ? 1 / RecordReadings : p / Math.Max(double.Epsilon, _pointTail.PValue(record)) / RecordReadings;
-            // Forgotten 32 readings at a time: a half-precision record cannot hold a step of 1/3000 of itself (its own step
-            // is 1/1024), and a record that never forgot took 0.02 off the corpus' F1.
-            var kept = (_seen & 31) == 0 ? record * (1 - (32 / RecordReadings)) : record;
-            _record = (Half)Math.Min((double)Half.MaxValue, Math.Max(kept, Math.Min(z, RecordGrowth * Math.Max(record, 1))));
-            return Math.Max(p, Math.Min(1, atMost));
         }
 
         /// <param name="value">The reading, or its residual from the seasonal shape.</param>
@@ -218,7 +190,7 @@ public sealed partial class SeriesDetector
 
                 var signed = (value - _mean) / sd;
                 var z = Math.Abs(signed);
-                var pointP = AtMostAsRareAsTheRecord(z, _pointTail.PValue(z));
+                var pointP = _pointTail.PValue(z);
                 _pointTail.Learn(z);
                 var step = Math.Clamp(signed, -Clip, Clip);
                 _up = (float)Math.Max(0, _up + step - Slack);
@@ -314,7 +286,7 @@ public sealed partial class SeriesDetector
                 _variance = (float)((1 - Beta) * (_variance + (Beta * d * d)));
             }
 
-            _seen = _seen == ushort.MaxValue ? (ushort)(SeenCycle + 8) : (ushort)(_seen + 1);
+            _seen = Math.Min(_seen + 1, int.MaxValue - 1);
             if (p <= _heldP || _age >= Hold)
             {
                 _heldP = (float)p;
