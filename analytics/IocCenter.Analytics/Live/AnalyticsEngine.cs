@@ -35,6 +35,8 @@ internal sealed partial class AnalyticsEngine(
         ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Value.DatabasePath)) ?? ".", DetectorState.FileName)
         : null;
 
+    private readonly HeapSettling? _settling = options.Value.CompactHeapWhenSettled ? new HeapSettling(time) : null;
+
     private long _lastReadingErrorLog = long.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,6 +72,7 @@ internal sealed partial class AnalyticsEngine(
                 {
                     lastSilenceCheck = time.GetTimestamp();
                     _detectors.CheckSilence(time.GetUtcNow().ToUnixTimeMilliseconds(), _changes);
+                    SettleHeap();
                 }
 
                 await ApplyAsync();
@@ -91,6 +94,27 @@ internal sealed partial class AnalyticsEngine(
         await ApplyAsync();
         SaveState();
         LogStopped(logger, _detectors.DeviceCount, _writes.Count);
+    }
+
+    /// <summary>
+    /// Compacts the managed heap once the watched series stopped growing (<see cref="HeapSettling"/>): a blocking
+    /// collection in this loop, which only delays what the readings waiting behind it raise by its pause.
+    /// </summary>
+    private void SettleHeap()
+    {
+        var info = GC.GetGCMemoryInfo();
+        if (_settling?.ShouldCompact(_detectors.SeriesCount, info.FragmentedBytes, info.HeapSizeBytes) != true)
+        {
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        var before = info.TotalCommittedBytes;
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var pause = time.GetElapsedTime(started);
+        var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        LogHeapSettled(logger, _detectors.SeriesCount, before >> 20, after >> 20, pause.TotalMilliseconds);
     }
 
     private void LoadState()
@@ -202,6 +226,9 @@ internal sealed partial class AnalyticsEngine(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Không đọc được {Path} ({Why}): các bộ phát hiện học lại từ đầu / Could not read {Path} ({Why}): the detectors learn afresh")]
     private static partial void LogStateUnreadable(ILogger logger, string path, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã dồn gọn bộ nhớ sau khi số chuỗi số liệu ổn định ở {Series}: {BeforeMb} → {AfterMb} MB, dừng {Milliseconds:0} ms / Heap compacted once the series settled at {Series}: {BeforeMb} → {AfterMb} MB committed, a {Milliseconds:0} ms pause")]
+    private static partial void LogHeapSettled(ILogger logger, int series, long beforeMb, long afterMb, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Detector state saved: {Series} series in {Seconds:0.00} s")]
     private static partial void LogStateSaved(ILogger logger, int series, double seconds);
