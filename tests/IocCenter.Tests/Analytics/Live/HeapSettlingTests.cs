@@ -68,6 +68,35 @@ public class HeapSettlingTests
         Assert.True(settling.ShouldCompact(1_000, 70 * MB, 300 * MB), "not compacted again after 6 hours");
     }
 
+    [Fact]
+    public void AnEmptyOrSmallFleet_IsNotCompactedOverAndOver()
+    {
+        var time = new FakeTimeProvider();
+        var settling = new HeapSettling(time);
+        Assert.False(Settle(settling, time, 0), "an empty fleet compacted");
+        Assert.False(Settle(settling, time, 999), "999 series (under the 1,000 floor) compacted");
+        Assert.True(Settle(settling, time, 1_000), "1,000 series did not compact");
+        Assert.False(Settle(settling, time, 1_999), "999 more (under the floor) compacted again");
+    }
+
+    [Fact]
+    public void Fragmentation_IsJudged_WhileSeriesKeepArriving()
+    {
+        var time = new FakeTimeProvider();
+        var settling = new HeapSettling(time);
+        var count = 1_000;
+        var compactions = 0;
+        // One new series every 5 s for a day, 70 MB of holes in a 300 MB heap: never a quiet minute, so only
+        // fragmentation can compact, every 6 hours.
+        for (var check = 0; check < 24 * 720; check++)
+        {
+            compactions += settling.ShouldCompact(count++, 70 * MB, 300 * MB) ? 1 : 0;
+            time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.InRange(compactions, 3, 4);
+    }
+
     /// <summary>The count set, then held for two minutes (checked every 5 s); whether any check compacted.</summary>
     private static bool Settle(HeapSettling settling, FakeTimeProvider time, int count)
     {
