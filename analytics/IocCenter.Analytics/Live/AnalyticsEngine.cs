@@ -98,7 +98,7 @@ internal sealed partial class AnalyticsEngine(
 
     /// <summary>
     /// Compacts the managed heap once the watched series stopped growing (<see cref="HeapSettling"/>): a blocking
-    /// collection in this loop, which only delays what the readings waiting behind it raise by its pause.
+    /// collection, which pauses the whole process (about 0.2 s at 50,000 devices), so it is on in the analytics host only.
     /// </summary>
     private void SettleHeap()
     {
