@@ -2,7 +2,7 @@ namespace IocCenter.Analytics.Detectors;
 
 public sealed partial class SeriesDetector
 {
-    /// <summary>The calibrated stage's size in a series detector (a test holds it to 72 bytes).</summary>
+    /// <summary>The calibrated stage's size in a series detector (a test holds it to 96 bytes).</summary>
     internal static int CalibratedBytes => System.Runtime.CompilerServices.Unsafe.SizeOf<Calibrated>();
 
     /// <summary>How many readings the calibrated stage holds an alarm's score (one episode, one alarm).</summary>
@@ -13,7 +13,9 @@ public sealed partial class SeriesDetector
     /// in units of a slower weighted standard deviation (span <see cref="ScaleSpan"/>, corrected for its start) — NAB's
     /// windowed Gaussian without the window — and a two-sided CUSUM of those distances (Page 1954; slack 1, steps clipped
     /// at 8), each turned into a tail probability by its own <see cref="TailCalibration"/> (the distance's tail from its
-    /// 97th percentile, the CUSUM's from its 95th). A reading's p is twice the smaller (Bonferroni), its score 1 − p,
+    /// 97th percentile, the CUSUM's from its 95th), and a burst sum (a CUSUM of the squared distances, slack 5: readings
+    /// far from the mean again and again, of either sign; its tail from its 95th percentile). A reading's p is three
+    /// times the smallest (Bonferroni), its score 1 − p,
     /// held as the highest of the last <see cref="Hold"/> readings so that one episode is one alarm. Nothing before
     /// <see cref="WarmUp"/> readings. While a shift is under way (its CUSUM rarer than 10⁻³) the CUSUM's tail does not
     /// learn the climb unless both sides move (a noisier series, not a shift), as SPOT leaves alarms out of its tail. A
@@ -27,7 +29,7 @@ public sealed partial class SeriesDetector
     /// than ¾ of the shift, is not scored, and once that climb is rarer than 10⁻⁶ and the median of the last 7 is back
     /// within 1.5 deviations, the mean returns there, however long the new level held. A shift that is not a new level
     /// returns the old way: this reading and the median within 1.5 deviations of where it was (within 250 readings, once
-    /// 20 have passed). 72 bytes (<see cref="CalibratedBytes"/>).
+    /// 20 have passed). 96 bytes (<see cref="CalibratedBytes"/>).
     /// </summary>
     private struct Calibrated
     {
@@ -48,9 +50,13 @@ public sealed partial class SeriesDetector
         private const int MaxEpisodeLearning = 200; // an episode's height is learnt at most this often when it ends
         private const double Step = 3;         // deviations the recent median must be from the mean for a lasting climb to be a new level
         private const int AnchorFor = 250;     // readings after a shift not yet a new level during which a return to before it is looked for
+        private const double BurstSlack = 5;   // a reading adds its squared distance less this to the burst sum: only distances beyond √5 ≈ 2.2 deviations add up
+        private const double BurstClip = 16;   // ...each squared distance counted up to 4 deviations (one sentinel adds no more than a 4σ reading)
+        private const int BurstUnlearntFor = 5; // readings a rare burst sum is left out of its tail before it is learnt again (a wandering series' norm)
 
         private TailCalibration _pointTail;
         private TailCalibration _shiftTail;
+        private TailCalibration _burstTail;
         private double _mean;
         private float _variance;
         private float _peak; // the CUSUM's height when the shift under way became a new level (learnt when its episode ends)
@@ -58,10 +64,12 @@ public sealed partial class SeriesDetector
         private float _down;
         private float _heldP; // the held alarm's p (1 − score): a float keeps a tiny p's digits, a score near 1 would not
         private float _anchor; // the mean before the shift under way (see _anchored)
+        private float _burst; // the burst sum: a CUSUM of squared distances (see Observe)
         private int _seen;
         private byte _age;
         private byte _anchored; // readings since a shift began (up to AnchorFor), 0 when none is under way; on a new level, eighths of readings since the restart
         private byte _climb; // readings the CUSUM has been rarer than Unlearnt in a row (up to LearnAgainAfter)
+        private byte _burstRare; // readings the burst sum has been rarer than Unlearnt and not learnt (up to BurstUnlearntFor)
         private Flags _flags;
 
         [Flags]
@@ -132,6 +140,7 @@ public sealed partial class SeriesDetector
             {
                 _pointTail = new TailCalibration(0.97);
                 _shiftTail = new TailCalibration(0.95);
+                _burstTail = new TailCalibration(0.95);
                 _mean = value;
                 _heldP = 1;
                 Seasonal = hasSeasonal;
@@ -145,7 +154,7 @@ public sealed partial class SeriesDetector
                 _mean = hasSeasonal ? _mean - seasonal : (double.IsFinite(recent) ? recent : value);
                 Seasonal = hasSeasonal;
                 LearnEpisode(); // a new level held until now is the series' own: its climb is learnt before the scale changes
-                _up = _down = 0;
+                _up = _down = _burst = 0;
                 _anchored = 0;
                 _climb = 0;
                 _flags &= Flags.ShiftHeld | Flags.Seasonal;
@@ -180,7 +189,7 @@ public sealed partial class SeriesDetector
                     // median of the last ones (one reading near it during a small shift is noise): the mean returns
                     // there at once and the CUSUMs start afresh, so the way back is not a second shift.
                     _mean = _anchor;
-                    _up = _down = 0;
+                    _up = _down = _burst = 0;
                     _anchored = 0;
                 }
                 else if (!recentred && _anchored > 0)
@@ -219,7 +228,7 @@ public sealed partial class SeriesDetector
                     {
                         LearnEpisode();
                         _mean = _anchor;
-                        _up = _down = 0;
+                        _up = _down = _burst = 0;
                         _anchored = _climb = 0;
                         _flags &= ~(Flags.Recentred | Flags.Returning);
                     }
@@ -255,15 +264,34 @@ public sealed partial class SeriesDetector
                         LearnEpisode(); // a new level after another: the one before is over (nothing when there was none)
                         _peak = (float)cusum;
                         _mean = double.IsFinite(recent) ? recent : value;
-                        _up = _down = 0;
+                        _up = _down = _burst = 0;
                         _climb = 0;
                         _anchored = 1;
                         Recentred = true;
                     }
                 }
 
-                shiftWins = shiftP < pointP;
-                p = Math.Min(1, 2 * Math.Min(pointP, shiftP));
+                // The burst sum: readings far from the mean, again and again, of either sign (Page's CUSUM of the
+                // squared distance, slack 5, each counted up to 16). A run of 3–4σ readings that the point tail finds
+                // ordinary one by one and the CUSUM (slack 1, fitted to the series' slow wander) does not single out:
+                // a pump's flow that starts to surge, a sensor that starts to swing. Its tail learns as the CUSUM's
+                // does, except a rare sum, which is left out for 5 readings (SPOT) and learnt after that, so that a
+                // wandering series' bursts become its norm; it is not scored on the way back from a shift, and starts
+                // afresh wherever the mean is moved. Measured on the corpus and on the shapes in bench/detector-research.
+                _burst = (float)Math.Max(0, _burst + Math.Min(z * z, BurstClip) - BurstSlack);
+                var burstP = dayCovered && (_flags & Flags.Returning) == 0 ? _burstTail.PValue(_burst) : 1;
+                if (burstP < Unlearnt && _burstRare < BurstUnlearntFor)
+                {
+                    _burstRare++;
+                }
+                else
+                {
+                    _burstRare = burstP < Unlearnt ? _burstRare : (byte)0;
+                    _burstTail.Learn(_burst);
+                }
+
+                shiftWins = Math.Min(shiftP, burstP) < pointP;
+                p = Math.Min(1, 3 * Math.Min(pointP, Math.Min(shiftP, burstP)));
             }
 
             if (_seen > 0)

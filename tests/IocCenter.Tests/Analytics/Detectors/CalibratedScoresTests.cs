@@ -123,7 +123,7 @@ public class CalibratedScoresTests
 
     /// <summary>The calibrated stage adds 72 bytes to each series (the 50,000-device sizing counts on it).</summary>
     [Fact]
-    public void TheCalibratedStage_Takes72BytesASeries() => Assert.Equal(72, SeriesDetector.CalibratedBytes);
+    public void TheCalibratedStage_Takes96BytesASeries() => Assert.Equal(96, SeriesDetector.CalibratedBytes);
 
     /// <summary>
     /// A young series (six hours, one reading every 10 s) that moves 4 deviations for 30 readings and comes back: the
@@ -181,6 +181,43 @@ public class CalibratedScoresTests
             }
 
             Assert.True(starts.Count == 1 && starts[0] >= 0 && starts[0] < during, $"seed {seed}: alarm starts at {string.Join(", ", starts)} (readings from the shift's start)");
+        }
+    }
+
+    /// <summary>
+    /// A series that starts to swing: 15 readings 3.5 deviations out, alternating above and below (a pump's flow that
+    /// surges, a sensor that starts to shake), on a series of a reading every 10 s. One such reading is ordinary (p about
+    /// 10⁻³) and the mean does not move, so neither the distance nor the CUSUM of the distances finds it; the burst sum
+    /// (a CUSUM of the squared distances) does, and says it is a while off the usual level. The same swing at 2
+    /// deviations, below the burst's slack of √5, raises nothing — nor does the series before the swing.
+    /// </summary>
+    [Theory]
+    [InlineData(3.5, true)]
+    [InlineData(2.0, false)]
+    public void ASwingOfReadingsFarFromTheMean_BothWays_IsFoundByTheBurstSum(double deviations, bool found)
+    {
+        foreach (var seed in Enumerable.Range(1, 10))
+        {
+            var random = new Random(seed);
+            var detector = new SeriesDetector();
+            const int before = 3_000, during = 15, after = 300;
+            var scores = new List<SeriesScore>();
+            for (var i = 0; i < before + during + after; i++)
+            {
+                var swing = i >= before && i < before + during ? (i % 2 == 0 ? 1 : -1) * deviations * 2 : 0;
+                scores.Add(detector.Observe(Start + (i * 10_000L), 50 + (swing != 0 ? swing : 2 * Gaussian(random))));
+            }
+
+            Assert.True(scores.Take(before).All(s => s.Score < Threshold), $"seed {seed}: an alarm before the swing");
+            var best = scores.Skip(before).Take(during + SeriesDetector.HeldReadings).MaxBy(s => s.Score);
+            if (found)
+            {
+                Assert.True(best.Score >= Threshold && best.Detector == "shift", $"seed {seed}: the swing scored at most {best.Score} ({best.Detector})");
+            }
+            else
+            {
+                Assert.True(best.Score < Threshold, $"seed {seed}: a swing inside the slack scored {best.Score} ({best.Detector})");
+            }
         }
     }
 

@@ -85,6 +85,21 @@ public sealed class DetectorStateTests : IDisposable
         {
             Assert.DoesNotContain("written by a build whose detectors keep other fields", refused.Message, StringComparison.Ordinal);
         }
+
+        // ...and the fault each was made for (tests/corpus/hostile/state/README.md), not the end of a body whose parts
+        // changed size: when the calibrated stage grew from 72 to 96 bytes, 10 and 11 stopped at the end of the stream
+        // and this test still passed.
+        var fault = name[..2] switch
+        {
+            "06" or "07" => " series",
+            "10" or "11" => "a series detector's state is out of range",
+            "12" => "reporting rhythm is out of range",
+            _ => null,
+        };
+        if (fault is not null)
+        {
+            Assert.Contains(fault, refused.Message, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>
