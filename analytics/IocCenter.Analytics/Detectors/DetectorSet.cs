@@ -239,6 +239,7 @@ public sealed partial class DetectorSet(RuleOptions rules, double anomalyThresho
             "shift" => up
                 ? $"Số liệu cao hơn thường lệ, kéo dài một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings above their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}"
                 : $"Số liệu thấp hơn thường lệ, kéo dài một thời gian: {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Readings below their usual level for a while: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}",
+            "burst" => $"Nhiều số đo gần đây lệch xa mức thường của chính thiết bị này (cao hoặc thấp): {Sentences.Vi(value, "0.##")}, thường khoảng {Sentences.Vi(usual, "0.##")}; {RarityVi(score)} / Many recent readings far from this device's usual level (high or low): {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}; {RarityEn(score)}",
             "spike" => up
                 ? $"Giá trị tăng đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden jump: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}"
                 : $"Giá trị giảm đột biến: {Sentences.Vi(value, "0.##")}, bình thường khoảng {Sentences.Vi(usual, "0.##")} / A sudden drop: {Sentences.En(value, "0.##")}, usually about {Sentences.En(usual, "0.##")}",

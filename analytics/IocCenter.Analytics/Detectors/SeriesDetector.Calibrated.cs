@@ -80,6 +80,7 @@ public sealed partial class SeriesDetector
             Seasonal = 2,  // the stage judges residuals from the seasonal shape
             Recentred = 4, // the mean was moved to a shift's new level; _anchor is where the series was before it
             Returning = 8, // ...and the series is on its way back there (see Observe)
+            BurstHeld = 16, // the held alarm is the burst sum's
         }
 
         private bool ShiftHeld
@@ -157,11 +158,12 @@ public sealed partial class SeriesDetector
                 _up = _down = _burst = 0;
                 _anchored = 0;
                 _climb = 0;
-                _flags &= Flags.ShiftHeld | Flags.Seasonal;
+                _flags &= Flags.ShiftHeld | Flags.BurstHeld | Flags.Seasonal;
             }
 
             var p = 1.0;
             var shiftWins = false;
+            var burstWins = false;
             var level = Math.Abs(_mean + (hasSeasonal ? seasonal : 0));
             usual = _mean + (hasSeasonal ? seasonal : 0);
 
@@ -277,7 +279,8 @@ public sealed partial class SeriesDetector
                 // a pump's flow that starts to surge, a sensor that starts to swing. Its tail learns as the CUSUM's
                 // does, except a rare sum, which is left out for 5 readings (SPOT) and learnt after that, so that a
                 // wandering series' bursts become its norm; it is not scored on the way back from a shift, and starts
-                // afresh wherever the mean is moved. Measured on the corpus and on the shapes in bench/detector-research.
+                // afresh wherever the mean is moved; its alarms are "burst" (many recent readings far from the usual level).
+                // Measured on the corpus and on the shapes in bench/detector-research.
                 _burst = (float)Math.Max(0, _burst + Math.Min(z * z, BurstClip) - BurstSlack);
                 var burstP = dayCovered && (_flags & Flags.Returning) == 0 ? _burstTail.PValue(_burst) : 1;
                 if (burstP < Unlearnt && _burstRare < BurstUnlearntFor)
@@ -290,7 +293,8 @@ public sealed partial class SeriesDetector
                     _burstTail.Learn(_burst);
                 }
 
-                shiftWins = Math.Min(shiftP, burstP) < pointP;
+                burstWins = burstP < Math.Min(pointP, shiftP);
+                shiftWins = !burstWins && shiftP < pointP;
                 p = Math.Min(1, 3 * Math.Min(pointP, Math.Min(shiftP, burstP)));
             }
 
@@ -319,6 +323,7 @@ public sealed partial class SeriesDetector
             {
                 _heldP = (float)p;
                 ShiftHeld = shiftWins;
+                _flags = burstWins ? _flags | Flags.BurstHeld : _flags & ~Flags.BurstHeld;
                 _age = 0;
             }
             else
@@ -326,7 +331,8 @@ public sealed partial class SeriesDetector
                 _age++;
             }
 
-            detector = (p <= _heldP ? shiftWins : ShiftHeld) ? "shift" : "point";
+            var (burst, shift) = p <= _heldP ? (burstWins, shiftWins) : ((_flags & Flags.BurstHeld) != 0, ShiftHeld);
+            detector = burst ? "burst" : shift ? "shift" : "point";
             return 1 - Math.Min(p, _heldP);
         }
     }

@@ -40,7 +40,7 @@ window.IocI18n = (() => {
         'rule.silence': 'Thiết bị ngừng gửi số liệu', 'rule.stuck': 'Cảm biến báo mãi một giá trị', 'rule.area_outage': 'Nhiều thiết bị trong cùng xã, phường mất tín hiệu',
         status: 'Thiết bị tự báo trạng thái', vn_aqi: 'Chỉ số VN_AQI giờ', 'vn_aqi.provisional': 'Chỉ số VN_AQI tạm tính', spike: 'Giá trị tăng hoặc giảm đột biến',
         level_shift: 'Số liệu lệch kéo dài khỏi mức thường ngày',
-        point: 'Một số đo khác xa mức thường của chính thiết bị', shift: 'Số liệu lệch khỏi mức thường của chính thiết bị, kéo dài nhiều lần đo', pca: 'Mô hình học máy: tổ hợp số liệu bất thường', series: 'Phân tích số liệu theo thời gian',
+        point: 'Một số đo khác xa mức thường của chính thiết bị', burst: 'Nhiều số đo gần đây lệch xa mức thường của chính thiết bị', shift: 'Số liệu lệch khỏi mức thường của chính thiết bị, kéo dài nhiều lần đo', pca: 'Mô hình học máy: tổ hợp số liệu bất thường', series: 'Phân tích số liệu theo thời gian',
       },
       kind: {
         congestion: 'Ùn tắc giao thông', air_quality: 'Chất lượng không khí', connectivity_degraded: 'Chất lượng mạng kém',
@@ -152,7 +152,7 @@ window.IocI18n = (() => {
         'rule.silence': 'No readings from the device', 'rule.stuck': 'Sensor repeating one value', 'rule.area_outage': 'Many devices offline in one commune or ward',
         status: 'Status reported by the device', vn_aqi: 'Hourly VN_AQI', 'vn_aqi.provisional': 'Provisional VN_AQI', spike: 'Sudden jump or drop',
         level_shift: 'Readings off their usual daily level for a long time',
-        point: "A reading far from the device's own usual level", shift: "Readings off the device's own usual level over several readings", pca: 'Machine-learning model: unusual combination of readings', series: 'Analysis of readings over time',
+        point: "A reading far from the device's own usual level", burst: "Many recent readings far from the device's own usual level", shift: "Readings off the device's own usual level over several readings", pca: 'Machine-learning model: unusual combination of readings', series: 'Analysis of readings over time',
       },
       kind: {
         congestion: 'Traffic congestion', air_quality: 'Air quality', connectivity_degraded: 'Poor network quality',

@@ -188,7 +188,8 @@ public class CalibratedScoresTests
     /// A series that starts to swing: 15 readings 3.5 deviations out, alternating above and below (a pump's flow that
     /// surges, a sensor that starts to shake), on a series of a reading every 10 s. One such reading is ordinary (p about
     /// 10⁻³) and the mean does not move, so neither the distance nor the CUSUM of the distances finds it; the burst sum
-    /// (a CUSUM of the squared distances) does, and says it is a while off the usual level. The same swing at 2
+    /// (a CUSUM of the squared distances) does, and names itself ("burst": many recent readings far from the usual
+    /// level, an officer's sentence of its own). The same swing at 2
     /// deviations, below the burst's slack of √5, raises nothing — nor does the series before the swing.
     /// </summary>
     [Theory]
@@ -212,7 +213,7 @@ public class CalibratedScoresTests
             var best = scores.Skip(before).Take(during + SeriesDetector.HeldReadings).MaxBy(s => s.Score);
             if (found)
             {
-                Assert.True(best.Score >= Threshold && best.Detector == "shift", $"seed {seed}: the swing scored at most {best.Score} ({best.Detector})");
+                Assert.True(best.Score >= Threshold && best.Detector == "burst", $"seed {seed}: the swing scored at most {best.Score} ({best.Detector})");
             }
             else
             {

@@ -9,7 +9,7 @@ namespace IocCenter.Tests.Analytics.Detectors;
 /// </summary>
 public class DetectorNamesTests
 {
-    private static readonly Regex Name = new("\"(rule\\.[a-z_]+|vn_aqi(?:\\.[a-z_]+)?|status|spike|level_shift|point|shift|pca|series)\"", RegexOptions.CultureInvariant);
+    private static readonly Regex Name = new("\"(rule\\.[a-z_]+|vn_aqi(?:\\.[a-z_]+)?|status|spike|level_shift|point|shift|burst|pca|series)\"", RegexOptions.CultureInvariant);
 
     [Fact]
     public void EveryDetectorName_HasAVietnameseAndAnEnglishSentence()
@@ -22,6 +22,7 @@ public class DetectorNamesTests
             .ToHashSet(StringComparer.Ordinal);
         Assert.Contains("point", names);
         Assert.Contains("shift", names);
+        Assert.Contains("burst", names);
 
         var i18n = File.ReadAllText(Path.Combine(root, "dashboard", "IocCenter.Dashboard", "wwwroot", "js", "i18n.js"));
         var blocks = Regex.Matches(i18n, "detectors: \\{(.*?)\\n\\s*\\},", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
