@@ -108,6 +108,19 @@ public sealed partial class SeriesDetector
         public readonly double Mean => _mean;
 
         /// <summary>
+        /// Whether a loaded state is one the stage could have reached: the checksum says a file is whole, not that a
+        /// crafted save made sense (an independent review: a burst sum of +∞ behind a good checksum alarmed 1,335 clean
+        /// readings in a row; a CUSUM of 10³⁰ blinded it).
+        /// </summary>
+        public readonly bool InRange =>
+            double.IsFinite(_mean) && float.IsFinite(_anchor) && _seen >= 0 && _pointTail.InRange && _shiftTail.InRange && _burstTail.InRange &&
+            _variance >= 0 && Sane(_peak) && Sane(_up) && Sane(_down) && Sane(_burst) && _heldP is >= 0 and <= 1;
+
+        // The sums grow by at most a clipped step a reading, so they stay finite; the variance may overflow a float on
+        // absurd readings (10²⁰), so it may be +∞ but not negative or NaN.
+        private static bool Sane(float x) => float.IsFinite(x) && x >= 0;
+
+        /// <summary>
         /// An episode is over (the series came back; it moved to another level; its new level held for about 2,000
         /// readings; its seasonal shape is now known): the CUSUM's tail learns the height at which it became a new level
         /// until that height is no longer rare (at most 200 times) — where learning the climb as it came used to leave
@@ -278,11 +291,12 @@ public sealed partial class SeriesDetector
                 // ordinary one by one and the CUSUM (slack 1, fitted to the series' slow wander) does not single out:
                 // a pump's flow that starts to surge, a sensor that starts to swing. Its tail learns as the CUSUM's
                 // does, except a rare sum, which is left out for 5 readings (SPOT) and learnt after that, so that a
-                // wandering series' bursts become its norm; it is not scored on the way back from a shift, and starts
+                // wandering series' bursts become its norm; it is not scored on the way back from a shift (nor is a
+                // reading nearer where the series was before a new level than the level itself), and starts
                 // afresh wherever the mean is moved; its alarms are "burst" (many recent readings far from the usual level).
                 // Measured on the corpus and on the shapes in bench/detector-research.
                 _burst = (float)Math.Max(0, _burst + Math.Min(z * z, BurstClip) - BurstSlack);
-                var burstP = dayCovered && (_flags & Flags.Returning) == 0 ? _burstTail.PValue(_burst) : 1;
+                var burstP = dayCovered && (_flags & Flags.Returning) == 0 && !(recentred && returning) ? _burstTail.PValue(_burst) : 1;
                 if (burstP < Unlearnt && _burstRare < BurstUnlearntFor)
                 {
                     _burstRare++;
@@ -290,7 +304,14 @@ public sealed partial class SeriesDetector
                 else
                 {
                     _burstRare = burstP < Unlearnt ? _burstRare : (byte)0;
-                    _burstTail.Learn(_burst);
+                    // Once rare, a sum is learnt no higher than the height its tail puts at 10⁻³: learning a burst's
+                    // whole climb had left the tail blind for about a day to the next one (an independent review: a
+                    // second swing 1,000–10,000 readings after a first found 0 of 40, now 5–40). While a shift is under
+                    // way (its anchor kept) the climb is learnt whole, as before: a shift, its way back and the same
+                    // excursion recurring stay one alarm (capped there too, a 5σ excursion every 600 readings alarmed
+                    // 41 → 63 times over 40 seeds). So after a shift, or a run of sentinels that looked like one, the
+                    // burst sum is still blind for a while (README, known limits).
+                    _burstTail.Learn(burstP < Unlearnt && !(Recentred || _anchored > 0) ? Math.Min(_burst, _burstTail.At(Unlearnt)) : _burst);
                 }
 
                 burstWins = burstP < Math.Min(pointP, shiftP);

@@ -78,7 +78,7 @@ public sealed partial class SeriesDetector
             !float.IsFinite(detector._noise) || !float.IsFinite(detector._resolution) || !float.IsFinite(detector._tail) ||
             !float.IsFinite(detector._level) || !float.IsFinite(detector._intervalMs) || !float.IsFinite(detector._residualScale) ||
             !float.IsFinite(detector._cusumHigh) || !float.IsFinite(detector._cusumLow) || !float.IsFinite(detector._recentResidual) ||
-            !float.IsFinite(detector._coveredHours) || !double.IsFinite(detector._calibrated.Mean))
+            !float.IsFinite(detector._coveredHours) || !detector._calibrated.InRange)
         {
             throw new InvalidDataException("a series detector's state is out of range");
         }

@@ -42,6 +42,11 @@ internal struct TailCalibration
         _meanExcess = 1 / _u; // beyond u, a normal's tail is close to exponential with mean 1/u (Mills' ratio)
     }
 
+    /// <summary>Whether a loaded tail is one <see cref="Learn"/> could have made (or a default, unused one).</summary>
+    public readonly bool InRange =>
+        _quantile == 0 ? _u == 0 && _peaks == 0 && _meanExcess == 0
+        : _quantile is > 0.5f and < 1 && _u > 0 && float.IsFinite(_u) && _peaks >= 0 && float.IsFinite(_peaks) && _meanExcess >= 0 && !float.IsNaN(_meanExcess);
+
     /// <summary>The quantile the tail starts at (0 for a default, unusable instance).</summary>
     public readonly double Quantile => _quantile;
 
@@ -60,6 +65,23 @@ internal struct TailCalibration
 
         var scale = Math.Max(1e-9, _meanExcess * (1 + (ScaleBound / Math.Sqrt(Math.Max(1, _peaks)))));
         return (1 - _quantile) * Math.Exp(-(x - _u) / scale);
+    }
+
+    /// <summary>The value whose tail probability is <paramref name="p"/> (<see cref="PValue"/>'s inverse), for 0 &lt; p &lt; 1.</summary>
+    public readonly double At(double p)
+    {
+        if (_quantile == 0)
+        {
+            return 0;
+        }
+
+        if (p >= 1 - _quantile)
+        {
+            return _u * Math.Log(p) / Math.Log(1 - _quantile);
+        }
+
+        var scale = Math.Max(1e-9, _meanExcess * (1 + (ScaleBound / Math.Sqrt(Math.Max(1, _peaks)))));
+        return _u + (scale * Math.Log((1 - _quantile) / p));
     }
 
     /// <summary>Learns one value of the statistic (after it was judged).</summary>

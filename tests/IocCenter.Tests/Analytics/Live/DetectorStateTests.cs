@@ -91,8 +91,9 @@ public sealed class DetectorStateTests : IDisposable
         // and this test still passed.
         var fault = name[..2] switch
         {
-            "06" or "07" => " series",
-            "10" or "11" => "a series detector's state is out of range",
+            "06" => "-1 series",
+            "07" => "-5 series",
+            "10" or "11" or "13" => "a series detector's state is out of range",
             "12" => "reporting rhythm is out of range",
             _ => null,
         };
