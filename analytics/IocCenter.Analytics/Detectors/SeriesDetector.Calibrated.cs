@@ -109,16 +109,20 @@ public sealed partial class SeriesDetector
 
         /// <summary>
         /// Whether a loaded state is one the stage could have reached: the checksum says a file is whole, not that a
-        /// crafted save made sense (an independent review: a burst sum of +∞ behind a good checksum alarmed 1,335 clean
-        /// readings in a row; a CUSUM of 10³⁰ blinded it).
+        /// crafted save made sense. Two independent reviews: a burst sum of +∞, or of 10³⁰ (in a float 10³⁰ − 5 is
+        /// 10³⁰, so it never comes down), alarmed thousands of clean readings; a variance of +∞ blinded the stage for
+        /// good; a mean of 10³⁹ made the float anchor +∞ and every later reading throw. Readings reach the stage
+        /// clamped to ±10¹⁵, so its mean and anchor stay within that, its variance within (2·10¹⁵)², and its sums
+        /// grow by at most 11 a reading (10⁹: years of readings every second); the bounds are far beyond all of it.
         /// </summary>
         public readonly bool InRange =>
-            double.IsFinite(_mean) && float.IsFinite(_anchor) && _seen >= 0 && _pointTail.InRange && _shiftTail.InRange && _burstTail.InRange &&
-            _variance >= 0 && Sane(_peak) && Sane(_up) && Sane(_down) && Sane(_burst) && _heldP is >= 0 and <= 1;
+            Math.Abs(_mean) <= MaxLevel && Math.Abs(_anchor) <= MaxLevel && _seen >= 0 && _heldP is >= 0 and <= 1 &&
+            _variance is >= 0 and <= 1e32f && Sum(_peak) && Sum(_up) && Sum(_down) && Sum(_burst) &&
+            _pointTail.InRange && _shiftTail.InRange && _burstTail.InRange;
 
-        // The sums grow by at most a clipped step a reading, so they stay finite; the variance may overflow a float on
-        // absurd readings (10²⁰), so it may be +∞ but not negative or NaN.
-        private static bool Sane(float x) => float.IsFinite(x) && x >= 0;
+        private const double MaxLevel = 1e16;
+
+        private static bool Sum(float x) => x is >= 0 and <= 1e9f;
 
         /// <summary>
         /// An episode is over (the series came back; it moved to another level; its new level held for about 2,000
@@ -291,12 +295,11 @@ public sealed partial class SeriesDetector
                 // ordinary one by one and the CUSUM (slack 1, fitted to the series' slow wander) does not single out:
                 // a pump's flow that starts to surge, a sensor that starts to swing. Its tail learns as the CUSUM's
                 // does, except a rare sum, which is left out for 5 readings (SPOT) and learnt after that, so that a
-                // wandering series' bursts become its norm; it is not scored on the way back from a shift (nor is a
-                // reading nearer where the series was before a new level than the level itself), and starts
+                // wandering series' bursts become its norm; it is not scored on the way back from a shift, and starts
                 // afresh wherever the mean is moved; its alarms are "burst" (many recent readings far from the usual level).
                 // Measured on the corpus and on the shapes in bench/detector-research.
                 _burst = (float)Math.Max(0, _burst + Math.Min(z * z, BurstClip) - BurstSlack);
-                var burstP = dayCovered && (_flags & Flags.Returning) == 0 && !(recentred && returning) ? _burstTail.PValue(_burst) : 1;
+                var burstP = dayCovered && (_flags & Flags.Returning) == 0 ? _burstTail.PValue(_burst) : 1;
                 if (burstP < Unlearnt && _burstRare < BurstUnlearntFor)
                 {
                     _burstRare++;

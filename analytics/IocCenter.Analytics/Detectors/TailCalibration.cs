@@ -42,10 +42,14 @@ internal struct TailCalibration
         _meanExcess = 1 / _u; // beyond u, a normal's tail is close to exponential with mean 1/u (Mills' ratio)
     }
 
-    /// <summary>Whether a loaded tail is one <see cref="Learn"/> could have made (or a default, unused one).</summary>
+    /// <summary>
+    /// Whether a loaded tail is one <see cref="Learn"/> could have made (or a default, unused one): the peaks' weight
+    /// stays below 1/(1 − keep) + the prior (about 300), the quantile and the mean excess below 10³⁰ (a distance of
+    /// 10¹⁵ readings' worth over a deviation floored at 10⁻⁹ is 10²⁴; a crafted 3·10³⁸ blinded the stage).
+    /// </summary>
     public readonly bool InRange =>
         _quantile == 0 ? _u == 0 && _peaks == 0 && _meanExcess == 0
-        : _quantile is > 0.5f and < 1 && _u > 0 && float.IsFinite(_u) && _peaks >= 0 && float.IsFinite(_peaks) && _meanExcess >= 0 && !float.IsNaN(_meanExcess);
+        : _quantile is > 0.5f and < 1 && _u is >= 1e-6f and <= 1e30f && _peaks is >= 0 and <= 1000 && _meanExcess is >= 0 and <= 1e30f;
 
     /// <summary>The quantile the tail starts at (0 for a default, unusable instance).</summary>
     public readonly double Quantile => _quantile;

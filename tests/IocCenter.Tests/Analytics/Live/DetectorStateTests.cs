@@ -93,7 +93,7 @@ public sealed class DetectorStateTests : IDisposable
         {
             "06" => "-1 series",
             "07" => "-5 series",
-            "10" or "11" or "13" => "a series detector's state is out of range",
+            "10" or "11" or "13" or "14" or "15" => "a series detector's state is out of range",
             "12" => "reporting rhythm is out of range",
             _ => null,
         };
