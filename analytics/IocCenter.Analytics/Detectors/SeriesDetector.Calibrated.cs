@@ -89,6 +89,12 @@ public sealed partial class SeriesDetector
             set => _flags = value ? _flags | Flags.ShiftHeld : _flags & ~Flags.ShiftHeld;
         }
 
+        private bool BurstHeld
+        {
+            readonly get => (_flags & Flags.BurstHeld) != 0;
+            set => _flags = value ? _flags | Flags.BurstHeld : _flags & ~Flags.BurstHeld;
+        }
+
         private bool Recentred
         {
             readonly get => (_flags & Flags.Recentred) != 0;
@@ -347,7 +353,7 @@ public sealed partial class SeriesDetector
             {
                 _heldP = (float)p;
                 ShiftHeld = shiftWins;
-                _flags = burstWins ? _flags | Flags.BurstHeld : _flags & ~Flags.BurstHeld;
+                BurstHeld = burstWins;
                 _age = 0;
             }
             else
@@ -355,7 +361,7 @@ public sealed partial class SeriesDetector
                 _age++;
             }
 
-            var (burst, shift) = p <= _heldP ? (burstWins, shiftWins) : ((_flags & Flags.BurstHeld) != 0, ShiftHeld);
+            var (burst, shift) = p <= _heldP ? (burstWins, shiftWins) : (BurstHeld, ShiftHeld);
             detector = burst ? "burst" : shift ? "shift" : "point";
             return 1 - Math.Min(p, _heldP);
         }
