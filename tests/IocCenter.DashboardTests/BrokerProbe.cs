@@ -70,6 +70,31 @@ internal static class BrokerProbe
     }
 
     /// <summary>The sum of a counter's series at <c>/metrics</c> whose labels contain <paramref name="labels"/> (e.g. <c>reason="packet_too_large"</c>).</summary>
+    /// <summary>
+    /// Whether a counter reaches <paramref name="atLeast"/> within 5 s. The Prometheus endpoint can serve a cached scrape
+    /// (the exporter's response cache, 300 ms by default as we read its documentation), so a test that refuses a few
+    /// packets in less time than that after an earlier scrape may read the counter from before them — the likely cause
+    /// of a clean-clone CI failure on 2026-12-04 (the 280 ms packet-limit test saw fewer than 4; not reproduced).
+    /// </summary>
+    public static async Task<bool> CounterReachesAsync(DashboardProcess host, string name, string labels, double atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            if (await CounterAsync(host, name, labels) >= atLeast)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task<double> CounterAsync(DashboardProcess host, string name, string labels = "")
     {
         using var http = new HttpClient { BaseAddress = host.BaseUrl };

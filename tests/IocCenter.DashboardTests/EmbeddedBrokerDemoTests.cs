@@ -134,8 +134,8 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
         Assert.Contains("ioc/v1/traffic/demo-retain/status online", retained);
         Assert.DoesNotContain(retained, m => m.StartsWith("ioc/v1/traffic/demo-retain/telemetry", StringComparison.Ordinal));
         Assert.DoesNotContain(retained, m => m.StartsWith("ioc/v1/incidents/fake", StringComparison.Ordinal));
-        Assert.True(await BrokerProbe.CounterAsync(host.Server, "ioc_broker_refused_total", "reason=\"publish_not_allowed\"") >= 3);
-        Assert.True(await BrokerProbe.CounterAsync(host.Server, "ioc_broker_retain_cleared_total") >= 1);
+        Assert.True(await BrokerProbe.CounterReachesAsync(host.Server, "ioc_broker_refused_total", "reason=\"publish_not_allowed\"", 3));
+        Assert.True(await BrokerProbe.CounterReachesAsync(host.Server, "ioc_broker_retain_cleared_total", "", 1));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
 
             var after = BrokerProbe.ResidentBytes(host.Server);
             Assert.True(after - before < 40L * 1024 * 1024, $"RSS {before / 1048576} MB → {after / 1048576} MB");
-            Assert.True(await BrokerProbe.CounterAsync(host.Server, "ioc_broker_refused_total", "reason=\"packet_too_large\"") >= 4);
+            Assert.True(await BrokerProbe.CounterReachesAsync(host.Server, "ioc_broker_refused_total", "reason=\"packet_too_large\"", 4));
 
             // Between the contract's payload limit (64 KiB) and the packet limit (256 KiB): through the broker, dead-lettered by ingest.
             var seen = new ConcurrentQueue<string>();
