@@ -220,6 +220,7 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             <form style="width:200px"><input style="width:400px"></form>
             <div class="uplot" data-xticks='[{"label":"21:44","x":10,"w":40},{"label":"21:44","x":100,"w":40},{"label":"21:45","x":120,"w":40}]'></div>
             <div class="uplot" data-xspan="604800" data-xticks='[{"label":"08:00:00\n28/11","x":300,"w":60},{"label":"16:00:00\n28/11","x":500,"w":60}]'></div>
+            <div class="uplot" data-ytitle='{"label":"Network latency (ms)","w":150,"h":96}'></div>
             <div style="width:3000px;height:4px"></div>
             </body></html>
             """);
@@ -236,6 +237,7 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
         Assert.Contains(found, p => p == "time ticks overlap: \"21:44\" and \"21:45\"");
         Assert.Contains(found, p => p.StartsWith("the page is wider than the window (3000 > 1280)", StringComparison.Ordinal));
         Assert.Contains(found, p => p.StartsWith("seconds on a time axis of 168 h", StringComparison.Ordinal));
+        Assert.Contains(found, p => p == "the value axis's title \"Network latency (ms)\" (150 px) is longer than its chart is high (96 px)");
         await page.CloseAsync();
     }
 
@@ -324,6 +326,11 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             for (let i = 1; i < ticks.length; i++) {
               if (ticks[i - 1].x + ticks[i - 1].w / 2 + 2 > ticks[i].x - ticks[i].w / 2) problems.push(`time ticks overlap: "${ticks[i - 1].label.replace('\n', ' ')}" and "${ticks[i].label.replace('\n', ' ')}"`);
             }
+          }
+          // A chart's value-axis title no longer than the plot it runs up (canvas text is cut, not wrapped).
+          for (const chart of document.querySelectorAll('.uplot[data-ytitle]')) {
+            const title = JSON.parse(chart.dataset.ytitle);
+            if (title.w > title.h) problems.push(`the value axis's title "${title.label}" (${title.w} px) is longer than its chart is high (${title.h} px)`);
           }
           return problems;
         }

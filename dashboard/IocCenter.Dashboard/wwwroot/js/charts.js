@@ -84,9 +84,11 @@ window.IocCharts = (() => {
   /** The root font size in CSS pixels: charts draw on a canvas, so their type and lines are scaled from it. */
   const rem = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
 
+  const axisFont = r => `${Math.round(0.8 * r)}px "Noto Sans", "DejaVu Sans", sans-serif`;
+
   /** uPlot's time (x) and value (y) axes, scaled to <paramref name="r"/> (px per rem), in colours <paramref name="colors"/>. */
   function axes(r, colors, yLabel) {
-    const font = `${Math.round(0.8 * r)}px "Noto Sans", "DejaVu Sans", sans-serif`;
+    const font = axisFont(r);
     const line = Math.max(1, r / 16);
     const common = { stroke: colors.text, font, labelFont: font, grid: { stroke: colors.grid, width: line }, ticks: { stroke: colors.grid, width: line, size: 0.4 * r } };
     return [
@@ -142,19 +144,28 @@ window.IocCharts = (() => {
     const colors = { ...light, ...fromCss, ...(labels.colors || {}) };
     const width = element.clientWidth || 400;
     const series = (label, stroke, dash) => ({ label, stroke, width: Math.max(1.5, r / (dash ? 12 : 8)), ...(dash ? { dash: [0.3 * r, 0.3 * r] } : {}), value: (u, v) => v == null ? '—' : formatNumber(v, 2) + (unit ? ' ' + unit : '') });
+    const height = Math.max(10 * r, Math.round(width * (labels.aspect || 0.45)));
+    // The value axis's title runs up the plot, which is the chart's height less the time axis: a metric's name longer
+    // than that (the console's short evidence chart, in English) would be cut, so there the title is the unit alone;
+    // the legend under the chart names the metric in full.
+    measure.font = axisFont(r);
+    const named = metricLabel(response.metric);
+    const yLabel = measure.measureText(named).width <= height - 4.4 * r ? named : unit;
     return new uPlot({
-      width, height: Math.max(10 * r, Math.round(width * (labels.aspect || 0.45))),
+      width, height,
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), zone),
       // The axis covers the range the person chose (1 hour, 24 hours, 7 days), not only where there are readings.
       scales: labels.range ? { x: { time: true, range: () => [labels.range.from / 1000, labels.range.to / 1000] } } : {},
       legend: { show: true },
-      axes: axes(r, colors, metricLabel(response.metric)),
+      axes: axes(r, colors, yLabel),
       series: [
         { label: t.console.time, value: (u, v) => v == null ? '—' : moment(v, true) },
         series(labels.mean, colors.mean),
         series(labels.min, colors.min, true),
         series(labels.max, colors.max, true),
       ],
+      // For the layout checks of the browser tests, as the time ticks: the title's width against the plot's height.
+      hooks: { ready: [u => { u.root.dataset.ytitle = JSON.stringify({ label: yLabel, w: Math.ceil(measure.measureText(yLabel).width), h: Math.round(u.over.clientHeight) }); }] },
     }, data, element);
   }
 
