@@ -94,9 +94,7 @@ public sealed class AirQualityBrowserTests : IAsyncLifetime
         {
             var console = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
             await console.GotoAsync(new Uri(_server.BaseUrl, "console" + lang).ToString());
-            await console.FillAsync("input[name=userName]", "admin");
-            await console.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-            await console.ClickAsync("button[type=submit]");
+            await console.SignInAsync("admin", DashboardProcess.AdminPassword);
             var row = console.Locator("#incidents tbody tr", new() { HasText = Station }).Filter(new() { HasText = label });
             await Assertions.Expect(row).ToContainTextAsync(label, new() { Timeout = 10_000 });
             await row.ClickAsync();

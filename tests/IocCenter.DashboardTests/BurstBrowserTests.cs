@@ -68,9 +68,7 @@ public sealed class BurstBrowserTests : IAsyncLifetime
             {
                 var console = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
                 await console.GotoAsync(new Uri(_server.BaseUrl, "console" + lang).ToString());
-                await console.FillAsync("input[name=userName]", "admin");
-                await console.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-                await console.ClickAsync("button[type=submit]");
+                await console.SignInAsync("admin", DashboardProcess.AdminPassword);
                 var row = console.Locator("#incidents tbody tr", new() { HasText = Device }).Filter(new() { HasText = lang.Length == 0 ? "Số liệu bất thường" : "Unusual readings" });
                 await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 60_000 });
                 await row.ClickAsync();

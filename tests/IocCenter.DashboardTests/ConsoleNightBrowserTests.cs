@@ -51,9 +51,7 @@ public sealed class ConsoleNightBrowserTests : IAsyncLifetime
         await page.Clock.SetFixedTimeAsync(clock);
         await page.AddInitScriptAsync(CountTones);
         await page.GotoAsync(new Uri(_server.BaseUrl, "console" + query).ToString());
-        await page.FillAsync("input[name=userName]", "admin");
-        await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
+        await page.SignInAsync("admin", DashboardProcess.AdminPassword);
         await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("admin", new() { Timeout = 10_000 });
         return page;
     }

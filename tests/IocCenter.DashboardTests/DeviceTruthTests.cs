@@ -74,9 +74,7 @@ public sealed class DeviceTruthTests : IAsyncLifetime
 
         var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await page.GotoAsync(new Uri(_server.BaseUrl, "admin").ToString());
-        await page.FillAsync("input[name=userName]", "admin");
-        await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
+        await page.SignInAsync("admin", DashboardProcess.AdminPassword);
         await Assertions.Expect(page.Locator("#devices-title")).ToHaveTextAsync("Gỡ thiết bị", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#unregistered tbody tr", new() { HasText = "fake-001" })).ToBeVisibleAsync();
         page.Dialog += (_, dialog) => dialog.AcceptAsync();

@@ -41,9 +41,7 @@ public sealed class MaintenanceBrowserTests : IAsyncLifetime
         var context = await _chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(_server.BaseUrl, "console" + query).ToString());
-        await page.FillAsync("input[name=userName]", Officer);
-        await page.FillAsync("input[name=password]", OfficerPassword);
-        await page.ClickAsync("button[type=submit]");
+        await page.SignInAsync(Officer, OfficerPassword);
         await Assertions.Expect(page.Locator("#who")).ToContainTextAsync("Nguyễn Thị Trực", new() { Timeout = 10_000 });
         return page;
     }

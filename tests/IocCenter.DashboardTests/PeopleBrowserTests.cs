@@ -31,9 +31,7 @@ public sealed class PeopleBrowserTests : IAsyncLifetime
         var context = await _chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"http://{host}:{_server.WebPort}{path}");
-        await page.FillAsync("input[name=userName]", user);
-        await page.FillAsync("input[name=password]", password);
-        await page.ClickAsync("button[type=submit]");
+        await page.SignInAsync(user, password);
         return page;
     }
 

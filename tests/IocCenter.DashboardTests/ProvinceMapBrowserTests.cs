@@ -99,9 +99,7 @@ public sealed class ProvinceMapBrowserTests : IAsyncLifetime
         var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         MapPage.WatchErrors(page);
         await page.GotoAsync(new Uri(_server.BaseUrl, "console").ToString());
-        await page.FillAsync("input[name=userName]", "admin");
-        await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
+        await page.SignInAsync("admin", DashboardProcess.AdminPassword);
         await page.Locator("#map[data-ready=true]").WaitForAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#map circle.area.point")).ToHaveCountAsync(Communes);
         var row = page.Locator("#incidents tbody tr[data-id]", new() { HasText = device });

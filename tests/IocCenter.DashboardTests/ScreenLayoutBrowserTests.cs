@@ -116,9 +116,7 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             await CheckAsync(login, "login", lang, width, height, problems);
             if (lang == "vi")
             {
-                await login.FillAsync("input[name=userName]", "admin");
-                await login.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-                await login.ClickAsync("button[type=submit]");
+                await login.SignInAsync("admin", DashboardProcess.AdminPassword);
                 await login.WaitForURLAsync("**/console**");
             }
 
@@ -193,9 +191,7 @@ public sealed class ScreenLayoutBrowserTests : IClassFixture<ScreenLayoutBrowser
             await denied.GotoAsync(new Uri(server.BaseUrl, "console" + query).ToString());
             if (denied.Url.Contains("/login", StringComparison.Ordinal))
             {
-                await denied.FillAsync("input[name=userName]", "man-hinh");
-                await denied.FillAsync("input[name=password]", "man-hinh-2026-xem-thoi");
-                await denied.ClickAsync("button[type=submit]");
+                await denied.SignInAsync("man-hinh", "man-hinh-2026-xem-thoi");
             }
 
             await Assertions.Expect(denied.Locator(".error")).ToContainTextAsync(lang == "en" ? "not open to your account" : "không có quyền mở trang này", new() { Timeout = 10_000 });

@@ -63,9 +63,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
 
         var console = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await console.GotoAsync(new Uri(_server.BaseUrl, "console").ToString());
-        await console.FillAsync("input[name=userName]", "truc-ban");
-        await console.FillAsync("input[name=password]", "truc-ban-2026-dong-thap");
-        await console.ClickAsync("button[type=submit]");
+        await console.SignInAsync("truc-ban", "truc-ban-2026-dong-thap");
         var row = console.Locator("#incidents tbody tr", new() { HasText = "bt-env-test-009" });
         await row.ClickAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(console.Locator("#d-ack")).ToBeEnabledAsync();
@@ -91,9 +89,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
 
         var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await page.GotoAsync(new Uri(_server.BaseUrl, "device?id=" + device).ToString());
-        await page.FillAsync("input[name=userName]", "admin");
-        await page.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
+        await page.SignInAsync("admin", DashboardProcess.AdminPassword);
 
         await Assertions.Expect(page.Locator("#title")).ToContainTextAsync(device, new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#title")).ToContainTextAsync("Thiết bị ");
@@ -121,9 +117,7 @@ public sealed class WallBrowserTests : IAsyncLifetime
     {
         var admin = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1920, Height = 1080 } });
         await admin.GotoAsync(new Uri(_server.BaseUrl, "admin").ToString());
-        await admin.FillAsync("input[name=userName]", "admin");
-        await admin.FillAsync("input[name=password]", DashboardProcess.AdminPassword);
-        await admin.ClickAsync("button[type=submit]");
+        await admin.SignInAsync("admin", DashboardProcess.AdminPassword);
         await Assertions.Expect(admin.Locator("#title")).ToHaveTextAsync("Quản trị", new() { Timeout = 10_000 });
 
         await admin.FillAsync("#new-kiosk input[name=name]", "Phòng điều hành — màn hình 1");
