@@ -114,7 +114,7 @@ internal sealed partial class AnalyticsEngine(
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var pause = time.GetElapsedTime(started);
         var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        LogHeapSettled(logger, _detectors.SeriesCount, before >> 20, after >> 20, pause.TotalMilliseconds);
+        LogHeapSettled(logger, _settling.Why, _detectors.SeriesCount, before >> 20, after >> 20, pause.TotalMilliseconds);
     }
 
     private void LoadState()
@@ -227,8 +227,8 @@ internal sealed partial class AnalyticsEngine(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Không đọc được {Path} ({Why}): các bộ phát hiện học lại từ đầu / Could not read {Path} ({Why}): the detectors learn afresh")]
     private static partial void LogStateUnreadable(ILogger logger, string path, string why);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Đã dồn gọn bộ nhớ sau khi số chuỗi số liệu ổn định ở {Series}: {BeforeMb} → {AfterMb} MB, dừng {Milliseconds:0} ms / Heap compacted once the series settled at {Series}: {BeforeMb} → {AfterMb} MB committed, a {Milliseconds:0} ms pause")]
-    private static partial void LogHeapSettled(ILogger logger, int series, long beforeMb, long afterMb, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã dồn gọn bộ nhớ ({Why}), {Series} chuỗi số liệu: {BeforeMb} → {AfterMb} MB, dừng {Milliseconds:0} ms / Heap compacted ({Why}), {Series} series: {BeforeMb} → {AfterMb} MB committed, a {Milliseconds:0} ms pause")]
+    private static partial void LogHeapSettled(ILogger logger, string why, int series, long beforeMb, long afterMb, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Detector state saved: {Series} series in {Seconds:0.00} s")]
     private static partial void LogStateSaved(ILogger logger, int series, double seconds);

@@ -39,6 +39,7 @@ public class HeapSettlingTests
 
         // The count last changed 5 s before this loop began: a minute of quiet is reached at 55 s, and only once.
         Assert.Equal([55], compactedAt);
+        Assert.Equal("số chuỗi số liệu đã ổn định / the series settled", settling.Why);
     }
 
     [Fact]
@@ -57,11 +58,12 @@ public class HeapSettlingTests
     {
         var time = new FakeTimeProvider();
         var settling = new HeapSettling(time);
-        Settle(settling, time, 1_000);
+        Settle(settling, time, 1_000, 300 * MB);
         time.Advance(TimeSpan.FromHours(7));
         Assert.False(settling.ShouldCompact(1_000, 30 * MB, 100 * MB), "30 MB of holes (under 32 MB) compacted");
         Assert.False(settling.ShouldCompact(1_000, 40 * MB, 300 * MB), "40 MB of holes in 300 MB (under a fifth) compacted");
         Assert.True(settling.ShouldCompact(1_000, 70 * MB, 300 * MB), "70 MB of holes in 300 MB did not compact");
+        Assert.Equal("nhiều khoảng trống giữa các đối tượng / holes between objects", settling.Why);
         time.Advance(TimeSpan.FromHours(5));
         Assert.False(settling.ShouldCompact(1_000, 70 * MB, 300 * MB), "compacted again within 6 hours");
         time.Advance(TimeSpan.FromHours(1));
@@ -97,13 +99,44 @@ public class HeapSettlingTests
         Assert.InRange(compactions, 3, 4);
     }
 
+    [Fact]
+    public void AHeapThatGrowsWithAFleetHeldStill_IsCompactedAtMostEveryHalfHour_FromItsOwnSizeAfterTheLast()
+    {
+        var time = new FakeTimeProvider();
+        var settling = new HeapSettling(time);
+        // The first figure after the compaction, 170 MB, is what growth is measured from: a twentieth is 8.5 MB.
+        Assert.True(Settle(settling, time, 300_000, 170 * MB), "a fleet held still did not compact");
+        time.Advance(TimeSpan.FromMinutes(40));
+        Assert.False(settling.ShouldCompact(300_000, 0, 178 * MB), "8 MB more (under a twentieth of 170 MB) compacted");
+        Assert.True(settling.ShouldCompact(300_000, 0, 179 * MB), "9 MB more than 170 MB after 40 minutes did not compact");
+        Assert.Equal("bộ nhớ tăng từ lần dồn trước / the heap grew since the last compaction", settling.Why);
+
+        // Measured again from just after this compaction (171 MB), and not again within half an hour of it.
+        Assert.False(settling.ShouldCompact(300_000, 0, 171 * MB), "the first figure after a compaction compacted");
+        time.Advance(TimeSpan.FromMinutes(29));
+        Assert.False(settling.ShouldCompact(300_000, 0, 200 * MB), "compacted again within half an hour");
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(settling.ShouldCompact(300_000, 0, 200 * MB), "29 MB more after half an hour did not compact");
+    }
+
+    [Fact]
+    public void ASmallHeap_NeedsEightMegabytesOfGrowth_NotATwentieth()
+    {
+        var time = new FakeTimeProvider();
+        var settling = new HeapSettling(time);
+        Assert.False(settling.ShouldCompact(0, 0, 20 * MB), "an empty host compacted");
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.False(settling.ShouldCompact(0, 0, 27 * MB), "7 MB more than 20 MB (a third, but under 8 MB) compacted");
+        Assert.True(settling.ShouldCompact(0, 0, 28 * MB), "8 MB more than 20 MB did not compact");
+    }
+
     /// <summary>The count set, then held for two minutes (checked every 5 s); whether any check compacted.</summary>
-    private static bool Settle(HeapSettling settling, FakeTimeProvider time, int count)
+    private static bool Settle(HeapSettling settling, FakeTimeProvider time, int count, long heap = 200 * MB)
     {
         var compacted = false;
         for (var second = 0; second <= 120; second += 5)
         {
-            compacted |= settling.ShouldCompact(count, 0, 200 * MB);
+            compacted |= settling.ShouldCompact(count, 0, heap);
             time.Advance(TimeSpan.FromSeconds(5));
         }
 
