@@ -113,8 +113,9 @@ internal sealed partial class AnalyticsEngine(
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var pause = time.GetElapsedTime(started);
-        var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        LogHeapSettled(logger, _settling.Why, _detectors.SeriesCount, before >> 20, after >> 20, pause.TotalMilliseconds);
+        var compacted = GC.GetGCMemoryInfo();
+        _settling.Compacted(compacted.HeapSizeBytes);
+        LogHeapSettled(logger, _settling.WhyVi, _settling.WhyEn, _detectors.SeriesCount, before >> 20, compacted.TotalCommittedBytes >> 20, pause.TotalMilliseconds);
     }
 
     private void LoadState()
@@ -227,8 +228,8 @@ internal sealed partial class AnalyticsEngine(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Không đọc được {Path} ({Why}): các bộ phát hiện học lại từ đầu / Could not read {Path} ({Why}): the detectors learn afresh")]
     private static partial void LogStateUnreadable(ILogger logger, string path, string why);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Đã dồn gọn bộ nhớ ({Why}), {Series} chuỗi số liệu: {BeforeMb} → {AfterMb} MB, dừng {Milliseconds:0} ms / Heap compacted ({Why}), {Series} series: {BeforeMb} → {AfterMb} MB committed, a {Milliseconds:0} ms pause")]
-    private static partial void LogHeapSettled(ILogger logger, string why, int series, long beforeMb, long afterMb, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Đã dồn gọn bộ nhớ ({WhyVi}), {Series} chuỗi số liệu: {BeforeMb} → {AfterMb} MB, dừng {Milliseconds:0} ms / Heap compacted ({WhyEn}), {Series} series: {BeforeMb} → {AfterMb} MB committed, a {Milliseconds:0} ms pause")]
+    private static partial void LogHeapSettled(ILogger logger, string whyVi, string whyEn, int series, long beforeMb, long afterMb, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Detector state saved: {Series} series in {Seconds:0.00} s")]
     private static partial void LogStateSaved(ILogger logger, int series, double seconds);

@@ -111,6 +111,39 @@ window.IocCharts = (() => {
     return labels;
   }
 
+  /**
+   * A uPlot hook (first draw, and every resize) that fits the value axis's title to the plot it runs up, as a canvas
+   * cuts what is longer (the console's short evidence chart showed "Network latency (ms"): the metric's name
+   * <paramref name="named"/> where it fits, else its <paramref name="unit"/>, else the name shortened with "…"; the
+   * legend or the panel's heading names the metric in full. The title drawn is recorded on the chart (data-ytitle:
+   * label, width, plot height) for the layout checks of the browser tests, as the time ticks are.
+   */
+  function fitValueTitle(named, unit, r) {
+    return u => {
+      const room = u.over.clientHeight;
+      if (!room) {
+        return; // not laid out (a hidden panel): fitted on the next resize
+      }
+      measure.font = axisFont(r);
+      const fits = text => measure.measureText(text).width <= room;
+      let title = named;
+      if (!fits(title)) {
+        if (unit && fits(unit)) {
+          title = unit;
+        } else {
+          const chars = [...named];
+          while (chars.length > 1 && !fits(chars.join('') + '…')) chars.pop();
+          title = chars.join('') + '…';
+        }
+      }
+      if (u.axes[1].label !== title) {
+        u.axes[1].label = title;
+        u.redraw(false, true);
+      }
+      u.root.dataset.ytitle = JSON.stringify({ label: title, w: Math.ceil(measure.measureText(title).width), h: Math.round(room) });
+    };
+  }
+
   const light = { text: '#34495e', grid: '#dde3ea', mean: '#1b4f9c', min: '#7f9cc7', max: '#c0392b' };
 
   /**
@@ -144,30 +177,23 @@ window.IocCharts = (() => {
     const colors = { ...light, ...fromCss, ...(labels.colors || {}) };
     const width = element.clientWidth || 400;
     const series = (label, stroke, dash) => ({ label, stroke, width: Math.max(1.5, r / (dash ? 12 : 8)), ...(dash ? { dash: [0.3 * r, 0.3 * r] } : {}), value: (u, v) => v == null ? '—' : formatNumber(v, 2) + (unit ? ' ' + unit : '') });
-    const height = Math.max(10 * r, Math.round(width * (labels.aspect || 0.45)));
-    // The value axis's title runs up the plot, which is the chart's height less the time axis: a metric's name longer
-    // than that (the console's short evidence chart, in English) would be cut, so there the title is the unit alone;
-    // the legend under the chart names the metric in full.
-    measure.font = axisFont(r);
-    const named = metricLabel(response.metric);
-    const yLabel = measure.measureText(named).width <= height - 4.4 * r ? named : unit;
+    const fit = fitValueTitle(metricLabel(response.metric), unit, r);
     return new uPlot({
-      width, height,
+      width, height: Math.max(10 * r, Math.round(width * (labels.aspect || 0.45))),
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), zone),
       // The axis covers the range the person chose (1 hour, 24 hours, 7 days), not only where there are readings.
       scales: labels.range ? { x: { time: true, range: () => [labels.range.from / 1000, labels.range.to / 1000] } } : {},
       legend: { show: true },
-      axes: axes(r, colors, yLabel),
+      axes: axes(r, colors, metricLabel(response.metric)),
       series: [
         { label: t.console.time, value: (u, v) => v == null ? '—' : moment(v, true) },
         series(labels.mean, colors.mean),
         series(labels.min, colors.min, true),
         series(labels.max, colors.max, true),
       ],
-      // For the layout checks of the browser tests, as the time ticks: the title's width against the plot's height.
-      hooks: { ready: [u => { u.root.dataset.ytitle = JSON.stringify({ label: yLabel, w: Math.ceil(measure.measureText(yLabel).width), h: Math.round(u.over.clientHeight) }); }] },
+      hooks: { ready: [fit], setSize: [fit] },
     }, data, element);
   }
 
-  return { draw, axes, rem, timeTicks, moment, metricLabel, metricUnit, formatNumber, zone };
+  return { draw, axes, fitValueTitle, rem, timeTicks, moment, metricLabel, metricUnit, formatNumber, zone };
 })();

@@ -132,12 +132,14 @@
     const size = () => ({ width: el.clientWidth, height: Math.max(60, el.clientHeight) });
     // uPlot draws on a canvas in pixels: its type and lines follow the wall's rem (0.85vw), legible at 4K too.
     const rem = window.IocCharts.rem();
+    const fit = window.IocCharts.fitValueTitle(unit, unit, rem);
     const plot = new uPlot({
       ...size(),
       legend: { show: false },
       tzDate: ts => uPlot.tzDate(new Date(ts * 1000), window.IocCharts.zone),
       axes: window.IocCharts.axes(rem, { text: '#8ea0bf', grid: '#23324d' }, unit), // the unit on the value axis too
       series: [{}, { stroke: color, width: Math.max(2, rem / 8), points: { size: 0.45 * rem } }],
+      hooks: { ready: [fit], setSize: [fit] },
     }, [[], []], el);
     new ResizeObserver(() => plot.setSize(size())).observe(el);
     return plot;

@@ -39,7 +39,7 @@ public class HeapSettlingTests
 
         // The count last changed 5 s before this loop began: a minute of quiet is reached at 55 s, and only once.
         Assert.Equal([55], compactedAt);
-        Assert.Equal("số chuỗi số liệu đã ổn định / the series settled", settling.Why);
+        Assert.Equal("the series settled", settling.WhyEn);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class HeapSettlingTests
         Assert.False(settling.ShouldCompact(1_000, 30 * MB, 100 * MB), "30 MB of holes (under 32 MB) compacted");
         Assert.False(settling.ShouldCompact(1_000, 40 * MB, 300 * MB), "40 MB of holes in 300 MB (under a fifth) compacted");
         Assert.True(settling.ShouldCompact(1_000, 70 * MB, 300 * MB), "70 MB of holes in 300 MB did not compact");
-        Assert.Equal("nhiều khoảng trống giữa các đối tượng / holes between objects", settling.Why);
+        Assert.Equal("holes between objects", settling.WhyEn);
         time.Advance(TimeSpan.FromHours(5));
         Assert.False(settling.ShouldCompact(1_000, 70 * MB, 300 * MB), "compacted again within 6 hours");
         time.Advance(TimeSpan.FromHours(1));
@@ -100,19 +100,23 @@ public class HeapSettlingTests
     }
 
     [Fact]
-    public void AHeapThatGrowsWithAFleetHeldStill_IsCompactedAtMostEveryHalfHour_FromItsOwnSizeAfterTheLast()
+    public void AHeapThatGrowsWithAFleetHeldStill_IsCompactedAtMostEveryHalfHour_FromTheSizeTheLastCompactionLeft()
     {
         var time = new FakeTimeProvider();
         var settling = new HeapSettling(time);
-        // The first figure after the compaction, 170 MB, is what growth is measured from: a twentieth is 8.5 MB.
-        Assert.True(Settle(settling, time, 300_000, 170 * MB), "a fleet held still did not compact");
+        Assert.True(Settle(settling, time, 300_000, 180 * MB), "a fleet held still did not compact");
+        Assert.Equal("the series settled", settling.WhyEn);
+
+        // The compaction left 170 MB live: growth is measured from there (a twentieth is 8.5 MB).
+        settling.Compacted(170 * MB);
         time.Advance(TimeSpan.FromMinutes(40));
         Assert.False(settling.ShouldCompact(300_000, 0, 178 * MB), "8 MB more (under a twentieth of 170 MB) compacted");
         Assert.True(settling.ShouldCompact(300_000, 0, 179 * MB), "9 MB more than 170 MB after 40 minutes did not compact");
-        Assert.Equal("bộ nhớ tăng từ lần dồn trước / the heap grew since the last compaction", settling.Why);
+        Assert.Equal("the heap grew since the last compaction", settling.WhyEn);
+        Assert.Equal("bộ nhớ tăng từ lần dồn trước", settling.WhyVi);
 
-        // Measured again from just after this compaction (171 MB), and not again within half an hour of it.
-        Assert.False(settling.ShouldCompact(300_000, 0, 171 * MB), "the first figure after a compaction compacted");
+        // Measured again from what this compaction left (171 MB), and not again within half an hour of it.
+        settling.Compacted(171 * MB);
         time.Advance(TimeSpan.FromMinutes(29));
         Assert.False(settling.ShouldCompact(300_000, 0, 200 * MB), "compacted again within half an hour");
         time.Advance(TimeSpan.FromMinutes(1));
@@ -120,14 +124,53 @@ public class HeapSettlingTests
     }
 
     [Fact]
-    public void ASmallHeap_NeedsEightMegabytesOfGrowth_NotATwentieth()
+    public void Growth_NeedsACompactionToMeasureFrom_AndEightMegabytesAtLeast()
     {
         var time = new FakeTimeProvider();
         var settling = new HeapSettling(time);
-        Assert.False(settling.ShouldCompact(0, 0, 20 * MB), "an empty host compacted");
+        Assert.False(settling.ShouldCompact(0, 0, 0), "an empty host compacted");
         time.Advance(TimeSpan.FromHours(1));
+        Assert.False(settling.ShouldCompact(0, 0, 100 * MB), "growth from nothing (no compaction yet) compacted");
+
+        settling.Compacted(20 * MB);
         Assert.False(settling.ShouldCompact(0, 0, 27 * MB), "7 MB more than 20 MB (a third, but under 8 MB) compacted");
         Assert.True(settling.ShouldCompact(0, 0, 28 * MB), "8 MB more than 20 MB did not compact");
+    }
+
+    [Fact]
+    public void AFleetThatTakesHalfAnHourToConnect_IsCompactedOnceItHasSettled_NotHalfwayForItsGrowth()
+    {
+        var time = new FakeTimeProvider();
+        var settling = new HeapSettling(time);
+        var compactions = new List<(int Count, string Why)>();
+        void Check(int count, long heap)
+        {
+            if (settling.ShouldCompact(count, 0, heap))
+            {
+                compactions.Add((count, settling.WhyEn));
+                settling.Compacted(heap);
+            }
+
+            time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        // An earlier small fleet settled and was compacted (20 MB live); then 300,000 series connect over 31 minutes,
+        // the heap growing with them to 170 MB, and hold still for two minutes.
+        Settle(settling, time, 2_000, 20 * MB);
+        compactions.Clear();
+        settling.Compacted(20 * MB);
+        const int Checks = 31 * 12;
+        for (var check = 1; check <= Checks; check++)
+        {
+            Check(2_000 + (298_000 * check / Checks), (20 * MB) + (150 * MB * check / Checks));
+        }
+
+        for (var check = 0; check < 24; check++)
+        {
+            Check(300_000, 170 * MB);
+        }
+
+        Assert.Equal([(300_000, "the series settled")], compactions);
     }
 
     /// <summary>The count set, then held for two minutes (checked every 5 s); whether any check compacted.</summary>
