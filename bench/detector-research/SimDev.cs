@@ -18,8 +18,7 @@ static class SimDev
         var t = c.GetType().GetField("_pointTail", F)!.GetValue(c)!;
         var sd = c.GetType().GetField("_variance", F)!.GetValue(c)!;
         var held = c.GetType().GetField("_heldP", F)!.GetValue(c)!;
-        var rec = "-";
-        return $"heldP={held} rec={rec} var={sd} u={t.GetType().GetField("_u", F)!.GetValue(t)} peaks={t.GetType().GetField("_peaks", F)!.GetValue(t)} me={t.GetType().GetField("_meanExcess", F)!.GetValue(t)}";
+        return $"heldP={held} var={sd} u={t.GetType().GetField("_u", F)!.GetValue(t)} peaks={t.GetType().GetField("_peaks", F)!.GetValue(t)} me={t.GetType().GetField("_meanExcess", F)!.GetValue(t)}";
     }
 
     public static void Run(int seed, string id, string metric, int hours)
