@@ -15,7 +15,8 @@ namespace IocCenter.Dashboard.Broker;
 /// <summary>
 /// The embedded broker's TCP listeners (plain, and TLS when a certificate is given), in place of MQTTnet's own: each
 /// connection's stream goes through a <see cref="PacketSizeGuard"/>, which MQTTnet has no setting for, and each
-/// connection through <see cref="ConnectHandshake"/>. Everything past the bytes is MQTTnet's, unchanged. Connections
+/// connection through <see cref="ConnectHandshake"/>, which also keeps two connections with one client id from
+/// racing inside MQTTnet (<see cref="ClientIdGate"/>). Everything past the bytes is MQTTnet's, unchanged. Connections
 /// are capped in all and per address (<see cref="BrokerLimits"/>), and when accepting fails (no file descriptor left)
 /// the loop waits before it tries again, so a flood of idle sockets cannot spin it or starve the rest of the host.
 /// </summary>
@@ -24,6 +25,7 @@ internal sealed partial class BrokerListener(
 {
     private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(200);
     private readonly ConnectionCount _connections = new(limits.MaxConnections, limits.MaxConnectionsPerAddress);
+    private readonly ClientIdGate _clientIds = new(TimeSpan.FromSeconds(5), time);
     private readonly CancellationTokenSource _stopping = new();
     private long _acceptFailures;
     private long _lastAcceptLog;
@@ -205,8 +207,16 @@ internal sealed partial class BrokerListener(
                 var channel = new MqttTcpChannel(guarded, local, remote, clientCertificate);
                 var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_options!.WriterBufferSize, _options.WriterBufferSizeMax));
                 using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger!) { AllowPacketFragmentation = true };
-                await handler(new ConnectHandshake(adapter, limits.MaxPacketSize, () =>
-                    refusals.Refused(BrokerRefusal.TopicAlias, null, null, remote?.ToString(), "topic alias")));
+                var handshake = new ConnectHandshake(adapter, limits.MaxPacketSize, () =>
+                    refusals.Refused(BrokerRefusal.TopicAlias, null, null, remote?.ToString(), "topic alias"), _clientIds);
+                try
+                {
+                    await handler(handshake);
+                }
+                finally
+                {
+                    handshake.Finished();
+                }
             }
         }
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)

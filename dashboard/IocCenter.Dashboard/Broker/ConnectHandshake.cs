@@ -18,13 +18,20 @@ namespace IocCenter.Dashboard.Broker;
 /// so a well-behaved client knows it before it sends too much, and no topic aliases (Topic Alias Maximum 0): MQTTnet
 /// would keep up to 65,535 aliased topics per connection, each up to a packet's size, resolved before any
 /// authorization. A client that sends an alias anyway is disconnected (<paramref name="aliasRefused"/> counts it).
+/// A connection holds its client id in <paramref name="gate"/> from CONNECT to CONNACK, and from the moment its client
+/// is gone (DISCONNECT, closed, or stopped by the broker while waiting for a packet) until <see cref="Finished"/>, so
+/// MQTTnet's clean-up of an old connection never overlaps the registration of a new one with the same id
+/// (<see cref="ClientIdGate"/>). Not covered: the broker stopping a connection in the instant a packet arrives.
 /// </summary>
-internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused) : IMqttChannelAdapter
+internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused, ClientIdGate gate) : IMqttChannelAdapter
 {
     /// <summary>Assigned ids: random, so nobody can aim at one, and outside the services' <c>iocc-</c>.</summary>
     public const string Prefix = "auto-";
 
     private bool _connected;
+    private string? _clientId;
+    private IDisposable? _held;
+    private bool _ending;
 
     public long BytesReceived => inner.BytesReceived;
 
@@ -48,18 +55,50 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
 
     public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
     {
-        var packet = await inner.ReceivePacketAsync(cancellationToken);
-        if (packet is MqttPublishPacket { TopicAlias: > 0 })
+        if (!_connected)
+        {
+            return await ReceiveConnectAsync(cancellationToken);
+        }
+
+        MqttPacket packet;
+        try
+        {
+            packet = await inner.ReceivePacketAsync(cancellationToken);
+        }
+        catch
+        {
+            await EndingAsync();
+            throw;
+        }
+
+        if (packet is null or MqttDisconnectPacket)
+        {
+            await EndingAsync();
+        }
+        else if (packet is MqttPublishPacket { TopicAlias: > 0 })
         {
             aliasRefused();
             throw new MQTTnet.Exceptions.MqttProtocolViolationException("Topic aliases are not accepted (Topic Alias Maximum 0).");
         }
-        if (!_connected && packet is MqttConnectPacket connect)
+
+        return packet!;
+    }
+
+    private async Task<MqttPacket> ReceiveConnectAsync(CancellationToken cancellationToken)
+    {
+        var packet = await inner.ReceivePacketAsync(cancellationToken);
+        if (packet is MqttConnectPacket connect)
         {
             _connected = true;
             if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
             {
                 connect.ClientId = NewId();
+            }
+            else if (!string.IsNullOrEmpty(connect.ClientId))
+            {
+                // Ids we assign are unique already; an empty MQTT 5 id gets one from MQTTnet, just as unique.
+                _clientId = connect.ClientId;
+                _held = await gate.EnterAsync(_clientId);
             }
 
             if (string.IsNullOrEmpty(connect.Username) && !string.IsNullOrEmpty(connect.ClientId))
@@ -69,20 +108,52 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
             }
         }
 
-        return packet;
+        return packet!;
+    }
+
+    /// <summary>The client is gone: hold its id until MQTTnet has cleaned up after it (<see cref="Finished"/>).</summary>
+    private async Task EndingAsync()
+    {
+        if (_clientId is not null && !_ending)
+        {
+            _ending = true;
+            _held?.Dispose();
+            _held = await gate.EnterAsync(_clientId);
+        }
+    }
+
+    /// <summary>MQTTnet is done with this connection: let the next one with its id in.</summary>
+    public void Finished()
+    {
+        _held?.Dispose();
+        _held = null;
     }
 
     public void ResetStatistics() => inner.ResetStatistics();
 
-    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
+    public async Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
         if (packet is MqttConnAckPacket connack)
         {
             connack.MaximumPacketSize = (uint)maxPacketSize;
             connack.TopicAliasMaximum = 0;
+            try
+            {
+                await inner.SendPacketAsync(packet, cancellationToken);
+            }
+            finally
+            {
+                // Registered (or refused): MQTTnet's client list has this connection now.
+                if (!_ending)
+                {
+                    Finished();
+                }
+            }
+
+            return;
         }
 
-        return inner.SendPacketAsync(packet, cancellationToken);
+        await inner.SendPacketAsync(packet, cancellationToken);
     }
 
     /// <summary>The listener owns and disposes the adapter.</summary>
