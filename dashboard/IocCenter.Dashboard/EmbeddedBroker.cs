@@ -90,7 +90,7 @@ internal sealed partial class EmbeddedBroker(
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
-    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
         var remote = e.RemoteEndPoint?.ToString();
         if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MqttProtocolVersion.V500)
@@ -105,14 +105,14 @@ internal sealed partial class EmbeddedBroker(
         {
             e.ReasonCode = string.IsNullOrEmpty(e.UserName) ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
             refusals.Refused(BrokerRefusal.Credentials, e.ClientId, e.UserName, remote, "unknown user or wrong secret / sai tài khoản hoặc mật khẩu");
-            return Task.CompletedTask;
+            return;
         }
 
         if (!accounts.MayUseClientId(identity, e.ClientId))
         {
             e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
             refusals.Refused(BrokerRefusal.ClientIdReserved, e.ClientId, e.UserName, remote, "client ids iocc-… belong to IocCenter's services / mã client dành cho dịch vụ");
-            return Task.CompletedTask;
+            return;
         }
 
         if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion != MqttProtocolVersion.V500)
@@ -120,12 +120,16 @@ internal sealed partial class EmbeddedBroker(
             // 3.1.1 without a clean session: "identifier rejected", as the standard requires [MQTT-3.1.3-8].
             e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
             refusals.Refused(BrokerRefusal.ClientIdEmpty, e.ClientId, e.UserName, remote, "empty client id without a clean session / mã client rỗng với phiên lưu lại");
-            return Task.CompletedTask;
+            return;
         }
 
         e.SessionItems[IdentityKey] = identity;
         e.SessionItems[RemoteKey] = remote;
-        return Task.CompletedTask;
+        if (e.ChannelAdapter is ConnectHandshake handshake)
+        {
+            // Accepted: MQTTnet registers it next. Not before the credentials, so refused CONNECTs cannot hold up the device.
+            await handshake.HoldClientIdAsync(e.ClientId);
+        }
     }
 
     private Task InterceptPublishAsync(InterceptingPublishEventArgs e)

@@ -32,7 +32,8 @@ public sealed class ClientIdGateTests
     [Fact]
     public async Task EnterAsync_AHolderThatNeverLetsGo_HoldsOthersUpOnlyForTheTimeout()
     {
-        var gate = new ClientIdGate(TimeSpan.FromSeconds(5), _time);
+        var timedOut = new List<string>();
+        var gate = new ClientIdGate(TimeSpan.FromSeconds(5), _time, timedOut.Add);
         var stuck = await gate.EnterAsync("dev-1");
         var waiting = gate.EnterAsync("dev-1");
         _time.Advance(TimeSpan.FromSeconds(4.9));
@@ -40,6 +41,7 @@ public sealed class ClientIdGateTests
 
         _time.Advance(TimeSpan.FromSeconds(0.2));
         var unguarded = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["dev-1"], timedOut); // counted (ioc_broker_client_id_wait_timeouts_total) and logged
 
         // The one that went ahead unguarded must not release what it never held: the stuck one still holds the id.
         unguarded.Dispose();

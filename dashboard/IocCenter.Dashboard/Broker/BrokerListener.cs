@@ -25,7 +25,7 @@ internal sealed partial class BrokerListener(
 {
     private static readonly TimeSpan AcceptRetry = TimeSpan.FromMilliseconds(200);
     private readonly ConnectionCount _connections = new(limits.MaxConnections, limits.MaxConnectionsPerAddress);
-    private readonly ClientIdGate _clientIds = new(TimeSpan.FromSeconds(5), time);
+    private readonly ClientIdGate _clientIds = new(TimeSpan.FromSeconds(5), time, refusals.ClientIdWaitTimedOut);
     private readonly CancellationTokenSource _stopping = new();
     private long _acceptFailures;
     private long _lastAcceptLog;

@@ -44,6 +44,9 @@ internal sealed partial class BrokerRefusals
 
     private readonly Counter<long> _refused;
     private readonly Counter<long> _retainCleared;
+    private readonly Counter<long> _clientIdWaits;
+    private long _clientIdWaitLogged;
+    private long _clientIdWaitsUnlogged;
     private readonly ConcurrentDictionary<(BrokerRefusal, string), Window> _logged = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -54,6 +57,8 @@ internal sealed partial class BrokerRefusals
         var meter = meters.Create(MeterName);
         _refused = meter.CreateCounter<long>("ioc.broker.refused", "{refusal}", "Connections, publishes and subscriptions the embedded broker refused, by reason.");
         _retainCleared = meter.CreateCounter<long>("ioc.broker.retain.cleared", "{message}", "Retained publishes a device may not retain (anything but its status), passed on without the retain flag.");
+        _clientIdWaits = meter.CreateCounter<long>("ioc.broker.client_id.wait_timeouts", "{connection}", "Connections that waited the longest allowed for another connection with their client id to be registered or cleaned up, and went ahead without (see ClientIdGate).");
+        _clientIdWaits.Add(0); // on /metrics from the start: 0 is the figure to watch
         _time = time;
         _logger = logger;
     }
@@ -71,6 +76,23 @@ internal sealed partial class BrokerRefusals
     }
 
     public void RetainCleared() => _retainCleared.Add(1);
+
+    /// <summary>A connection that went ahead after waiting the longest allowed for its client id: counted, logged at most once a minute.</summary>
+    public void ClientIdWaitTimedOut(string clientId)
+    {
+        _clientIdWaits.Add(1);
+        var last = Interlocked.Read(ref _clientIdWaitLogged);
+        if (last != 0 && _time.GetElapsedTime(last) < TimeSpan.FromMinutes(1))
+        {
+            Interlocked.Increment(ref _clientIdWaitsUnlogged);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _clientIdWaitLogged, _time.GetTimestamp(), last) == last)
+        {
+            LogClientIdWait(_logger, Cut(clientId), Interlocked.Exchange(ref _clientIdWaitsUnlogged, 0));
+        }
+    }
 
     /// <summary>What a client sent is logged at most 200 characters long: a 60 KB topic must not become a 60 KB log line.</summary>
     private static string Cut(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "… (", text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), " chars)");
@@ -117,6 +139,9 @@ internal sealed partial class BrokerRefusals
         public long Started;
         public long Suppressed;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker chờ quá lâu cho mã client {ClientId}, cho kết nối đi tiếp / The embedded broker waited the longest allowed for another connection with client id {ClientId} and let this one go ahead ({Suppressed} more since the last such line)")]
+    private static partial void LogClientIdWait(ILogger logger, string clientId, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broker từ chối ({Reason}) / The embedded broker refused ({Reason}): client {ClientId}, user {User}, from {Remote}: {Detail} ({Suppressed} more like it from this address since the last such line)")]
     private static partial void LogRefused(ILogger logger, string reason, string clientId, string user, string remote, string detail, long suppressed);

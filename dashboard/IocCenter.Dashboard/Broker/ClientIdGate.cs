@@ -7,9 +7,9 @@ namespace IocCenter.Dashboard.Broker;
 /// connection, so when a device reconnects with the same id while its previous connection is being cleaned up, the
 /// clean-up can stop the new connection right after its CONNACK ("connection lost" in <c>mosquitto_pub</c>; about 1
 /// in 400 back-to-back reconnects here). Held only for those moments; waiting is bounded by <c>timeout</c>, after
-/// which the connection goes ahead as it would have without the gate.
+/// which the connection goes ahead as it would have without the gate (<paramref name="timedOut"/> counts it).
 /// </summary>
-internal sealed class ClientIdGate(TimeSpan timeout, TimeProvider time)
+internal sealed class ClientIdGate(TimeSpan timeout, TimeProvider time, Action<string>? timedOut = null)
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -50,6 +50,7 @@ internal sealed class ClientIdGate(TimeSpan timeout, TimeProvider time)
         catch (OperationCanceledException)
         {
             // Timed out: go ahead unguarded rather than keep a device waiting on a stuck connection.
+            timedOut?.Invoke(clientId);
         }
 
         return new Lease(this, clientId, entry, held);

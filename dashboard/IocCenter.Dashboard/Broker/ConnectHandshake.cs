@@ -18,10 +18,13 @@ namespace IocCenter.Dashboard.Broker;
 /// so a well-behaved client knows it before it sends too much, and no topic aliases (Topic Alias Maximum 0): MQTTnet
 /// would keep up to 65,535 aliased topics per connection, each up to a packet's size, resolved before any
 /// authorization. A client that sends an alias anyway is disconnected (<paramref name="aliasRefused"/> counts it).
-/// A connection holds its client id in <paramref name="gate"/> from CONNECT to CONNACK, and from the moment its client
-/// is gone (DISCONNECT, closed, or stopped by the broker while waiting for a packet) until <see cref="Finished"/>, so
-/// MQTTnet's clean-up of an old connection never overlaps the registration of a new one with the same id
-/// (<see cref="ClientIdGate"/>). Not covered: the broker stopping a connection in the instant a packet arrives.
+/// A connection holds its client id in <paramref name="gate"/> from the moment the broker has accepted its credentials
+/// (<see cref="HoldClientIdAsync"/>, called by <see cref="EmbeddedBroker"/>) until its CONNACK is out, and from the
+/// moment its client is gone (DISCONNECT, closed, a packet MQTTnet will refuse, stopped while waiting for a packet, a
+/// CONNACK that could not be sent) until <see cref="Finished"/>, so MQTTnet's clean-up of an old connection never
+/// overlaps the registration of a new one with the same id (<see cref="ClientIdGate"/>). A connection refused at
+/// CONNECT never holds the id, so a flood of them cannot hold up the device. Not covered: the broker stopping a
+/// connection while it handles a packet (MQTTnet then ends it without asking for the next one).
 /// </summary>
 internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused, ClientIdGate gate) : IMqttChannelAdapter
 {
@@ -29,6 +32,7 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
     public const string Prefix = "auto-";
 
     private bool _connected;
+    private bool _assignedId;
     private string? _clientId;
     private IDisposable? _held;
     private bool _ending;
@@ -71,18 +75,25 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
             throw;
         }
 
-        if (packet is null or MqttDisconnectPacket)
+        if (packet is MqttPublishPacket { TopicAlias: > 0 })
         {
             await EndingAsync();
-        }
-        else if (packet is MqttPublishPacket { TopicAlias: > 0 })
-        {
             aliasRefused();
             throw new MQTTnet.Exceptions.MqttProtocolViolationException("Topic aliases are not accepted (Topic Alias Maximum 0).");
         }
 
+        // What MQTTnet ends the connection on: nothing (closed), DISCONNECT, any packet a client may not send once
+        // connected (a second CONNECT, a PINGRESP, …), or a stop asked for while this packet was on its way.
+        if (!ClientMaySend(packet) || cancellationToken.IsCancellationRequested)
+        {
+            await EndingAsync();
+        }
+
         return packet!;
     }
+
+    private static bool ClientMaySend(MqttPacket? packet) => packet is MqttPublishPacket or MqttPubAckPacket or MqttPubRecPacket or MqttPubRelPacket
+        or MqttPubCompPacket or MqttSubscribePacket or MqttUnsubscribePacket or MqttPingReqPacket;
 
     private async Task<MqttPacket> ReceiveConnectAsync(CancellationToken cancellationToken)
     {
@@ -93,12 +104,7 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
             if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
             {
                 connect.ClientId = NewId();
-            }
-            else if (!string.IsNullOrEmpty(connect.ClientId))
-            {
-                // Ids we assign are unique already; an empty MQTT 5 id gets one from MQTTnet, just as unique.
-                _clientId = connect.ClientId;
-                _held = await gate.EnterAsync(_clientId);
+                _assignedId = true;
             }
 
             if (string.IsNullOrEmpty(connect.Username) && !string.IsNullOrEmpty(connect.ClientId))
@@ -109,6 +115,22 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         }
 
         return packet!;
+    }
+
+    /// <summary>
+    /// The broker accepts this connection as <paramref name="clientId"/>: wait until no other connection is being
+    /// registered or cleaned up under that id, and hold it until the CONNACK is out. An id this handshake assigned is
+    /// unique already, and so is the one MQTTnet assigns to an MQTT 5 client that sent none (empty here).
+    /// </summary>
+    public async Task HoldClientIdAsync(string clientId)
+    {
+        if (_assignedId || string.IsNullOrEmpty(clientId) || _held is not null)
+        {
+            return;
+        }
+
+        _clientId = clientId;
+        _held = await gate.EnterAsync(clientId);
     }
 
     /// <summary>The client is gone: hold its id until MQTTnet has cleaned up after it (<see cref="Finished"/>).</summary>
@@ -141,15 +163,15 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
             {
                 await inner.SendPacketAsync(packet, cancellationToken);
             }
-            finally
+            catch
             {
-                // Registered (or refused): MQTTnet's client list has this connection now.
-                if (!_ending)
-                {
-                    Finished();
-                }
+                // MQTTnet cleans up after a registered connection whose CONNACK could not go out: keep the id until it is done.
+                _ending = true;
+                throw;
             }
 
+            // Registered (or refused): MQTTnet's client list has this connection now.
+            Finished();
             return;
         }
 

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using IocCenter.Dashboard.Broker;
+using MQTTnet.Adapter;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+
+namespace IocCenter.DashboardTests;
+
+/// <summary>
+/// When a connection holds its client id (<see cref="ClientIdGate"/>): from the broker's acceptance to its CONNACK, and
+/// from every way its client can be gone until the listener says MQTTnet is done — on a scripted adapter, so each way is
+/// exact. (The race itself, against the real broker: EmbeddedBrokerDemoTests.)
+/// </summary>
+public sealed class ConnectHandshakeTests
+{
+    private readonly ClientIdGate _gate = new(TimeSpan.FromSeconds(30), TimeProvider.System);
+
+    public static TheoryData<string> Endings => ["closed", "disconnect", "second connect", "pingresp", "receive throws", "stopped while a packet came", "topic alias"];
+
+    [Theory]
+    [MemberData(nameof(Endings))]
+    public async Task EveryWayTheClientIsGone_HoldsTheIdUntilFinished(string ending)
+    {
+        using var stop = new CancellationTokenSource();
+        MqttPacket? last = ending switch
+        {
+            "closed" => null,
+            "disconnect" => new MqttDisconnectPacket(),
+            "second connect" => Connect("dev-1"),
+            "pingresp" => MqttPingRespPacket.Instance,
+            "topic alias" => new MqttPublishPacket { Topic = "", TopicAlias = 3 },
+            _ => new MqttPingReqPacket(),
+        };
+        var adapter = new ScriptedAdapter(Connect("dev-1"), new MqttPingReqPacket(), last)
+        {
+            ThrowOnLast = ending == "receive throws",
+            OnLast = ending == "stopped while a packet came" ? stop.Cancel : null,
+        };
+        var handshake = await ConnectedAsync(adapter, "dev-1");
+        await handshake.ReceivePacketAsync(stop.Token); // PINGREQ: an ordinary packet, the id is free
+        (await _gate.EnterAsync("dev-1").WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+
+        try
+        {
+            await handshake.ReceivePacketAsync(stop.Token);
+        }
+        catch (Exception e) when (e is IOException or MQTTnet.Exceptions.MqttProtocolViolationException)
+        {
+            // what MQTTnet sees for "receive throws" and "topic alias"
+        }
+
+        var next = _gate.EnterAsync("dev-1");
+        Assert.False(next.IsCompleted, $"{ending}: the id must stay held while MQTTnet cleans up");
+        handshake.Finished();
+        (await next.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+        Assert.Equal(0, _gate.Count);
+    }
+
+    [Fact]
+    public async Task ACONNACKThatCouldNotBeSent_KeepsTheIdUntilFinished_ASentOneLetsItGo()
+    {
+        var failing = new ConnectHandshake(new ScriptedAdapter(Connect("dev-2")) { FailConnack = true }, 65536, () => { }, _gate);
+        await failing.ReceivePacketAsync(CancellationToken.None);
+        await failing.HoldClientIdAsync("dev-2");
+        await Assert.ThrowsAsync<IOException>(() => failing.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None));
+        var next = _gate.EnterAsync("dev-2");
+        Assert.False(next.IsCompleted);
+        failing.Finished();
+        (await next.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+
+        await ConnectedAsync(new ScriptedAdapter(Connect("dev-2")), "dev-2");
+        var free = _gate.EnterAsync("dev-2");
+        Assert.True(free.IsCompletedSuccessfully); // free as soon as the CONNACK is out
+        (await free).Dispose();
+        Assert.Equal(0, _gate.Count);
+    }
+
+    [Fact]
+    public async Task ARefusedConnect_NeverHoldsTheId_NorDoesAnIdTheBrokerAssigned()
+    {
+        using var held = await _gate.EnterAsync("dev-3"); // a connection of the real device, being registered
+
+        // Refused at its credentials: the broker never calls HoldClientIdAsync; the CONNACK (refusal) goes out at once.
+        var refused = new ConnectHandshake(new ScriptedAdapter(Connect("dev-3")), 65536, () => { }, _gate);
+        await refused.ReceivePacketAsync(CancellationToken.None);
+        await refused.SendPacketAsync(new MqttConnAckPacket { ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword }, CancellationToken.None);
+        refused.Finished();
+
+        // No id, clean session, MQTT 3.1.1: the handshake assigns one, unique, and never waits for it.
+        var anonymous = new ConnectHandshake(new ScriptedAdapter(Connect(string.Empty)), 65536, () => { }, _gate);
+        var connect = (MqttConnectPacket)await anonymous.ReceivePacketAsync(CancellationToken.None);
+        Assert.StartsWith(ConnectHandshake.Prefix, connect.ClientId, StringComparison.Ordinal);
+        await anonymous.HoldClientIdAsync(connect.ClientId).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, _gate.Count); // only dev-3's own holder
+    }
+
+    private static MqttConnectPacket Connect(string id) => new() { ClientId = id, CleanSession = true };
+
+    private async Task<ConnectHandshake> ConnectedAsync(ScriptedAdapter adapter, string clientId)
+    {
+        var handshake = new ConnectHandshake(adapter, 65536, () => { }, _gate);
+        await handshake.ReceivePacketAsync(CancellationToken.None);
+        await handshake.HoldClientIdAsync(clientId);
+        var waiter = _gate.EnterAsync(clientId);
+        Assert.False(waiter.IsCompleted); // held from acceptance ...
+        await handshake.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
+        (await waiter.WaitAsync(TimeSpan.FromSeconds(5))).Dispose(); // ... to the CONNACK
+        return handshake;
+    }
+
+    /// <summary>Hands out the given packets in order; the last one can instead throw, or stop the connection as it is handed out.</summary>
+    private sealed class ScriptedAdapter(params MqttPacket?[] incoming) : IMqttChannelAdapter
+    {
+        private readonly Queue<MqttPacket?> _incoming = new(incoming);
+
+        public bool FailConnack { get; init; }
+
+        public bool ThrowOnLast { get; init; }
+
+        public Action? OnLast { get; init; }
+
+        public long BytesReceived => 0;
+
+        public long BytesSent => 0;
+
+        public X509Certificate2 ClientCertificate => null!;
+
+        public EndPoint RemoteEndPoint { get; } = new IPEndPoint(IPAddress.Loopback, 50000);
+
+        public EndPoint LocalEndPoint { get; } = new IPEndPoint(IPAddress.Loopback, 1883);
+
+        public bool IsSecureConnection => false;
+
+        public MqttPacketFormatterAdapter PacketFormatterAdapter { get; } = new(MqttProtocolVersion.V311, new MqttBufferWriter(4096, 65536));
+
+        public Task ConnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task DisconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
+        {
+            var packet = _incoming.Dequeue();
+            if (_incoming.Count == 0)
+            {
+                if (ThrowOnLast)
+                {
+                    throw new IOException("connection reset");
+                }
+
+                OnLast?.Invoke();
+            }
+
+            return Task.FromResult(packet!);
+        }
+
+        public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) =>
+            FailConnack && packet is MqttConnAckPacket ? throw new IOException("connection reset") : Task.CompletedTask;
+
+        public void ResetStatistics()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
