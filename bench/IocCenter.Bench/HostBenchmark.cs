@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
 using IocCenter.Simulators.Fleet;
@@ -23,7 +24,7 @@ internal static class HostBenchmark
     private const string ApiKey = "bench-host-api-key-2026";
     private const string AnalyticsGen0Size = "0x200000";
 
-    public static async Task<int> RunAsync(string part, double rate, int devices, TimeSpan duration, TimeSpan warmUp)
+    public static async Task<int> RunAsync(string part, double rate, int devices, TimeSpan duration, TimeSpan warmUp, TimeSpan? restartAfter = null)
     {
         var root = ScreensBenchmark.FindRoot();
         await using var services = await LocalServices.StartAsync();
@@ -61,13 +62,14 @@ internal static class HostBenchmark
             const string analyticsDll = "analytics/IocCenter.Analytics.Host/bin/Release/net10.0/iocc-analytics-host.dll";
             string[] analyticsSettings = [mqtt, influx, $"--Analytics:DatabasePath={data}/analytics/incidents.db", $"--Analytics:ApiKey={ApiKey}"];
             var (port, analyticsPort) = (ScreensBenchmark.FreePort(), ScreensBenchmark.FreePort());
-            var measured = part switch
+            Process StartMeasured() => part switch
             {
                 "ingest" or "ingest-detectors" => Start(ingestDll, port, mqtt, influx, $"--Ingest:DataPath={data}/ingest", $"--Analytics:Enabled={part == "ingest-detectors"}", $"--Analytics:DatabasePath={data}/ingest/incidents.db"),
                 "analytics" => Start(analyticsDll, port, analyticsSettings),
                 "dashboard" => StartDashboard(),
                 _ => throw new ArgumentException($"--host {part}: ingest, ingest-detectors, analytics or dashboard", nameof(part)),
             };
+            var measured = StartMeasured();
 
             Process StartDashboard()
             {
@@ -90,11 +92,39 @@ internal static class HostBenchmark
             await Task.Delay(warmUp);
             var (cpuBefore, _) = ScreensBenchmark.Usage(measured.Id);
             var clock = Stopwatch.StartNew();
-            long peakRss = 0;
+            long peakRss = 0, restartPeakRss = 0;
+            double? restartReadySeconds = null;
             while (clock.Elapsed < duration)
             {
                 await Task.Delay(1000);
-                peakRss = Math.Max(peakRss, ScreensBenchmark.Usage(measured.Id).RssBytes);
+                if (restartAfter is { } after && restartReadySeconds is null && clock.Elapsed >= after)
+                {
+                    // Stopped as a service manager stops it (SIGTERM: the detectors' state is saved), started again on the
+                    // same data while the fleet keeps publishing: the start with a saved state.
+                    var (cpuStopped, _) = ScreensBenchmark.Usage(measured.Id);
+                    cpuBefore -= cpuStopped; // the first process's CPU so far counts; the new one's is added at the end
+                    using (var term = Process.Start("kill", ["-TERM", measured.Id.ToString(CultureInfo.InvariantCulture)]))
+                    {
+                        await term.WaitForExitAsync();
+                    }
+
+                    await measured.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+                    processes.Remove(measured);
+                    var restarted = Stopwatch.StartNew();
+                    measured = StartMeasured();
+                    var sampling = SampleWhileStartingAsync(measured);
+                    await WaitReadyAsync(http, new Uri($"http://127.0.0.1:{port}/health"), measured);
+                    restartReadySeconds = restarted.Elapsed.TotalSeconds;
+                    restartPeakRss = await sampling;
+                    Console.Error.WriteLine($"restarted at {clock.Elapsed.TotalSeconds:F0} s, ready in {restartReadySeconds:F1} s");
+                }
+
+                var now = ScreensBenchmark.Usage(measured.Id).RssBytes;
+                peakRss = Math.Max(peakRss, now);
+                if (restartReadySeconds is not null)
+                {
+                    restartPeakRss = Math.Max(restartPeakRss, now);
+                }
             }
 
             var (cpuAfter, rss) = ScreensBenchmark.Usage(measured.Id);
@@ -110,6 +140,8 @@ internal static class HostBenchmark
                 cpuCores = Math.Round((cpuAfter - cpuBefore) / seconds, 2),
                 rssMb = Math.Round(rss / 1048576.0),
                 peakRssMb = Math.Round(peakRss / 1048576.0),
+                restartReadySeconds = restartReadySeconds is { } ready ? Math.Round(ready, 1) : (double?)null,
+                restartPeakRssMb = restartReadySeconds is null ? (double?)null : Math.Round(restartPeakRss / 1048576.0),
                 exited = processes.Any(p => p.HasExited),
             }));
             return processes.Any(p => p.HasExited) ? 1 : 0;
@@ -129,6 +161,34 @@ internal static class HostBenchmark
 
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>The peak RSS of a starting process, sampled every 100 ms until it is ready (the caller's wait) — at most 2 minutes.</summary>
+    private static async Task<long> SampleWhileStartingAsync(Process process)
+    {
+        long peak = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.Yield();
+        while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            try
+            {
+                peak = Math.Max(peak, ScreensBenchmark.Usage(process.Id).RssBytes);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                break; // gone
+            }
+
+            if (peak > 0 && clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                break; // the host is answering by now; the main loop samples from here on
+            }
+
+            await Task.Delay(100);
+        }
+
+        return peak;
     }
 
     private static async Task WaitReadyAsync(HttpClient http, Uri health, Process process)

@@ -39,7 +39,8 @@ if (settings["host"] is { } part)
         double.Parse(settings["rate"] ?? "5000", CultureInfo.InvariantCulture),
         int.Parse(settings["devices"] ?? "50000", CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(settings["seconds"] ?? "120", CultureInfo.InvariantCulture)),
-        TimeSpan.FromSeconds(double.Parse(settings["warmup"] ?? "60", CultureInfo.InvariantCulture)));
+        TimeSpan.FromSeconds(double.Parse(settings["warmup"] ?? "60", CultureInfo.InvariantCulture)),
+        settings["restart-after"] is { } restart ? TimeSpan.FromSeconds(double.Parse(restart, CultureInfo.InvariantCulture)) : null);
 }
 
 var readings = long.Parse(settings["readings"] ?? "200000", CultureInfo.InvariantCulture);

@@ -1,3 +1,5 @@
+using IocCenter.Telemetry;
+
 namespace IocCenter.Analytics.Detectors;
 
 /// <summary>What a detector set keeps across restarts (<see cref="Live.DetectorState"/>).</summary>
@@ -43,6 +45,9 @@ public sealed partial class DetectorSet
         return count;
     }
 
+    /// <summary>The most series a state file's count may size a dictionary for up front (a count is only a claim until read).</summary>
+    private const int MaxPresized = 1 << 20;
+
     /// <summary>30 days.</summary>
     internal const long ForgetAfterMs = 30L * 24 * 3_600_000;
 
@@ -59,10 +64,26 @@ public sealed partial class DetectorSet
             throw new InvalidDataException($"{count} series");
         }
 
-        var series = new Dictionary<(string Device, string Metric), SeriesState>();
+        // Live, a device's id is one string for all its series and a metric's name one string for all devices (NamePool,
+        // MetricCatalog); read back as they were written they were one string per series: 600,000 strings at 50,000
+        // devices, and the host sat 35 MB higher after a restart than after a fresh start. Sized once: grown by doubling,
+        // a dictionary of 300,000 series left some 20 MB of earlier arrays behind at the start.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Same(string name)
+        {
+            if (!names.TryGetValue(name, out var same))
+            {
+                same = MetricCatalog.Find(name)?.Name ?? name;
+                names[name] = same;
+            }
+
+            return same;
+        }
+
+        var series = new Dictionary<(string Device, string Metric), SeriesState>(Math.Min(count, MaxPresized));
         for (var i = 0; i < count; i++)
         {
-            var key = (reader.ReadString(), reader.ReadString());
+            var key = (Same(reader.ReadString()), Same(reader.ReadString()));
             var flags = reader.ReadByte();
             var state = new SeriesState { Open = (flags & 1) != 0, Learning = (flags & 4) != 0, Quiet = reader.ReadInt32() };
             if ((flags & 2) != 0)
@@ -73,7 +94,7 @@ public sealed partial class DetectorSet
             series[key] = state;
         }
 
-        return new SavedSeries(series, RuleEngine.Read(reader));
+        return new SavedSeries(series, RuleEngine.Read(reader, Same));
     }
 
     /// <summary>
@@ -85,6 +106,7 @@ public sealed partial class DetectorSet
     {
         ArgumentNullException.ThrowIfNull(saved);
         _rules.Restore(saved.Devices, startMs);
+        _series.EnsureCapacity(_series.Count + saved.Series.Count);
         var taken = 0;
         foreach (var (key, state) in saved.Series)
         {

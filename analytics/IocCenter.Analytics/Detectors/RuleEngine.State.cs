@@ -47,7 +47,8 @@ public sealed partial class RuleEngine
     internal long? LastHeardMs(string deviceId) =>
         _devices.TryGetValue(deviceId, out var rules) && rules.Rhythm.Heard ? rules.Rhythm.LastMs : null;
 
-    internal static List<SavedDevice> Read(BinaryReader reader)
+    /// <summary>The devices as <see cref="Save"/> wrote them; <paramref name="same"/> gives equal names one string (see <see cref="DetectorSet.Read"/>).</summary>
+    internal static List<SavedDevice> Read(BinaryReader reader, Func<string, string> same)
     {
         var count = reader.ReadInt32();
         if (count < 0)
@@ -55,10 +56,10 @@ public sealed partial class RuleEngine
             throw new InvalidDataException($"{count} devices");
         }
 
-        var devices = new List<SavedDevice>();
+        var devices = new List<SavedDevice>(Math.Min(count, 1 << 20));
         for (var i = 0; i < count; i++)
         {
-            var device = new SavedDevice(reader.ReadString(), reader.ReadBoolean() ? reader.ReadString() : null, reader.ReadBoolean(), StateBytes.Read<ReportingRhythm>(reader));
+            var device = new SavedDevice(same(reader.ReadString()), reader.ReadBoolean() ? same(reader.ReadString()) : null, reader.ReadBoolean(), StateBytes.Read<ReportingRhythm>(reader));
             if (!device.Rhythm.Consistent)
             {
                 throw new InvalidDataException("a device's reporting rhythm is out of range");

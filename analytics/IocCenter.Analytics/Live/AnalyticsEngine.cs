@@ -103,19 +103,21 @@ internal sealed partial class AnalyticsEngine(
     private void SettleHeap()
     {
         var info = GC.GetGCMemoryInfo();
-        if (_settling?.ShouldCompact(_detectors.SeriesCount, info.FragmentedBytes, info.HeapSizeBytes) != true)
+        if (_settling?.ShouldCompact(_detectors.SeriesCount, info.FragmentedBytes, info.HeapSizeBytes) == true)
         {
-            return;
+            Compact(_settling, info.TotalCommittedBytes);
         }
+    }
 
+    private void Compact(HeapSettling settling, long before)
+    {
         var started = time.GetTimestamp();
-        var before = info.TotalCommittedBytes;
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var pause = time.GetElapsedTime(started);
         var compacted = GC.GetGCMemoryInfo();
-        _settling.Compacted(compacted.HeapSizeBytes);
-        LogHeapSettled(logger, _settling.WhyVi, _settling.WhyEn, _detectors.SeriesCount, before >> 20, compacted.TotalCommittedBytes >> 20, pause.TotalMilliseconds);
+        settling.Compacted(compacted.HeapSizeBytes);
+        LogHeapSettled(logger, settling.WhyVi, settling.WhyEn, _detectors.SeriesCount, before >> 20, compacted.TotalCommittedBytes >> 20, pause.TotalMilliseconds);
     }
 
     private void LoadState()
@@ -132,6 +134,11 @@ internal sealed partial class AnalyticsEngine(
             {
                 var seconds = time.GetElapsedTime(started).TotalSeconds;
                 LogStateLoaded(logger, loaded.Series, loaded.SavedAt, seconds);
+                if (_settling is not null)
+                {
+                    _settling.StateLoaded();
+                    Compact(_settling, GC.GetGCMemoryInfo().TotalCommittedBytes);
+                }
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)

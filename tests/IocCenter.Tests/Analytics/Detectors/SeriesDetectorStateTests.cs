@@ -112,6 +112,47 @@ public class SeriesDetectorStateTests
     }
 
     /// <summary>
+    /// Read back, a device's series share one string for its id and every series of a metric the catalog's name (as live,
+    /// where ids come from a pool): one string per series kept the analytics host 35 MB higher after a restart at 50,000
+    /// devices. Names the catalog does not know are shared too.
+    /// </summary>
+    [Fact]
+    public void Read_GivesEqualNamesOneString_DevicesAreasAndMetrics()
+    {
+        var set = new DetectorSet(new RuleOptions { AnomalyLearning = TimeSpan.Zero }, IocCenter.Analytics.AnalyticsOptions.DefaultAnomalyThreshold);
+        var changes = new List<ConditionChange>();
+        for (var d = 0; d < 3; d++)
+        {
+            // Each sample built from new strings, as a parser would make them.
+            MetricValue[] metrics = [new(new string("pm25_ugm3".AsSpan()), 50, false), new(new string("made_up_metric".AsSpan()), 1, false)];
+            set.Observe(new DeviceSample(new string($"wl-{d % 2}".AsSpan()), TelemetryDomain.Environment, new string("29905".AsSpan()), Start + (d * Minute), metrics), changes);
+        }
+
+        using var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Assert.Equal(4, set.Save(writer, Start + (3 * Minute)));
+        }
+
+        saved.Position = 0;
+        using var reader = new BinaryReader(saved);
+        var read = DetectorSet.Read(reader);
+        var keys = read.Series.Keys.ToList();
+        Assert.Equal(4, keys.Count);
+        Assert.All(keys.Where(k => k.Metric == "pm25_ugm3"), k => Assert.Same(MetricCatalog.Find("pm25_ugm3")!.Name, k.Metric));
+        var madeUp = keys.Where(k => k.Metric == "made_up_metric").Select(k => k.Metric).ToList();
+        Assert.Same(madeUp[0], madeUp[1]);
+        foreach (var device in new[] { "wl-0", "wl-1" })
+        {
+            var ids = keys.Where(k => k.Device == device).Select(k => k.Device).Append(read.Devices.Single(x => x.Id == device).Id).ToList();
+            Assert.Equal(3, ids.Count);
+            Assert.All(ids, id => Assert.Same(ids[0], id));
+        }
+
+        Assert.Same(read.Devices[0].Area, read.Devices[1].Area);
+    }
+
+    /// <summary>
     /// A detector that throws (a state no reading could make: its count set below 0) would throw on every reading of its
     /// device; it starts afresh instead, so only that reading is lost (the loop skips and counts it).
     /// </summary>

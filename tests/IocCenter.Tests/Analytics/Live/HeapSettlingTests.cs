@@ -43,6 +43,31 @@ public class HeapSettlingTests
     }
 
     [Fact]
+    public void AStateReadAtTheStart_IsCompactedThen_AndOnceMoreWhenTheSeriesHaveHeldStillWithReadingsFlowing()
+    {
+        var time = new FakeTimeProvider();
+        var settling = new HeapSettling(time);
+        time.Advance(TimeSpan.FromSeconds(2));
+        settling.StateLoaded(); // the loop compacts right away
+        Assert.Equal("the saved state was read", settling.WhyEn);
+        settling.Compacted(190 * MB);
+
+        var compactedAt = new List<int>();
+        for (var second = 0; second < 600; second += 5)
+        {
+            if (settling.ShouldCompact(300_000, 4 * MB, 200 * MB))
+            {
+                compactedAt.Add(second);
+                Assert.Equal("the series settled", settling.WhyEn);
+            }
+
+            time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal([60], compactedAt);
+    }
+
+    [Fact]
     public void AFewNewDevices_DoNotCompactAgain_ButATenthMoreDoes()
     {
         var time = new FakeTimeProvider();
