@@ -62,11 +62,11 @@ internal static class HostBenchmark
             const string analyticsDll = "analytics/IocCenter.Analytics.Host/bin/Release/net10.0/iocc-analytics-host.dll";
             string[] analyticsSettings = [mqtt, influx, $"--Analytics:DatabasePath={data}/analytics/incidents.db", $"--Analytics:ApiKey={ApiKey}"];
             var (port, analyticsPort) = (ScreensBenchmark.FreePort(), ScreensBenchmark.FreePort());
-            Process StartMeasured() => part switch
+            Process StartMeasured(bool restart = false) => part switch
             {
                 "ingest" or "ingest-detectors" => Start(ingestDll, port, mqtt, influx, $"--Ingest:DataPath={data}/ingest", $"--Analytics:Enabled={part == "ingest-detectors"}", $"--Analytics:DatabasePath={data}/ingest/incidents.db"),
                 "analytics" => Start(analyticsDll, port, analyticsSettings),
-                "dashboard" => StartDashboard(),
+                "dashboard" => restart ? StartDashboardAlone() : StartDashboard(),
                 _ => throw new ArgumentException($"--host {part}: ingest, ingest-detectors, analytics or dashboard", nameof(part)),
             };
             var measured = StartMeasured();
@@ -74,11 +74,13 @@ internal static class HostBenchmark
             Process StartDashboard()
             {
                 Start(analyticsDll, analyticsPort, analyticsSettings);
-                return Start(
-                    "dashboard/IocCenter.Dashboard/bin/Release/net10.0/iocc.dll", port, mqtt, influx, "--AllInOne:EmbeddedBroker=false", "--AllInOne:Simulators=false",
-                    "--AllInOne:Ingest=false", "--AllInOne:Analytics=false", $"--AllInOne:DataPath={data}/dashboard", $"--Analytics:Url=http://127.0.0.1:{analyticsPort}",
-                    $"--Analytics:ApiKey={ApiKey}", "--Dashboard:AdminPassword=bench-host-2026-secret");
+                return StartDashboardAlone();
             }
+
+            Process StartDashboardAlone() => Start(
+                "dashboard/IocCenter.Dashboard/bin/Release/net10.0/iocc.dll", port, mqtt, influx, "--AllInOne:EmbeddedBroker=false", "--AllInOne:Simulators=false",
+                "--AllInOne:Ingest=false", "--AllInOne:Analytics=false", $"--AllInOne:DataPath={data}/dashboard", $"--Analytics:Url=http://127.0.0.1:{analyticsPort}",
+                $"--Analytics:ApiKey={ApiKey}", "--Dashboard:AdminPassword=bench-host-2026-secret");
 
             // Ready means subscribed (and, for the dashboard, its incidents in step): only then does the load start.
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -100,23 +102,43 @@ internal static class HostBenchmark
                 if (restartAfter is { } after && restartReadySeconds is null && clock.Elapsed >= after)
                 {
                     // Stopped as a service manager stops it (SIGTERM: the detectors' state is saved), started again on the
-                    // same data while the fleet keeps publishing: the start with a saved state.
-                    var (cpuStopped, _) = ScreensBenchmark.Usage(measured.Id);
-                    cpuBefore -= cpuStopped; // the first process's CPU so far counts; the new one's is added at the end
+                    // same data while the fleet keeps publishing: the start with a saved state. The first process's CPU
+                    // counts up to its last reading before it exits (its shutdown, the state save, included).
+                    var stopping = clock.Elapsed.TotalSeconds;
+                    var cpuStopped = ScreensBenchmark.Usage(measured.Id).CpuSeconds;
                     using (var term = Process.Start("kill", ["-TERM", measured.Id.ToString(CultureInfo.InvariantCulture)]))
                     {
                         await term.WaitForExitAsync();
                     }
 
+                    var stopped = Stopwatch.StartNew();
+                    while (!measured.HasExited && stopped.Elapsed < TimeSpan.FromSeconds(120))
+                    {
+                        try
+                        {
+                            cpuStopped = ScreensBenchmark.Usage(measured.Id).CpuSeconds;
+                        }
+                        catch (Exception e) when (e is IOException or InvalidOperationException)
+                        {
+                            break; // gone between the check and the read
+                        }
+
+                        await Task.Delay(100);
+                    }
+
                     await measured.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+                    cpuBefore -= cpuStopped; // the new process's CPU is added at the end
                     processes.Remove(measured);
                     var restarted = Stopwatch.StartNew();
-                    measured = StartMeasured();
-                    var sampling = SampleWhileStartingAsync(measured);
+                    measured = StartMeasured(restart: true);
+                    using var answering = new CancellationTokenSource();
+                    var sampling = SampleWhileStartingAsync(measured, answering.Token);
                     await WaitReadyAsync(http, new Uri($"http://127.0.0.1:{port}/health"), measured);
                     restartReadySeconds = restarted.Elapsed.TotalSeconds;
+                    await answering.CancelAsync();
                     restartPeakRss = await sampling;
-                    Console.Error.WriteLine($"restarted at {clock.Elapsed.TotalSeconds:F0} s, ready in {restartReadySeconds:F1} s");
+                    peakRss = Math.Max(peakRss, restartPeakRss);
+                    Console.Error.WriteLine($"stopped at {stopping:F0} s (exited {stopped.Elapsed.TotalSeconds:F1} s later), ready again {restartReadySeconds:F1} s after the start");
                 }
 
                 var now = ScreensBenchmark.Usage(measured.Id).RssBytes;
@@ -163,8 +185,8 @@ internal static class HostBenchmark
         }
     }
 
-    /// <summary>The peak RSS of a starting process, sampled every 100 ms until it is ready (the caller's wait) — at most 2 minutes.</summary>
-    private static async Task<long> SampleWhileStartingAsync(Process process)
+    /// <summary>The peak RSS of a starting process, sampled every 100 ms until it is ready (<paramref name="ready"/>), at most 2 minutes.</summary>
+    private static async Task<long> SampleWhileStartingAsync(Process process, CancellationToken ready)
     {
         long peak = 0;
         var clock = Stopwatch.StartNew();
@@ -180,12 +202,12 @@ internal static class HostBenchmark
                 break; // gone
             }
 
-            if (peak > 0 && clock.Elapsed > TimeSpan.FromSeconds(30))
+            if (ready.IsCancellationRequested)
             {
-                break; // the host is answering by now; the main loop samples from here on
+                break; // the main loop samples from here on
             }
 
-            await Task.Delay(100);
+            await Task.Delay(100, CancellationToken.None);
         }
 
         return peak;

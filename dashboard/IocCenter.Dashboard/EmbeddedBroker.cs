@@ -128,7 +128,7 @@ internal sealed partial class EmbeddedBroker(
         if (e.ChannelAdapter is ConnectHandshake handshake)
         {
             // Accepted: MQTTnet registers it next. Not before the credentials, so refused CONNECTs cannot hold up the device.
-            await handshake.HoldClientIdAsync(e.ClientId);
+            await handshake.HoldClientIdAsync(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId);
         }
     }
 

@@ -64,6 +64,19 @@ internal static class RawMqtt
         return [.. packet];
     }
 
+    /// <summary>The Assigned Client Identifier an MQTT 5 CONNACK carries (the broker's ids start with <c>auto-</c>).</summary>
+    public static string AssignedClientId(byte[] connack)
+    {
+        var at = connack.AsSpan().IndexOf("auto-"u8);
+        if (at < 3 || connack[at - 3] != 0x12)
+        {
+            throw new InvalidDataException("no assigned client id in " + Convert.ToHexString(connack));
+        }
+
+        var length = BinaryPrimitives.ReadUInt16BigEndian(connack.AsSpan(at - 2));
+        return Encoding.UTF8.GetString(connack, at, length);
+    }
+
     private static byte[] Text(string value)
     {
         var utf8 = Encoding.UTF8.GetBytes(value);

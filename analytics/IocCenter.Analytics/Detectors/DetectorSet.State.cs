@@ -45,8 +45,15 @@ public sealed partial class DetectorSet
         return count;
     }
 
-    /// <summary>The most series a state file's count may size a dictionary for up front (a count is only a claim until read).</summary>
-    private const int MaxPresized = 1 << 20;
+    /// <summary>The fewest bytes a saved series takes: two empty names, its flags and its quiet count.</summary>
+    private const int SmallestSeriesBytes = 7;
+
+    /// <summary>
+    /// How many entries to size a collection for up front from a file's <paramref name="count"/>, which is only a claim
+    /// until the entries are read: no more than the file's <paramref name="bytes"/> can hold at <paramref name="smallest"/>
+    /// bytes an entry, and at most 2²⁰. A 4-byte file claiming 2³¹ series made 58 MB (an independent review).
+    /// </summary>
+    internal static int Presized(int count, long bytes, int smallest) => (int)Math.Min(Math.Min(count, bytes / smallest), 1 << 20);
 
     /// <summary>30 days.</summary>
     internal const long ForgetAfterMs = 30L * 24 * 3_600_000;
@@ -56,7 +63,7 @@ public sealed partial class DetectorSet
         (state.Detector is { } detector ? detector.LastMs : _rules.LastHeardMs(device) ?? long.MinValue) >= cutoff;
 
     /// <summary>Series as <see cref="Save"/> wrote them, not yet watched: <see cref="Restore"/> takes them once the whole file checks out.</summary>
-    internal static SavedSeries Read(BinaryReader reader)
+    internal static SavedSeries Read(BinaryReader reader, long bytes = long.MaxValue)
     {
         var count = reader.ReadInt32();
         if (count < 0)
@@ -80,7 +87,7 @@ public sealed partial class DetectorSet
             return same;
         }
 
-        var series = new Dictionary<(string Device, string Metric), SeriesState>(Math.Min(count, MaxPresized));
+        var series = new Dictionary<(string Device, string Metric), SeriesState>(Presized(count, bytes, SmallestSeriesBytes));
         for (var i = 0; i < count; i++)
         {
             var key = (Same(reader.ReadString()), Same(reader.ReadString()));
@@ -94,7 +101,7 @@ public sealed partial class DetectorSet
             series[key] = state;
         }
 
-        return new SavedSeries(series, RuleEngine.Read(reader, Same));
+        return new SavedSeries(series, RuleEngine.Read(reader, Same, bytes));
     }
 
     /// <summary>

@@ -47,8 +47,8 @@ public sealed partial class RuleEngine
     internal long? LastHeardMs(string deviceId) =>
         _devices.TryGetValue(deviceId, out var rules) && rules.Rhythm.Heard ? rules.Rhythm.LastMs : null;
 
-    /// <summary>The devices as <see cref="Save"/> wrote them; <paramref name="same"/> gives equal names one string (see <see cref="DetectorSet.Read"/>).</summary>
-    internal static List<SavedDevice> Read(BinaryReader reader, Func<string, string> same)
+    /// <summary>The devices as <see cref="Save"/> wrote them; <paramref name="same"/> gives equal names one string; <paramref name="bytes"/> bounds what the count may size (see <see cref="DetectorSet.Read"/>).</summary>
+    internal static List<SavedDevice> Read(BinaryReader reader, Func<string, string> same, long bytes = long.MaxValue)
     {
         var count = reader.ReadInt32();
         if (count < 0)
@@ -56,7 +56,7 @@ public sealed partial class RuleEngine
             throw new InvalidDataException($"{count} devices");
         }
 
-        var devices = new List<SavedDevice>(Math.Min(count, 1 << 20));
+        var devices = new List<SavedDevice>(DetectorSet.Presized(count, bytes, 3)); // its id, two flags at least
         for (var i = 0; i < count; i++)
         {
             var device = new SavedDevice(same(reader.ReadString()), reader.ReadBoolean() ? same(reader.ReadString()) : null, reader.ReadBoolean(), StateBytes.Read<ReportingRhythm>(reader));

@@ -114,7 +114,7 @@ internal static class DetectorState
                 }
 
                 savedAt = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(reader.ReadInt64(), 0, 253_402_300_799_999L));
-                saved = DetectorSet.Read(reader);
+                saved = DetectorSet.Read(reader, content);
                 if (reader.BaseStream.ReadByte() != -1)
                 {
                     throw new InvalidDataException("bytes after the last series");

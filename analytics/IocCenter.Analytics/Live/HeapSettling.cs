@@ -84,8 +84,8 @@ internal sealed class HeapSettling(TimeProvider time)
 
     /// <summary>
     /// A saved state was read at the start: the loop compacts now, which frees the saved map and what it took to parse
-    /// it, and again once the series have held still for <see cref="QuietFor"/> with readings flowing (the series then
-    /// count as settled, as after a fleet connects). At 50,000 devices: the minute before the settle compaction at 326
+    /// it, and again once the series count has held still for <see cref="QuietFor"/> (the readings are flowing by then;
+    /// the series then count as settled, as after a fleet connects). At 50,000 devices: the minute before the settle compaction at 326
     /// MB (peak 348) without the first, 297 MB (peak 317) with it; 288 MB after the second (README, *Benchmark*).
     /// </summary>
     public void StateLoaded()

@@ -119,8 +119,9 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
 
     /// <summary>
     /// The broker accepts this connection as <paramref name="clientId"/>: wait until no other connection is being
-    /// registered or cleaned up under that id, and hold it until the CONNACK is out. An id this handshake assigned is
-    /// unique already, and so is the one MQTTnet assigns to an MQTT 5 client that sent none (empty here).
+    /// registered or cleaned up under that id, and hold it until the CONNACK is out. An id this handshake assigned to an
+    /// MQTT 3.1.1 client is unique and never told to the client, so nobody comes back with it; the one assigned to an
+    /// MQTT 5 client is told in its CONNACK and may come back (<see cref="EmbeddedBroker"/> passes it here).
     /// </summary>
     public async Task HoldClientIdAsync(string clientId)
     {
