@@ -60,7 +60,7 @@ public sealed class ConnectHandshakeTests
     [Fact]
     public async Task ACONNACKThatCouldNotBeSent_KeepsTheIdUntilFinished_ASentOneLetsItGo()
     {
-        var failing = new ConnectHandshake(new ScriptedAdapter(Connect("dev-2")) { FailConnack = true }, 65536, () => { }, _gate);
+        var failing = new ConnectHandshake(new ScriptedAdapter(Connect("dev-2")) { FailConnack = true }, 65536, () => { }, _gate, () => { });
         await failing.ReceivePacketAsync(CancellationToken.None);
         await failing.HoldClientIdAsync("dev-2");
         await Assert.ThrowsAsync<IOException>(() => failing.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None));
@@ -82,24 +82,56 @@ public sealed class ConnectHandshakeTests
         using var held = await _gate.EnterAsync("dev-3"); // a connection of the real device, being registered
 
         // Refused at its credentials: the broker never calls HoldClientIdAsync; the CONNACK (refusal) goes out at once.
-        var refused = new ConnectHandshake(new ScriptedAdapter(Connect("dev-3")), 65536, () => { }, _gate);
+        var refused = new ConnectHandshake(new ScriptedAdapter(Connect("dev-3")), 65536, () => { }, _gate, () => { });
         await refused.ReceivePacketAsync(CancellationToken.None);
         await refused.SendPacketAsync(new MqttConnAckPacket { ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword }, CancellationToken.None);
         refused.Finished();
 
         // No id, clean session, MQTT 3.1.1: the handshake assigns one, unique, and never waits for it.
-        var anonymous = new ConnectHandshake(new ScriptedAdapter(Connect(string.Empty)), 65536, () => { }, _gate);
+        var anonymous = new ConnectHandshake(new ScriptedAdapter(Connect(string.Empty)), 65536, () => { }, _gate, () => { });
         var connect = (MqttConnectPacket)await anonymous.ReceivePacketAsync(CancellationToken.None);
         Assert.StartsWith(ConnectHandshake.Prefix, connect.ClientId, StringComparison.Ordinal);
         await anonymous.HoldClientIdAsync(connect.ClientId).WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(1, _gate.Count); // only dev-3's own holder
     }
 
+    [Fact]
+    public async Task AClientThatSendsButNeverReads_IsClosedAtTheLimit_OneThatReadsNever()
+    {
+        var packets = Enumerable.Repeat<MqttPacket?>(new MqttPingReqPacket(), (2 * ConnectHandshake.MaxUnanswered) + 1).Prepend(Connect("dev-4")).ToArray();
+        var refused = 0;
+        var reading = new ConnectHandshake(new ScriptedAdapter(packets), 65536, () => { }, _gate, () => refused++);
+        await reading.ReceivePacketAsync(CancellationToken.None);
+        await reading.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
+        for (var i = 0; i < 2 * ConnectHandshake.MaxUnanswered; i++)
+        {
+            await reading.ReceivePacketAsync(CancellationToken.None);
+            await reading.SendPacketAsync(MqttPingRespPacket.Instance, CancellationToken.None); // answered as it goes
+        }
+
+        Assert.Equal(0, refused);
+
+        var deaf = new ConnectHandshake(new ScriptedAdapter(packets), 65536, () => { }, _gate, () => refused++);
+        await deaf.ReceivePacketAsync(CancellationToken.None);
+        await deaf.HoldClientIdAsync("dev-4");
+        await deaf.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
+        for (var i = 0; i < ConnectHandshake.MaxUnanswered; i++)
+        {
+            await deaf.ReceivePacketAsync(CancellationToken.None); // none answered: the answers wait to be written
+        }
+
+        Assert.Equal(0, refused);
+        await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttProtocolViolationException>(() => deaf.ReceivePacketAsync(CancellationToken.None));
+        Assert.Equal(1, refused);
+        Assert.False(_gate.EnterAsync("dev-4").IsCompleted); // held while MQTTnet cleans up, as for any ending
+        deaf.Finished();
+    }
+
     private static MqttConnectPacket Connect(string id) => new() { ClientId = id, CleanSession = true };
 
     private async Task<ConnectHandshake> ConnectedAsync(ScriptedAdapter adapter, string clientId)
     {
-        var handshake = new ConnectHandshake(adapter, 65536, () => { }, _gate);
+        var handshake = new ConnectHandshake(adapter, 65536, () => { }, _gate, () => { });
         await handshake.ReceivePacketAsync(CancellationToken.None);
         await handshake.HoldClientIdAsync(clientId);
         var waiter = _gate.EnterAsync(clientId);

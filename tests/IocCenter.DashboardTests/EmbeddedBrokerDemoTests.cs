@@ -250,6 +250,45 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
         Assert.True(failures.IsEmpty, $"{failures.Count} of {Devices * Rounds}: {string.Join("; ", failures.Take(5))}");
     }
 
+    [Fact]
+    public async Task AClientThatSendsPingsButNeverReadsTheAnswers_IsClosed_CountedAndTheBrokerDoesNotGrow()
+    {
+        // MQTTnet queues the answers without a bound: a review's client grew the broker by 1.4 GB in 20 s this way.
+        var before = BrokerProbe.ResidentBytes(host.Server);
+        using var socket = new TcpClient { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync("127.0.0.1", host.Server.BrokerPort);
+        var stream = socket.GetStream();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await stream.WriteAsync(RawMqtt.Connect("demo-deaf"), deadline.Token);
+        Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, await RawMqtt.ReadAsync(stream, 4, deadline.Token));
+
+        var pings = new byte[64 * 1024];
+        for (var i = 0; i < pings.Length; i += 2)
+        {
+            pings[i] = 0xC0; // PINGREQ, length 0
+        }
+
+        long sent = 0;
+        Exception? closed = null;
+        while (closed is null && sent < 256L << 20)
+        {
+            try
+            {
+                await stream.WriteAsync(pings, deadline.Token);
+                sent += pings.Length;
+            }
+            catch (IOException e)
+            {
+                closed = e; // the broker closed it: what was still unread made the close a reset
+            }
+        }
+
+        Assert.True(closed is not null, $"still open after {sent >> 20} MB of PINGREQs");
+        Assert.True(await BrokerProbe.CounterReachesAsync(host.Server, "ioc_broker_refused_total", "reason=\"not_reading\"", 1));
+        var after = BrokerProbe.ResidentBytes(host.Server);
+        Assert.True(after - before < 40L * 1024 * 1024, $"RSS {before >> 20} MB → {after >> 20} MB after {sent >> 20} MB of PINGREQs");
+    }
+
     [Theory]
     [InlineData(4)] // MQTT 3.1.1: the old connection is closed
     [InlineData(5)] // MQTT 5: the old connection is told "session taken over" (142) and closed

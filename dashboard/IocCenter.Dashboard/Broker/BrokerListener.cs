@@ -208,7 +208,8 @@ internal sealed partial class BrokerListener(
                 var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_options!.WriterBufferSize, _options.WriterBufferSizeMax));
                 using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger!) { AllowPacketFragmentation = true };
                 var handshake = new ConnectHandshake(adapter, limits.MaxPacketSize, () =>
-                    refusals.Refused(BrokerRefusal.TopicAlias, null, null, remote?.ToString(), "topic alias"), _clientIds);
+                    refusals.Refused(BrokerRefusal.TopicAlias, null, null, remote?.ToString(), "topic alias"), _clientIds, () =>
+                    refusals.Refused(BrokerRefusal.NotReading, null, null, remote?.ToString(), $"{ConnectHandshake.MaxUnanswered} packets awaiting an answer it does not read / gửi liên tục nhưng không đọc trả lời"));
                 try
                 {
                     await handler(handshake);

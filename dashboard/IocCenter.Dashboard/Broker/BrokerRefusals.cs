@@ -29,6 +29,9 @@ internal enum BrokerRefusal
 
     /// <summary>An MQTT 5 publish with a topic alias, which this broker does not take (its CONNACK says so).</summary>
     TopicAlias,
+
+    /// <summary>A client that keeps sending packets the broker must answer (PINGREQ, QoS 1/2 PUBLISH, …) while it reads none of the answers: closed at <see cref="ConnectHandshake.MaxUnanswered"/>.</summary>
+    NotReading,
 }
 
 /// <summary>
@@ -40,7 +43,7 @@ internal sealed partial class BrokerRefusals
 {
     public const string MeterName = "IocCenter.Broker";
     private const int MaxRemembered = 10_000;
-    private static readonly string[] Codes = ["credentials", "client_id_reserved", "client_id_empty", "publish_not_allowed", "subscribe_not_allowed", "packet_too_large", "too_many_connections", "topic_alias"];
+    private static readonly string[] Codes = ["credentials", "client_id_reserved", "client_id_empty", "publish_not_allowed", "subscribe_not_allowed", "packet_too_large", "too_many_connections", "topic_alias", "not_reading"];
 
     private readonly Counter<long> _refused;
     private readonly Counter<long> _retainCleared;

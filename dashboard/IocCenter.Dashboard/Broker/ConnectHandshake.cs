@@ -17,7 +17,9 @@ namespace IocCenter.Dashboard.Broker;
 /// Over MQTT 5 the CONNACK announces the listener's packet limit (Maximum Packet Size), which MQTTnet 5.2 leaves out,
 /// so a well-behaved client knows it before it sends too much, and no topic aliases (Topic Alias Maximum 0): MQTTnet
 /// would keep up to 65,535 aliased topics per connection, each up to a packet's size, resolved before any
-/// authorization. A client that sends an alias anyway is disconnected (<paramref name="aliasRefused"/> counts it).
+/// authorization. A client that sends an alias anyway is disconnected (<paramref name="aliasRefused"/> counts it), and so
+/// is one that has <see cref="MaxUnanswered"/> packets awaiting the broker's answer unwritten (it does not read;
+/// <paramref name="notReading"/> counts it).
 /// A connection holds its client id in <paramref name="gate"/> from the moment the broker has accepted its credentials
 /// (<see cref="HoldClientIdAsync"/>, called by <see cref="EmbeddedBroker"/>) until its CONNACK is out, and from the
 /// moment its client is gone (DISCONNECT, closed, a packet MQTTnet will refuse, stopped while waiting for a packet, a
@@ -26,8 +28,18 @@ namespace IocCenter.Dashboard.Broker;
 /// CONNECT never holds the id, so a flood of them cannot hold up the device. Not covered: the broker stopping a
 /// connection while it handles a packet (MQTTnet then ends it without asking for the next one).
 /// </summary>
-internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused, ClientIdGate gate) : IMqttChannelAdapter
+internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused, ClientIdGate gate, Action notReading) : IMqttChannelAdapter
 {
+    /// <summary>
+    /// Packets the broker must answer that a client may have sent before the answers are written to it. MQTTnet queues
+    /// its answers (PINGRESP, PUBACK, …) without a bound, so a client that sends PINGREQs and never reads made the broker
+    /// grow by 1.4 GB in 20 s (an independent review); a client that reads is answered within milliseconds, however many
+    /// QoS 1 readings it has in flight.
+    /// </summary>
+    public const int MaxUnanswered = 10_000;
+
+    private long _unanswered;
+
     /// <summary>Assigned ids: random, so nobody can aim at one, and outside the services' <c>iocc-</c>.</summary>
     public const string Prefix = "auto-";
 
@@ -82,6 +94,13 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
             throw new MQTTnet.Exceptions.MqttProtocolViolationException("Topic aliases are not accepted (Topic Alias Maximum 0).");
         }
 
+        if (AwaitsAnswer(packet) && Interlocked.Increment(ref _unanswered) > MaxUnanswered)
+        {
+            await EndingAsync();
+            notReading();
+            throw new MQTTnet.Exceptions.MqttProtocolViolationException($"{MaxUnanswered} packets awaiting an answer the client does not read.");
+        }
+
         // What MQTTnet ends the connection on: nothing (closed), DISCONNECT, any packet a client may not send once
         // connected (a second CONNECT, a PINGRESP, …), or a stop asked for while this packet was on its way.
         if (!ClientMaySend(packet) || cancellationToken.IsCancellationRequested)
@@ -91,6 +110,12 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
 
         return packet!;
     }
+
+    private static bool AwaitsAnswer(MqttPacket? packet) => packet is MqttPingReqPacket or MqttPubRelPacket or MqttSubscribePacket or MqttUnsubscribePacket
+        or MqttPublishPacket { QualityOfServiceLevel: > MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce };
+
+    private static bool Answers(MqttPacket packet) => packet is MqttPingRespPacket or MqttPubAckPacket or MqttPubRecPacket or MqttPubCompPacket
+        or MqttSubAckPacket or MqttUnsubAckPacket;
 
     private static bool ClientMaySend(MqttPacket? packet) => packet is MqttPublishPacket or MqttPubAckPacket or MqttPubRecPacket or MqttPubRelPacket
         or MqttPubCompPacket or MqttSubscribePacket or MqttUnsubscribePacket or MqttPingReqPacket;
@@ -177,6 +202,10 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         }
 
         await inner.SendPacketAsync(packet, cancellationToken);
+        if (Answers(packet))
+        {
+            Interlocked.Decrement(ref _unanswered);
+        }
     }
 
     /// <summary>The listener owns and disposes the adapter.</summary>
