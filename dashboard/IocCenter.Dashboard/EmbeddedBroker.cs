@@ -127,8 +127,21 @@ internal sealed partial class EmbeddedBroker(
         e.SessionItems[RemoteKey] = remote;
         if (e.ChannelAdapter is ConnectHandshake handshake)
         {
+            if (identity is DeviceIdentity device)
+            {
+                // A signed-in device's session is its own id's, whatever client id it sent (as mosquitto's
+                // use_username_as_clientid): a review's device signed in with its own secret and another device's id as
+                // its client id, and took that device's connection over, again and again.
+                if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MqttProtocolVersion.V500)
+                {
+                    e.AssignedClientIdentifier = device.Device.Id; // what its CONNACK tells it
+                }
+
+                handshake.UseClientId(device.Device.Id); // e.ClientId reads the packet: it says the device's id from here on
+            }
+
             // Accepted: MQTTnet registers it next. Not before the credentials, so refused CONNECTs cannot hold up the device.
-            await handshake.HoldClientIdAsync(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId);
+            await handshake.HoldClientIdAsync(string.IsNullOrEmpty(handshake.ClientId) ? e.AssignedClientIdentifier : handshake.ClientId);
         }
     }
 

@@ -25,6 +25,53 @@ public sealed class EmbeddedBrokerAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeviceUsingAnotherDevicesIdAsItsClientId_DoesNotTakeItsConnectionOver()
+    {
+        var victim = new TestDevice("trf-kick-001", "traffic", DeviceSecrets.Generate());
+        var rogue = new TestDevice("trf-kick-002", "traffic", DeviceSecrets.Generate());
+        var registry = Path.Combine(_folder, "devices.json");
+        DeviceDirectory.Save(registry,
+        [
+            new DeviceRecord(victim.Id, TelemetryDomain.Traffic, "29905", SecretHash: DeviceSecrets.Hash(victim.Secret)),
+            new DeviceRecord(rogue.Id, TelemetryDomain.Traffic, "29905", SecretHash: DeviceSecrets.Hash(rogue.Secret)),
+        ]);
+        await _server.StartAsync($"--Devices:RegistryPath={registry}", "--AllInOne:Simulators=false");
+        var broker = new Uri($"mqtt://127.0.0.1:{_server.BrokerPort}");
+
+        using var connected = await BrokerAccessChecks.ConnectAsync(broker, victim.Id, victim.Id, victim.Secret);
+        var kicked = new TaskCompletionSource<MqttClientDisconnectReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connected.DisconnectedAsync += e =>
+        {
+            kicked.TrySetResult(e.Reason);
+            return Task.CompletedTask;
+        };
+
+        // Signed in with its own secret, asking for the other device's id as its client id, three times over.
+        for (var i = 0; i < 3; i++)
+        {
+            using var other = await BrokerAccessChecks.ConnectAsync(broker, victim.Id, rogue.Id, rogue.Secret);
+            var own = await other.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(rogue.Telemetry)
+                .WithPayload($$$"""{"metrics":{"vehicle_count":{{{i}}}}}""").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            Assert.True(own.IsSuccess, own.ReasonCode.ToString());
+            await other.DisconnectAsync();
+        }
+
+        var stillThere = await connected.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(victim.Telemetry)
+            .WithPayload("""{"metrics":{"vehicle_count":5}}""").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.True(stillThere.IsSuccess, stillThere.ReasonCode.ToString());
+        Assert.False(kicked.Task.IsCompleted, "the device's own connection was closed");
+        Assert.True(connected.IsConnected);
+
+        // An MQTT 5 device that sends no client id is told the one its session has: its own id.
+        using var anonymousId = new MqttClientFactory().CreateMqttClient();
+        var result = await anonymousId.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _server.BrokerPort)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithClientId(string.Empty).WithCredentials(rogue.Id, rogue.Secret).Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        Assert.Equal(rogue.Id, result.AssignedClientIdentifier);
+        await anonymousId.DisconnectAsync();
+    }
+
+    [Fact]
     public async Task DevicesSignInWithTheirOwnSecrets_PublishOnlyUnderTheirOwnTopics_OnThePlainAndTheTlsListener()
     {
         var device = new TestDevice("trf-auth-001", "traffic", DeviceSecrets.Generate());

@@ -44,6 +44,7 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
     public const string Prefix = "auto-";
 
     private bool _connected;
+    private MqttConnectPacket? _connect;
     private bool _assignedId;
     private string? _clientId;
     private IDisposable? _held;
@@ -126,6 +127,7 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         if (packet is MqttConnectPacket connect)
         {
             _connected = true;
+            _connect = connect;
             if (string.IsNullOrEmpty(connect.ClientId) && connect.CleanSession && inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
             {
                 connect.ClientId = NewId();
@@ -140,6 +142,23 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         }
 
         return packet!;
+    }
+
+    /// <summary>The client id MQTTnet will register this connection under (empty for an MQTT 5 client that sent none).</summary>
+    public string? ClientId => _connect?.ClientId;
+
+    /// <summary>
+    /// Registers this connection under <paramref name="clientId"/> instead of the one it sent (before MQTTnet reads it
+    /// from the CONNECT packet, which it does after the broker's validation): a signed-in device's own id, as mosquitto's
+    /// <c>use_username_as_clientid</c>, so that no device can take over another's session with its client id.
+    /// </summary>
+    public void UseClientId(string clientId)
+    {
+        if (_connect is not null)
+        {
+            _connect.ClientId = clientId;
+            _assignedId = false;
+        }
     }
 
     /// <summary>
