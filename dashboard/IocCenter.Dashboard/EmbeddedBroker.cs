@@ -129,15 +129,17 @@ internal sealed partial class EmbeddedBroker(
         {
             if (identity is DeviceIdentity device)
             {
-                // A signed-in device's session is its own id's, whatever client id it sent (as mosquitto's
-                // use_username_as_clientid): a review's device signed in with its own secret and another device's id as
-                // its client id, and took that device's connection over, again and again.
+                // A signed-in device's sessions are under its own id: its id as it is when it sends that or none, else
+                // "{its id}/{what it sent}" (device ids have no '/'), so one device can still hold several connections but
+                // never another's. A review's device, signed in as itself with another device's id as its client id,
+                // took that device's connection over, again and again.
+                var own = device.Device.Id;
                 if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MqttProtocolVersion.V500)
                 {
-                    e.AssignedClientIdentifier = device.Device.Id; // what its CONNACK tells it
+                    e.AssignedClientIdentifier = own; // what its CONNACK tells it
                 }
 
-                handshake.UseClientId(device.Device.Id); // e.ClientId reads the packet: it says the device's id from here on
+                handshake.UseClientId(string.IsNullOrEmpty(e.ClientId) || e.ClientId == own ? own : $"{own}/{e.ClientId}"); // e.ClientId reads the packet: the scoped id from here on
             }
 
             // Accepted: MQTTnet registers it next. Not before the credentials, so refused CONNECTs cannot hold up the device.

@@ -60,7 +60,7 @@ public sealed class ConnectHandshakeTests
     [Fact]
     public async Task ACONNACKThatCouldNotBeSent_KeepsTheIdUntilFinished_ASentOneLetsItGo()
     {
-        var failing = new ConnectHandshake(new ScriptedAdapter(Connect("dev-2")) { FailConnack = true }, 65536, () => { }, _gate, () => { });
+        var failing = new ConnectHandshake(new ScriptedAdapter(Connect("dev-2")) { FailConnack = true }, 65536, () => { }, _gate, () => { }, TimeProvider.System);
         await failing.ReceivePacketAsync(CancellationToken.None);
         await failing.HoldClientIdAsync("dev-2");
         await Assert.ThrowsAsync<IOException>(() => failing.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None));
@@ -82,13 +82,13 @@ public sealed class ConnectHandshakeTests
         using var held = await _gate.EnterAsync("dev-3"); // a connection of the real device, being registered
 
         // Refused at its credentials: the broker never calls HoldClientIdAsync; the CONNACK (refusal) goes out at once.
-        var refused = new ConnectHandshake(new ScriptedAdapter(Connect("dev-3")), 65536, () => { }, _gate, () => { });
+        var refused = new ConnectHandshake(new ScriptedAdapter(Connect("dev-3")), 65536, () => { }, _gate, () => { }, TimeProvider.System);
         await refused.ReceivePacketAsync(CancellationToken.None);
         await refused.SendPacketAsync(new MqttConnAckPacket { ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword }, CancellationToken.None);
         refused.Finished();
 
         // No id, clean session, MQTT 3.1.1: the handshake assigns one, unique, and never waits for it.
-        var anonymous = new ConnectHandshake(new ScriptedAdapter(Connect(string.Empty)), 65536, () => { }, _gate, () => { });
+        var anonymous = new ConnectHandshake(new ScriptedAdapter(Connect(string.Empty)), 65536, () => { }, _gate, () => { }, TimeProvider.System);
         var connect = (MqttConnectPacket)await anonymous.ReceivePacketAsync(CancellationToken.None);
         Assert.StartsWith(ConnectHandshake.Prefix, connect.ClientId, StringComparison.Ordinal);
         await anonymous.HoldClientIdAsync(connect.ClientId).WaitAsync(TimeSpan.FromSeconds(5));
@@ -96,42 +96,76 @@ public sealed class ConnectHandshakeTests
     }
 
     [Fact]
-    public async Task AClientThatSendsButNeverReads_IsClosedAtTheLimit_OneThatReadsNever()
+    public async Task AClientOwedTooMuch_IsNotReadUntilTheAnswersAreWritten_AndClosedOnlyIfTheyStayUnread()
     {
-        var packets = Enumerable.Repeat<MqttPacket?>(new MqttPingReqPacket(), (2 * ConnectHandshake.MaxUnanswered) + 1).Prepend(Connect("dev-4")).ToArray();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var limit = ConnectHandshake.MaxUnanswered;
+        var packets = Enumerable.Repeat<MqttPacket?>(new MqttPingReqPacket(), limit + 2).Prepend(Connect("dev-4")).ToArray();
         var refused = 0;
-        var reading = new ConnectHandshake(new ScriptedAdapter(packets), 65536, () => { }, _gate, () => refused++);
-        await reading.ReceivePacketAsync(CancellationToken.None);
-        await reading.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
-        for (var i = 0; i < 2 * ConnectHandshake.MaxUnanswered; i++)
+        var handshake = new ConnectHandshake(new ScriptedAdapter(packets), 65536, () => { }, _gate, () => refused++, time);
+        await handshake.ReceivePacketAsync(CancellationToken.None);
+        await handshake.HoldClientIdAsync("dev-4");
+        await handshake.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
+        for (var i = 0; i < limit; i++)
         {
-            await reading.ReceivePacketAsync(CancellationToken.None);
-            await reading.SendPacketAsync(MqttPingRespPacket.Instance, CancellationToken.None); // answered as it goes
+            await handshake.ReceivePacketAsync(CancellationToken.None); // none answered yet: a burst
         }
 
+        // A client that reads: the next packet waits until an answer is written, then goes on.
+        var next = handshake.ReceivePacketAsync(CancellationToken.None);
+        Assert.False(next.IsCompleted);
+        time.Advance(ConnectHandshake.DrainTimeout - TimeSpan.FromSeconds(1));
+        Assert.False(next.IsCompleted);
+        await handshake.SendPacketAsync(MqttPingRespPacket.Instance, CancellationToken.None);
+        Assert.IsType<MqttPingReqPacket>(await next.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(0, refused);
 
-        var deaf = new ConnectHandshake(new ScriptedAdapter(packets), 65536, () => { }, _gate, () => refused++);
-        await deaf.ReceivePacketAsync(CancellationToken.None);
-        await deaf.HoldClientIdAsync("dev-4");
-        await deaf.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
-        for (var i = 0; i < ConnectHandshake.MaxUnanswered; i++)
-        {
-            await deaf.ReceivePacketAsync(CancellationToken.None); // none answered: the answers wait to be written
-        }
-
-        Assert.Equal(0, refused);
-        await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttProtocolViolationException>(() => deaf.ReceivePacketAsync(CancellationToken.None));
+        // A client that does not: closed once the answers have stayed unread for the whole timeout.
+        var last = handshake.ReceivePacketAsync(CancellationToken.None);
+        time.Advance(ConnectHandshake.DrainTimeout - TimeSpan.FromSeconds(1));
+        Assert.False(last.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttProtocolViolationException>(() => last.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, refused);
         Assert.False(_gate.EnterAsync("dev-4").IsCompleted); // held while MQTTnet cleans up, as for any ending
-        deaf.Finished();
+        handshake.Finished();
+    }
+
+    [Fact]
+    public async Task WhatIsOwed_IsCountedByTopicFilter_AndPaidBackByReasonCode_QoS2AndSubscriptionsBalance()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var bigSubscribe = new MqttSubscribePacket { PacketIdentifier = 1 };
+        bigSubscribe.TopicFilters.AddRange(Enumerable.Range(0, ConnectHandshake.MaxUnanswered + 5).Select(i => new MQTTnet.Packets.MqttTopicFilter { Topic = "t/" + i }));
+        var handshake = new ConnectHandshake(
+            new ScriptedAdapter(Connect("dev-5"), new MqttPublishPacket { Topic = "a", QualityOfServiceLevel = MQTTnet.Protocol.MqttQualityOfServiceLevel.ExactlyOnce, PacketIdentifier = 2 },
+                new MqttPubRelPacket { PacketIdentifier = 2 }, bigSubscribe, new MqttPingReqPacket(), new MqttPingReqPacket()),
+            65536, () => { }, _gate, () => { }, time);
+        await handshake.ReceivePacketAsync(CancellationToken.None);
+        await handshake.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
+
+        await handshake.ReceivePacketAsync(CancellationToken.None); // QoS 2 PUBLISH: owed a PUBREC
+        await handshake.SendPacketAsync(new MqttPubRecPacket { PacketIdentifier = 2 }, CancellationToken.None);
+        await handshake.ReceivePacketAsync(CancellationToken.None); // PUBREL: owed a PUBCOMP
+        await handshake.SendPacketAsync(new MqttPubCompPacket { PacketIdentifier = 2 }, CancellationToken.None);
+
+        // One SUBSCRIBE of more filters than the limit passes (nothing was owed before it) and owes one code a filter.
+        Assert.IsType<MqttSubscribePacket>(await handshake.ReceivePacketAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
+        var ping = handshake.ReceivePacketAsync(CancellationToken.None);
+        Assert.False(ping.IsCompleted); // ...so the next packet waits for the SUBACK
+        await handshake.SendPacketAsync(new MqttSubAckPacket { PacketIdentifier = 1, ReasonCodes = [.. Enumerable.Repeat(MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized, bigSubscribe.TopicFilters.Count)] }, CancellationToken.None);
+        await ping.WaitAsync(TimeSpan.FromSeconds(5));
+        await handshake.SendPacketAsync(MqttPingRespPacket.Instance, CancellationToken.None);
+
+        // All paid back: the next one passes at once.
+        Assert.True(handshake.ReceivePacketAsync(CancellationToken.None).IsCompletedSuccessfully);
     }
 
     private static MqttConnectPacket Connect(string id) => new() { ClientId = id, CleanSession = true };
 
     private async Task<ConnectHandshake> ConnectedAsync(ScriptedAdapter adapter, string clientId)
     {
-        var handshake = new ConnectHandshake(adapter, 65536, () => { }, _gate, () => { });
+        var handshake = new ConnectHandshake(adapter, 65536, () => { }, _gate, () => { }, TimeProvider.System);
         await handshake.ReceivePacketAsync(CancellationToken.None);
         await handshake.HoldClientIdAsync(clientId);
         var waiter = _gate.EnterAsync(clientId);

@@ -62,6 +62,20 @@ public sealed class EmbeddedBrokerAuthTests : IAsyncLifetime
         Assert.False(kicked.Task.IsCompleted, "the device's own connection was closed");
         Assert.True(connected.IsConnected);
 
+        // One device may still hold several connections (a field script beside its firmware), under client ids of its own.
+        using (var script = await BrokerAccessChecks.ConnectAsync(broker, "field-script", victim.Id, victim.Secret))
+        using (var firmware = await BrokerAccessChecks.ConnectAsync(broker, "firmware", victim.Id, victim.Secret))
+        {
+            foreach (var client in new[] { script, firmware, connected })
+            {
+                var sent = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(victim.Telemetry)
+                    .WithPayload("""{"metrics":{"vehicle_count":6}}""").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                Assert.True(sent.IsSuccess, sent.ReasonCode.ToString());
+            }
+        }
+
+        Assert.False(kicked.Task.IsCompleted, "the device's own connection was closed by its second and third");
+
         // An MQTT 5 device that sends no client id is told the one its session has: its own id.
         using var anonymousId = new MqttClientFactory().CreateMqttClient();
         var result = await anonymousId.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _server.BrokerPort)

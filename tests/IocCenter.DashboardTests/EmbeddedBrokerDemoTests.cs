@@ -1,3 +1,4 @@
+using IocCenter.Dashboard.Broker;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using IocCenter.Devices;
@@ -251,22 +252,36 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
     }
 
     [Fact]
-    public async Task AClientThatSendsPingsButNeverReadsTheAnswers_IsClosed_CountedAndTheBrokerDoesNotGrow()
+    public async Task AClientThatSendsPingsButNeverReadsTheAnswers_IsClosed_CountedAndTheBrokerDoesNotGrow_OneThatReadsIsNot()
     {
-        // MQTTnet queues the answers without a bound: a review's client grew the broker by 1.4 GB in 20 s this way.
+        var pings = new byte[120_000]; // 60,000 PINGREQs
+        for (var i = 0; i < pings.Length; i += 2)
+        {
+            pings[i] = 0xC0;
+        }
+
+        // A client that reads: 60,000 PINGREQs in one burst (six times the answers the broker may owe), all answered.
+        using (var reader = new TcpClient())
+        {
+            await reader.ConnectAsync("127.0.0.1", host.Server.BrokerPort);
+            var stream = reader.GetStream();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await stream.WriteAsync(RawMqtt.Connect("demo-reads"), deadline.Token);
+            Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, await RawMqtt.ReadAsync(stream, 4, deadline.Token));
+            var answers = RawMqtt.ReadAsync(stream, pings.Length, deadline.Token); // reading all along
+            await stream.WriteAsync(pings, deadline.Token);
+            var answered = await answers;
+            Assert.True(answered.Where((b, i) => i % 2 == 0).All(b => b == 0xD0), "60,000 PINGRESPs");
+        }
+
+        // MQTTnet queues its answers without a bound: a review's client grew the broker by 1.4 GB in 20 s this way.
         var before = BrokerProbe.ResidentBytes(host.Server);
         using var socket = new TcpClient { ReceiveBufferSize = 4096 };
         await socket.ConnectAsync("127.0.0.1", host.Server.BrokerPort);
-        var stream = socket.GetStream();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await stream.WriteAsync(RawMqtt.Connect("demo-deaf"), deadline.Token);
-        Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, await RawMqtt.ReadAsync(stream, 4, deadline.Token));
-
-        var pings = new byte[64 * 1024];
-        for (var i = 0; i < pings.Length; i += 2)
-        {
-            pings[i] = 0xC0; // PINGREQ, length 0
-        }
+        var deaf = socket.GetStream();
+        using var patience = new CancellationTokenSource(ConnectHandshake.DrainTimeout + TimeSpan.FromSeconds(90));
+        await deaf.WriteAsync(RawMqtt.Connect("demo-deaf"), patience.Token);
+        Assert.Equal(new byte[] { 0x20, 2, 0, 0 }, await RawMqtt.ReadAsync(deaf, 4, patience.Token));
 
         long sent = 0;
         Exception? closed = null;
@@ -274,7 +289,7 @@ public sealed class EmbeddedBrokerDemoTests(EmbeddedBrokerDemoTests.DemoHost hos
         {
             try
             {
-                await stream.WriteAsync(pings, deadline.Token);
+                await deaf.WriteAsync(pings, patience.Token); // blocks once the broker stops reading it
                 sent += pings.Length;
             }
             catch (IOException e)

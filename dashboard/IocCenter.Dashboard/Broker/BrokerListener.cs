@@ -209,7 +209,7 @@ internal sealed partial class BrokerListener(
                 using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger!) { AllowPacketFragmentation = true };
                 var handshake = new ConnectHandshake(adapter, limits.MaxPacketSize, () =>
                     refusals.Refused(BrokerRefusal.TopicAlias, null, null, remote?.ToString(), "topic alias"), _clientIds, () =>
-                    refusals.Refused(BrokerRefusal.NotReading, null, null, remote?.ToString(), $"{ConnectHandshake.MaxUnanswered} packets awaiting an answer it does not read / gửi liên tục nhưng không đọc trả lời"));
+                    refusals.Refused(BrokerRefusal.NotReading, null, null, remote?.ToString(), $"{ConnectHandshake.MaxUnanswered} answers left unread for {ConnectHandshake.DrainTimeout.TotalSeconds:0} s / không đọc trả lời của broker"), time);
                 try
                 {
                     await handler(handshake);

@@ -30,7 +30,7 @@ internal enum BrokerRefusal
     /// <summary>An MQTT 5 publish with a topic alias, which this broker does not take (its CONNACK says so).</summary>
     TopicAlias,
 
-    /// <summary>A client that keeps sending packets the broker must answer (PINGREQ, QoS 1/2 PUBLISH, …) while it reads none of the answers: closed at <see cref="ConnectHandshake.MaxUnanswered"/>.</summary>
+    /// <summary>A client that leaves <see cref="ConnectHandshake.MaxUnanswered"/> of the broker's answers (PINGRESP, PUBACK, SUBACK reason codes, …) unread for <see cref="ConnectHandshake.DrainTimeout"/>.</summary>
     NotReading,
 }
 

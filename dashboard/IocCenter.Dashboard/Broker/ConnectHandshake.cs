@@ -18,8 +18,8 @@ namespace IocCenter.Dashboard.Broker;
 /// so a well-behaved client knows it before it sends too much, and no topic aliases (Topic Alias Maximum 0): MQTTnet
 /// would keep up to 65,535 aliased topics per connection, each up to a packet's size, resolved before any
 /// authorization. A client that sends an alias anyway is disconnected (<paramref name="aliasRefused"/> counts it), and so
-/// is one that has <see cref="MaxUnanswered"/> packets awaiting the broker's answer unwritten (it does not read;
-/// <paramref name="notReading"/> counts it).
+/// is one that leaves <see cref="MaxUnanswered"/> answers unread for <see cref="DrainTimeout"/> (it does not read;
+/// <paramref name="notReading"/> counts it); below that, a client that is owed too much is simply not read until it is.
 /// A connection holds its client id in <paramref name="gate"/> from the moment the broker has accepted its credentials
 /// (<see cref="HoldClientIdAsync"/>, called by <see cref="EmbeddedBroker"/>) until its CONNACK is out, and from the
 /// moment its client is gone (DISCONNECT, closed, a packet MQTTnet will refuse, stopped while waiting for a packet, a
@@ -28,16 +28,21 @@ namespace IocCenter.Dashboard.Broker;
 /// CONNECT never holds the id, so a flood of them cannot hold up the device. Not covered: the broker stopping a
 /// connection while it handles a packet (MQTTnet then ends it without asking for the next one).
 /// </summary>
-internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused, ClientIdGate gate, Action notReading) : IMqttChannelAdapter
+internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketSize, Action aliasRefused, ClientIdGate gate, Action notReading, TimeProvider time) : IMqttChannelAdapter
 {
     /// <summary>
-    /// Packets the broker must answer that a client may have sent before the answers are written to it. MQTTnet queues
-    /// its answers (PINGRESP, PUBACK, …) without a bound, so a client that sends PINGREQs and never reads made the broker
-    /// grow by 1.4 GB in 20 s (an independent review); a client that reads is answered within milliseconds, however many
-    /// QoS 1 readings it has in flight.
+    /// Answers (PINGRESP, PUBACK, one reason code a SUBACK, …) the broker may owe a client before it stops reading from
+    /// it. MQTTnet queues its answers without a bound, so a client that sent PINGREQs and read none made the broker grow
+    /// by 1.4 GB in 20 s, and one whose 240 KB SUBSCRIBEs each owed 60,000 reason codes by 720 MB (two independent
+    /// reviews). Past this the connection is not read until the answers are written (the client's own sends back up, as
+    /// TCP makes them): a client that reads and bursts (QoS 2 with 65,535 in flight, pipelined PINGREQs) only waits.
     /// </summary>
     public const int MaxUnanswered = 10_000;
 
+    /// <summary>How long a client may leave <see cref="MaxUnanswered"/> answers unread before it is closed as not reading.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private TaskCompletionSource? _drained;
     private long _unanswered;
 
     /// <summary>Assigned ids: random, so nobody can aim at one, and outside the services' <c>iocc-</c>.</summary>
@@ -95,11 +100,17 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
             throw new MQTTnet.Exceptions.MqttProtocolViolationException("Topic aliases are not accepted (Topic Alias Maximum 0).");
         }
 
-        if (AwaitsAnswer(packet) && Interlocked.Increment(ref _unanswered) > MaxUnanswered)
+        // Owed before this packet: a packet is passed on once what came before it has been answered down to the limit
+        // (so one SUBSCRIBE of many filters waits only for the answers before it, not for its own).
+        var owed = packet is null ? 0 : Owed(packet);
+        if (owed > 0)
         {
-            await EndingAsync();
-            notReading();
-            throw new MQTTnet.Exceptions.MqttProtocolViolationException($"{MaxUnanswered} packets awaiting an answer the client does not read.");
+            if (Volatile.Read(ref _unanswered) >= MaxUnanswered)
+            {
+                await AnswersWrittenAsync();
+            }
+
+            Interlocked.Add(ref _unanswered, owed);
         }
 
         // What MQTTnet ends the connection on: nothing (closed), DISCONNECT, any packet a client may not send once
@@ -112,11 +123,51 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         return packet!;
     }
 
-    private static bool AwaitsAnswer(MqttPacket? packet) => packet is MqttPingReqPacket or MqttPubRelPacket or MqttSubscribePacket or MqttUnsubscribePacket
-        or MqttPublishPacket { QualityOfServiceLevel: > MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce };
+    /// <summary>What the broker owes for a packet from the client: one answer, or one reason code a topic filter.</summary>
+    private static int Owed(MqttPacket packet) => packet switch
+    {
+        MqttPingReqPacket or MqttPubRelPacket => 1,
+        MqttPublishPacket { QualityOfServiceLevel: > MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce } => 1,
+        MqttSubscribePacket subscribe => Math.Max(1, subscribe.TopicFilters.Count),
+        MqttUnsubscribePacket unsubscribe => Math.Max(1, unsubscribe.TopicFilters.Count),
+        _ => 0,
+    };
 
-    private static bool Answers(MqttPacket packet) => packet is MqttPingRespPacket or MqttPubAckPacket or MqttPubRecPacket or MqttPubCompPacket
-        or MqttSubAckPacket or MqttUnsubAckPacket;
+    /// <summary>What an answer from the broker pays back (MQTTnet gives a SUBACK and an UNSUBACK one reason code a filter, in either version).</summary>
+    private static int Paid(MqttPacket packet) => packet switch
+    {
+        MqttPingRespPacket or MqttPubAckPacket or MqttPubRecPacket or MqttPubCompPacket => 1,
+        MqttSubAckPacket subAck => Math.Max(1, subAck.ReasonCodes?.Count ?? 0),
+        MqttUnsubAckPacket unsubAck => Math.Max(1, unsubAck.ReasonCodes?.Count ?? 0),
+        _ => 0,
+    };
+
+    /// <summary>Holds this connection's reading until what it is owed is written below the limit; closes it if that takes <see cref="DrainTimeout"/>.</summary>
+    private async Task AnswersWrittenAsync()
+    {
+        var started = time.GetTimestamp();
+        while (Volatile.Read(ref _unanswered) >= MaxUnanswered)
+        {
+            var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _drained, drained);
+            if (Volatile.Read(ref _unanswered) < MaxUnanswered)
+            {
+                break; // written meanwhile
+            }
+
+            var left = DrainTimeout - time.GetElapsedTime(started);
+            try
+            {
+                await drained.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
+            }
+            catch (TimeoutException)
+            {
+                await EndingAsync();
+                notReading();
+                throw new MQTTnet.Exceptions.MqttProtocolViolationException($"{MaxUnanswered} answers left unread for {DrainTimeout.TotalSeconds:0} s.");
+            }
+        }
+    }
 
     private static bool ClientMaySend(MqttPacket? packet) => packet is MqttPublishPacket or MqttPubAckPacket or MqttPubRecPacket or MqttPubRelPacket
         or MqttPubCompPacket or MqttSubscribePacket or MqttUnsubscribePacket or MqttPingReqPacket;
@@ -221,9 +272,9 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         }
 
         await inner.SendPacketAsync(packet, cancellationToken);
-        if (Answers(packet))
+        if (Paid(packet) is > 0 and var paid && Interlocked.Add(ref _unanswered, -paid) < MaxUnanswered)
         {
-            Interlocked.Decrement(ref _unanswered);
+            Volatile.Read(ref _drained)?.TrySetResult();
         }
     }
 
