@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using IocCenter.Dashboard.Broker;
@@ -160,6 +162,71 @@ public sealed class ConnectHandshakeTests
         // All paid back: the next one passes at once.
         Assert.True(handshake.ReceivePacketAsync(CancellationToken.None).IsCompletedSuccessfully);
     }
+
+    /// <summary>
+    /// Property: whatever a client sends (any mix of PINGREQ, PUBLISH at QoS 0–2, PUBREL, client PUBACKs, SUBSCRIBE and
+    /// UNSUBSCRIBE of 1 to 100,000 filters), if each answer is written as MQTTnet makes it, no packet is ever held and
+    /// nothing stays owed: the limit only ever holds a client that does not read.
+    /// </summary>
+    [Fact]
+    public void AClientThatIsAnswered_IsNeverHeld_WhateverItSends()
+    {
+        var packet = Gen.OneOf(
+            Gen.Constant<MqttPacket>(new MqttPingReqPacket()),
+            Gen.Choose(0, 2).Select(q => (MqttPacket)new MqttPublishPacket { Topic = "a", QualityOfServiceLevel = (MQTTnet.Protocol.MqttQualityOfServiceLevel)q, PacketIdentifier = 1 }),
+            Gen.Constant<MqttPacket>(new MqttPubRelPacket { PacketIdentifier = 1 }),
+            Gen.Constant<MqttPacket>(new MqttPubAckPacket { PacketIdentifier = 1 }),
+            Gen.Choose(1, 100_000).Select(n => (MqttPacket)Subscribe(n)),
+            Gen.Choose(1, 100_000).Select(n => (MqttPacket)Unsubscribe(n)));
+        Prop.ForAll(packet.ArrayOf().ToArbitrary(), sent =>
+        {
+            var handshake = new ConnectHandshake(new ScriptedAdapter([Connect("dev-p"), .. sent, new MqttPingReqPacket()]), 65536, () => { }, _gate, () => { }, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+            handshake.ReceivePacketAsync(CancellationToken.None).GetAwaiter().GetResult();
+            handshake.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None).GetAwaiter().GetResult();
+            for (var i = 0; i <= sent.Length; i++)
+            {
+                var received = handshake.ReceivePacketAsync(CancellationToken.None);
+                if (!received.IsCompletedSuccessfully)
+                {
+                    return false; // held
+                }
+
+                if (Answer(received.Result) is { } answer)
+                {
+                    handshake.SendPacketAsync(answer, CancellationToken.None).GetAwaiter().GetResult();
+                }
+            }
+
+            handshake.Finished();
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    private static MqttSubscribePacket Subscribe(int filters)
+    {
+        var subscribe = new MqttSubscribePacket { PacketIdentifier = 1 };
+        subscribe.TopicFilters.AddRange(Enumerable.Range(0, filters).Select(_ => new MQTTnet.Packets.MqttTopicFilter { Topic = "a" }));
+        return subscribe;
+    }
+
+    private static MqttUnsubscribePacket Unsubscribe(int filters)
+    {
+        var unsubscribe = new MqttUnsubscribePacket { PacketIdentifier = 1 };
+        unsubscribe.TopicFilters.AddRange(Enumerable.Repeat("a", filters));
+        return unsubscribe;
+    }
+
+    /// <summary>What MQTTnet answers a client's packet with (one reason code per filter, as its factories make them).</summary>
+    private static MqttPacket? Answer(MqttPacket packet) => packet switch
+    {
+        MqttPingReqPacket => MqttPingRespPacket.Instance,
+        MqttPublishPacket { QualityOfServiceLevel: MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce } => new MqttPubAckPacket { PacketIdentifier = 1 },
+        MqttPublishPacket { QualityOfServiceLevel: MQTTnet.Protocol.MqttQualityOfServiceLevel.ExactlyOnce } => new MqttPubRecPacket { PacketIdentifier = 1 },
+        MqttPubRelPacket => new MqttPubCompPacket { PacketIdentifier = 1 },
+        MqttSubscribePacket subscribe => new MqttSubAckPacket { PacketIdentifier = 1, ReasonCodes = [.. Enumerable.Repeat(MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized, subscribe.TopicFilters.Count)] },
+        MqttUnsubscribePacket unsubscribe => new MqttUnsubAckPacket { PacketIdentifier = 1, ReasonCodes = [.. Enumerable.Repeat(MQTTnet.Protocol.MqttUnsubscribeReasonCode.Success, unsubscribe.TopicFilters.Count)] },
+        _ => null,
+    };
 
     private static MqttConnectPacket Connect(string id) => new() { ClientId = id, CleanSession = true };
 
