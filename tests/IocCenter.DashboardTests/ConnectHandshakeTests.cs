@@ -134,6 +134,28 @@ public sealed class ConnectHandshakeTests
     }
 
     [Fact]
+    public async Task ABrokerStopWhileAClientIsHeld_EndsTheWaitAndHoldsTheIdForTheCleanUp()
+    {
+        var packets = Enumerable.Repeat<MqttPacket?>(new MqttPingReqPacket(), ConnectHandshake.MaxUnanswered + 1).Prepend(Connect("dev-6")).ToArray();
+        var handshake = new ConnectHandshake(new ScriptedAdapter(packets), 65536, () => { }, _gate, () => { }, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        await handshake.ReceivePacketAsync(CancellationToken.None);
+        await handshake.HoldClientIdAsync("dev-6");
+        await handshake.SendPacketAsync(new MqttConnAckPacket(), CancellationToken.None);
+        for (var i = 0; i < ConnectHandshake.MaxUnanswered; i++)
+        {
+            await handshake.ReceivePacketAsync(CancellationToken.None);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var held = handshake.ReceivePacketAsync(stop.Token);
+        Assert.False(held.IsCompleted);
+        await stop.CancelAsync(); // a takeover, or the broker stopping
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(_gate.EnterAsync("dev-6").IsCompleted);
+        handshake.Finished();
+    }
+
+    [Fact]
     public async Task WhatIsOwed_IsCountedByTopicFilter_AndPaidBackByReasonCode_QoS2AndSubscriptionsBalance()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();

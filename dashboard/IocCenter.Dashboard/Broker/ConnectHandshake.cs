@@ -107,7 +107,7 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
         {
             if (Volatile.Read(ref _unanswered) >= MaxUnanswered)
             {
-                await AnswersWrittenAsync();
+                await AnswersWrittenAsync(cancellationToken);
             }
 
             Interlocked.Add(ref _unanswered, owed);
@@ -143,7 +143,7 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
     };
 
     /// <summary>Holds this connection's reading until what it is owed is written below the limit; closes it if that takes <see cref="DrainTimeout"/>.</summary>
-    private async Task AnswersWrittenAsync()
+    private async Task AnswersWrittenAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         while (Volatile.Read(ref _unanswered) >= MaxUnanswered)
@@ -158,7 +158,12 @@ internal sealed class ConnectHandshake(IMqttChannelAdapter inner, int maxPacketS
             var left = DrainTimeout - time.GetElapsedTime(started);
             try
             {
-                await drained.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
+                await drained.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await EndingAsync(); // stopped by the broker while it waited
+                throw;
             }
             catch (TimeoutException)
             {
