@@ -2,7 +2,7 @@ namespace IocCenter.Dashboard.Broker;
 
 /// <summary>
 /// One connection at a time per client id through the two moments where MQTTnet 5.2 races with itself: a new
-/// connection being registered (CONNECT → CONNACK), and an old one being cleaned up (its client gone → MQTTnet done
+/// connection being registered (credentials accepted → CONNACK), and an old one being cleaned up (its client gone → MQTTnet done
 /// with it). MQTTnet's clean-up removes the id from its client list and deletes "the" session by id, not by
 /// connection, so when a device reconnects with the same id while its previous connection is being cleaned up, the
 /// clean-up can stop the new connection right after its CONNACK ("connection lost" in <c>mosquitto_pub</c>; about 1
